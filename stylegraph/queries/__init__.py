@@ -1,0 +1,1 @@
+"""Every Gremlin traversal the product runs, as named functions of ``g``."""
