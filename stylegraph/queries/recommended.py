@@ -1,0 +1,143 @@
+"""``RECOMMENDED`` edges: the GNN's refined links, written and read through ``g``.
+
+Data model (docs/INTERFACES.md): label ``RECOMMENDED``, product -> product,
+properties ``score`` (Double) and ``model`` (String, the run name), edge id
+``RECOMMENDED:<from>:<to>``.
+
+Replacing a model's edges writes the new ones first (idempotent ``mergeE``
+upserts) and only then drops the stale ones, so a reader never sees a
+product without recommendations in between.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from gremlin_python.process.graph_traversal import GraphTraversalSource, __
+from gremlin_python.process.traversal import Direction, Merge, Order, P, T
+
+RECOMMENDED_LABEL = "RECOMMENDED"
+DEFAULT_BATCH_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """One recommended link ``src -> dst`` with its model score."""
+
+    src: str
+    dst: str
+    score: float
+
+
+def edge_id(src: str, dst: str) -> str:
+    """The id of the ``RECOMMENDED`` edge ``src -> dst``."""
+    return f"{RECOMMENDED_LABEL}:{src}:{dst}"
+
+
+def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def upsert_recommended(
+    g: GraphTraversalSource,
+    recs: Sequence[Recommendation],
+    model: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> int:
+    """Create or update ``RECOMMENDED`` edges (one chained ``mergeE`` traversal per batch).
+
+    Returns the number of edges written. Both endpoints must exist.
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+    written = 0
+    for batch in _batches(list(recs), batch_size):
+        t = g
+        for rec in batch:
+            props = {"score": float(rec.score), "model": model}
+            t = (
+                t.merge_e({
+                    T.id: edge_id(rec.src, rec.dst),
+                    T.label: RECOMMENDED_LABEL,
+                    Direction.OUT: rec.src,
+                    Direction.IN: rec.dst,
+                })
+                .option(Merge.on_create, props)
+                .option(Merge.on_match, props)
+            )
+        t.iterate()
+        written += len(batch)
+    return written
+
+
+def drop_stale_recommended(
+    g: GraphTraversalSource,
+    keep: dict[str, list[str]],
+    model: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> None:
+    """Drop ``RECOMMENDED`` edges not in ``keep`` ({src: [dst, ...]}) and all of other models.
+
+    Every source in ``keep`` loses the out-edges not listed for it; edges
+    written by a model other than ``model`` are dropped everywhere.
+    """
+    sources = sorted(keep)
+    for batch in _batches(sources, batch_size):
+        keep_ids = [edge_id(src, dst) for src in batch for dst in keep[src]]
+        (
+            g.V(*batch)
+            .out_e(RECOMMENDED_LABEL)
+            .not_(__.has_id(P.within(keep_ids)))
+            .drop()
+            .iterate()
+        )
+    g.E().has_label(RECOMMENDED_LABEL).not_(__.has("model", model)).drop().iterate()
+
+
+def replace_recommended(
+    g: GraphTraversalSource,
+    recs: Sequence[Recommendation],
+    model: str,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    sources: Iterable[str] | None = None,
+) -> int:
+    """Make ``recs`` the graph's ``RECOMMENDED`` edges, replacing the previous model's.
+
+    ``sources`` (default: the sources of ``recs``) are the products whose
+    recommendations this call owns; any of their edges not in ``recs`` is
+    dropped, as is every edge of another model. Returns the number written.
+    """
+    written = upsert_recommended(g, recs, model, batch_size)
+    keep: dict[str, list[str]] = {src: [] for src in (sources or ())}
+    for rec in recs:
+        keep.setdefault(rec.src, []).append(rec.dst)
+    drop_stale_recommended(g, keep, model, batch_size)
+    return written
+
+
+def recommended_for(
+    g: GraphTraversalSource, product_id: str, limit: int = 10
+) -> list[tuple[str, float, str]]:
+    """``(dst id, score, model)`` of a product's ``RECOMMENDED`` edges, best first."""
+    rows = (
+        g.V(product_id)
+        .out_e(RECOMMENDED_LABEL)
+        .order()
+        .by("score", Order.desc)
+        .limit(limit)
+        .project("dst", "score", "model")
+        .by(__.in_v().id_())
+        .by("score")
+        .by("model")
+        .to_list()
+    )
+    return [(str(r["dst"]), float(r["score"]), str(r["model"])) for r in rows]
+
+
+def count_recommended(g: GraphTraversalSource, model: str | None = None) -> int:
+    """How many ``RECOMMENDED`` edges the graph holds (of ``model`` when given)."""
+    t = g.E().has_label(RECOMMENDED_LABEL)
+    if model is not None:
+        t = t.has("model", model)
+    return int(t.count().next())
