@@ -51,6 +51,8 @@ class Settings:
     image_size: int = 224
     embed_batch_size: int = 32
     knn_k: int = 10
+    # torch intra-op threads for embedding/fine-tuning (0 = torch's default); 1 is fastest on a busy shared box
+    torch_threads: int = 0
     # the web app
     app_host: str = "127.0.0.1"
     app_port: int = 8000
@@ -59,6 +61,8 @@ class Settings:
     search_max_batch: int = 16
     search_max_wait_ms: float = 5.0
     cache_size: int = 10_000
+    # how often (ms) the app's read cache re-reads the graph's version stamp
+    cache_check_ms: int = 100
     seed: int = 0
     extra: Mapping[str, str] = field(default_factory=dict)
 

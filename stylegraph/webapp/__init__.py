@@ -1,0 +1,81 @@
+"""The stylegraph Flask app: shop API (``api`` blueprint) and merchandiser explorer.
+
+``create_app(settings=None, g=None)`` builds one app with one graph traversal
+source, reached through :func:`get_g` (never per request on ``flask.g``). When
+``g`` is not given, the app connects to ``settings.graph_url`` on first use and
+closes that connection in :func:`close_app`.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from typing import Any, Optional
+
+from flask import Flask
+
+from stylegraph.queries.meta import get_version
+from stylegraph.settings import Settings, get_settings
+from stylegraph.webapp.cache import ReadCache, ResponseCache, VersionWatch
+from stylegraph.webapp.errors import register_error_handlers
+from stylegraph.webapp.state import EXTENSION, AppState, get_g, get_state
+
+__all__ = ["create_app", "close_app", "get_g", "get_state"]
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
+    """A configured app; ``g`` (a ``GraphTraversalSource``) overrides ``settings.graph_url``."""
+    settings = settings or get_settings()
+    app = Flask(__name__)
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.upload_max_bytes + 64 * 1024,  # room for multipart framing
+        JSON_SORT_KEYS=False,
+    )
+    # no 308 redirects for "//": a doubled slash is a 404 like any other bad path
+    app.url_map.merge_slashes = False
+    app.json.sort_keys = False
+    app.json.compact = True
+
+    def connect() -> Any:
+        from stylegraph.graph.connect import connect as connect_url
+
+        return connect_url(settings.graph_url)
+
+    state = AppState(settings=settings, connect=connect, owns_g=g is None, _g=g)
+    if settings.cache_size > 0:
+        watch = VersionWatch(lambda: get_version(state.g), settings.cache_check_ms)
+        state.cache = ReadCache(watch, settings.cache_size)
+        app.wsgi_app = ResponseCache(app.wsgi_app, state.cache)  # type: ignore[method-assign]
+    app.extensions[EXTENSION] = state
+
+    register_error_handlers(app)
+    from stylegraph.webapp.api import bp as api_bp
+
+    app.register_blueprint(api_bp)
+    explorer = _optional_blueprint("stylegraph.webapp.explorer")
+    if explorer is not None:
+        app.register_blueprint(explorer)
+    return app
+
+
+def _optional_blueprint(module_name: str) -> Any:
+    """The blueprint of ``module_name`` (``bp``, else its only one) if the module exists."""
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            return None
+        raise
+    from flask import Blueprint
+
+    found = getattr(module, "bp", None)
+    if isinstance(found, Blueprint):
+        return found
+    blueprints = [v for v in vars(module).values() if isinstance(v, Blueprint)]
+    return blueprints[0] if blueprints else None
+
+
+def close_app(app: Flask) -> None:
+    """Stop the app's background work and close the graph connection it opened."""
+    get_state(app).close()

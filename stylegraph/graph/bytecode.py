@@ -1,0 +1,116 @@
+"""Compile gremlinpython ``Bytecode`` into a :class:`~stylegraph.graph.steps.base.Traversal`.
+
+Each step instruction becomes a registered step object.  Modulators (``by``,
+``as``, ``option``, ``from``, ``to``, ``with``, ``times``, ``until``, ``emit``)
+are handed to the step before them; ``until``/``emit``/``times`` written before
+``repeat`` open a repeat step that the following ``repeat`` fills in.  Nested
+anonymous bytecode is compiled recursively.  Lambdas, unknown steps and
+unusable arguments raise :class:`~stylegraph.graph.errors.InvalidRequestError`.
+"""
+from __future__ import annotations
+
+import types
+from typing import Any
+
+from gremlin_python.process.traversal import Binding, Bytecode, TraversalStrategy
+
+from stylegraph.graph.errors import InvalidRequestError
+from stylegraph.graph.steps import STEPS, Step, Traversal
+from stylegraph.graph.steps.branch import RepeatStep
+from stylegraph.graph.steps.filter import IdentityStep
+from stylegraph.graph.steps.mutation import CARDINALITY_NAMES, CardValue
+from stylegraph.graph.steps.start import InjectStep
+
+MODULATORS = frozenset({"by", "option", "from", "to", "with", "times", "until", "emit"})
+_REPEAT_MODULATORS = frozenset({"times", "until", "emit"})
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_LAMBDA_TYPES = (types.FunctionType, types.LambdaType, types.BuiltinFunctionType, types.MethodType)
+
+
+def is_cardinality_value(bc: Any) -> bool:
+    """True for gremlinpython's CardinalityValue (a Bytecode holding one source instruction)."""
+    return isinstance(bc, Bytecode) and not bc.step_instructions and \
+        len(bc.source_instructions) == 1 and bc.source_instructions[0][0] == "CardinalityValueTraversal"
+
+
+def convert_arg(arg: Any, step: str) -> Any:
+    """Turn one instruction argument into what steps expect (child traversals compiled)."""
+    if type(arg) in _PLAIN:
+        return arg
+    if isinstance(arg, Bytecode):
+        if is_cardinality_value(arg):
+            _, card, value = arg.source_instructions[0]
+            return CardValue(CARDINALITY_NAMES[card], convert_arg(value, step))
+        if arg.source_instructions:
+            raise InvalidRequestError(
+                f"{step}(): child traversals must be anonymous (use __), not spawned from g")
+        return compile_traversal(arg, root=False)
+    if isinstance(arg, Binding):
+        return convert_arg(arg.value, step)
+    if isinstance(arg, dict):
+        return {convert_arg(k, step): convert_arg(v, step) for k, v in arg.items()}
+    if isinstance(arg, list):
+        return [convert_arg(v, step) for v in arg]
+    if isinstance(arg, tuple):
+        return tuple(convert_arg(v, step) for v in arg)
+    if isinstance(arg, set):
+        return {convert_arg(v, step) for v in arg}
+    if isinstance(arg, _LAMBDA_TYPES) or (callable(arg) and not isinstance(arg, type)
+                                          and hasattr(arg, "__code__")):
+        raise InvalidRequestError(f"{step}(): lambdas are not supported (Neptune-compatible engine)")
+    if isinstance(arg, TraversalStrategy):
+        raise InvalidRequestError(f"{step}(): a traversal strategy is not a valid step argument")
+    if isinstance(arg, type):
+        raise InvalidRequestError(f"{step}(): unsupported argument {arg!r}")
+    return arg
+
+
+def _check_name(name: Any) -> str:
+    if not isinstance(name, str):
+        raise InvalidRequestError(f"malformed step instruction name {name!r}")
+    return name
+
+
+def compile_traversal(bc: Bytecode, root: bool = True) -> Traversal:
+    """Compile the step instructions of ``bc`` (source instructions are the engine's job)."""
+    steps: list[Step] = []
+    for inst in bc.step_instructions:
+        if not inst:
+            raise InvalidRequestError("empty step instruction")
+        name = _check_name(inst[0])
+        args = [a if type(a) in _PLAIN else convert_arg(a, name) for a in inst[1:]]
+        if name == "as":
+            _add_labels(steps, args)
+        elif name in MODULATORS:
+            _modulate(steps, name, args)
+        elif name == "repeat" and steps and isinstance(steps[-1], RepeatStep) and steps[-1].body is None:
+            steps[-1].set_body(args)
+        else:
+            cls = STEPS.get(name)
+            if cls is None:
+                raise InvalidRequestError(f"unsupported step {name}()")
+            steps.append(cls(name, args))
+    if root and steps and isinstance(steps[0], InjectStep):
+        steps[0].is_start = True
+    return Traversal(steps)
+
+
+def _add_labels(steps: list[Step], args: list[Any]) -> None:
+    if not args:
+        raise InvalidRequestError("as() requires at least one label")
+    for label in args:
+        if not isinstance(label, str):
+            raise InvalidRequestError(f"as(): labels must be strings, got {label!r}")
+    if not steps:
+        steps.append(IdentityStep("identity", []))
+    steps[-1].labels = steps[-1].labels | frozenset(args)
+
+
+def _modulate(steps: list[Step], name: str, args: list[Any]) -> None:
+    prev = steps[-1] if steps else None
+    if name in _REPEAT_MODULATORS and not isinstance(prev, RepeatStep):
+        prev = RepeatStep("repeat", [])
+        steps.append(prev)
+    if prev is None:
+        raise InvalidRequestError(f"{name}() must follow a step it can modulate")
+    prev.modulate(name, args)

@@ -1,0 +1,59 @@
+"""``stylegraph gremlin-server``: serve the embedded graph over TinkerPop's WebSocket protocol."""
+from __future__ import annotations
+
+import argparse
+import os
+
+from stylegraph.settings import get_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the graph component's subcommands to the ``stylegraph`` parser."""
+    settings = get_settings()
+    parser = subparsers.add_parser(
+        "gremlin-server",
+        help="serve the graph on ws://HOST:PORT/gremlin (TinkerPop WebSocket protocol)",
+        description="Serve the graph store to any TinkerPop driver (gremlinpython, Java, JS, .NET) "
+                    "with GraphBinary v1 and GraphSON v3. Stops gracefully on SIGTERM/SIGINT.",
+    )
+    parser.add_argument("--host", default=settings.gremlin_host,
+                        help="interface to listen on (default %(default)s, STYLEGRAPH_GREMLIN_HOST)")
+    parser.add_argument("--port", type=int, default=settings.gremlin_port,
+                        help="port (default %(default)s, STYLEGRAPH_GREMLIN_PORT; 0 picks a free one)")
+    parser.add_argument("--db", default=None, metavar="PATH",
+                        help="SQLite graph file (default: the path of STYLEGRAPH_GRAPH_URL when it is "
+                             "embedded://, else DATA_DIR/graph.db); ':memory:' for a throwaway graph")
+    parser.add_argument("--grace", type=float, default=5.0, metavar="SECONDS",
+                        help="how long in-flight requests may finish on shutdown (default %(default)s)")
+    parser.set_defaults(func=run_gremlin_server)
+
+
+def default_db_path() -> str:
+    """The graph file the server opens when ``--db`` is not given."""
+    settings = get_settings()
+    url = settings.graph_url
+    if url.startswith("embedded:"):
+        from stylegraph.graph.connect import embedded_path
+
+        return embedded_path(url)
+    return str((settings.data_dir / "graph.db").resolve())
+
+
+def run_gremlin_server(args: argparse.Namespace) -> int:
+    """Run the server until SIGTERM/SIGINT; the graph is closed (all on disk) before returning."""
+    from stylegraph.cli import CommandError
+    from stylegraph.graph.errors import GraphError
+    from stylegraph.graph.server import serve_forever
+
+    db = args.db or default_db_path()
+    path = None if db == ":memory:" else os.path.abspath(db)
+    if path is not None:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        return serve_forever(path, host=args.host, port=args.port, grace_s=args.grace)
+    except GraphError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(f"cannot serve on {args.host}:{args.port}: {exc}") from exc
+    except ValueError as exc:  # bad TLS / user settings
+        raise CommandError(str(exc)) from exc

@@ -1,0 +1,146 @@
+"""The embedded Gremlin engine's entry point: :func:`execute`.
+
+``execute(graph, bytecode)`` compiles gremlinpython bytecode to a step list,
+runs the optimisation passes, evaluates it inside one ``graph.transaction()``
+(so a traversal that fails half-way leaves nothing behind) and returns the
+results as gremlinpython structure types.
+"""
+from __future__ import annotations
+
+import gc
+import time
+from typing import Any, Optional
+
+from gremlin_python.process.strategies import OptionsStrategy
+from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrategy
+
+from stylegraph.graph.bytecode import compile_traversal, convert_arg
+from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
+from stylegraph.graph.results import to_result
+from stylegraph.graph.steps.base import Context, Traversal
+from stylegraph.graph.strategies import apply_all, path_mode
+from stylegraph.graph.traverser import Traverser
+
+#: strategies that change nothing observable here, accepted and ignored
+_IGNORED_STRATEGIES = frozenset({
+    "OptionsStrategy", "ReadOnlyStrategy", "ProductiveByStrategy", "SeedStrategy",
+    "EdgeLabelVerificationStrategy", "ReservedKeysVerificationStrategy",
+    "LambdaRestrictionStrategy", "HaltedTraverserStrategy",
+})
+
+
+class SourceOptions:
+    """What the source instructions (with*, withStrategies) ask for."""
+
+    def __init__(self) -> None:
+        self.side_effects: dict[str, Any] = {}
+        self.sack: Any = None
+        self.timeout_ms: Optional[float] = None
+
+
+def _strategy_name(strategy: Any) -> str:
+    name = getattr(strategy, "strategy_name", None) or type(strategy).__name__
+    fqcn = getattr(strategy, "fqcn", None)
+    if fqcn and not name:
+        name = fqcn.rsplit(".", 1)[-1]
+    return name
+
+
+def parse_source(bc: Bytecode) -> SourceOptions:
+    """Read withSideEffect / withSack / withStrategies (OptionsStrategy) instructions."""
+    opts = SourceOptions()
+    for inst in bc.source_instructions:
+        name, args = inst[0], list(inst[1:])
+        if name == "withSideEffect":
+            if len(args) < 2 or not isinstance(args[0], str):
+                raise InvalidRequestError("withSideEffect(key, value) expected")
+            if len(args) > 2:
+                raise InvalidRequestError("withSideEffect(): reducer arguments are not supported")
+            opts.side_effects[args[0]] = convert_arg(args[1], "withSideEffect")
+        elif name == "withSack":
+            if not args or len(args) > 2 or (len(args) == 2 and not isinstance(args[1], Operator)):
+                raise InvalidRequestError("withSack(initialValue[, Operator]) expected")
+            opts.sack = convert_arg(args[0], "withSack")
+        elif name == "withStrategies":
+            for strategy in args:
+                _apply_strategy(strategy, opts)
+        elif name in ("withoutStrategies", "withBulk", "withPath"):
+            continue
+        elif name == "withComputer":
+            raise InvalidRequestError("withComputer(): OLAP is not supported by this engine")
+        else:
+            raise InvalidRequestError(f"unsupported source instruction {name}()")
+    return opts
+
+
+def _apply_strategy(strategy: Any, opts: SourceOptions) -> None:
+    if not isinstance(strategy, TraversalStrategy):
+        raise InvalidRequestError(f"withStrategies(): not a strategy: {strategy!r}")
+    name = _strategy_name(strategy)
+    if isinstance(strategy, OptionsStrategy) or name == "OptionsStrategy":
+        config = strategy.configuration or {}
+        timeout = config.get("evaluationTimeout", config.get("scriptEvaluationTimeout"))
+        if timeout is not None:
+            if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or timeout < 0:
+                raise InvalidRequestError(f"evaluationTimeout must be a number of ms, got {timeout!r}")
+            opts.timeout_ms = float(timeout)
+        return
+    if name in _IGNORED_STRATEGIES:
+        return
+    if name == "VertexProgramStrategy":
+        raise InvalidRequestError("withComputer(): OLAP (VertexProgramStrategy) is not supported")
+    raise InvalidRequestError(f"withStrategies(): {name} is not supported")
+
+
+def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
+    """Compile and optimise ``bytecode`` (no graph access)."""
+    if not isinstance(bytecode, Bytecode):
+        raise InvalidRequestError(f"expected gremlinpython Bytecode, got {type(bytecode).__name__}")
+    opts = parse_source(bytecode)
+    traversal = compile_traversal(bytecode, root=True)
+    apply_all(traversal)
+    return traversal, opts
+
+
+def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None) -> list:
+    """Evaluate ``bytecode`` against ``graph`` atomically and return its results.
+
+    ``deadline`` is a ``time.monotonic()`` value; an ``evaluationTimeout`` given
+    through ``with_()``/OptionsStrategy can only shorten it.  Past the deadline
+    the traversal is abandoned (and its writes undone) with a 598 error.
+    """
+    # The cyclic GC would repeatedly walk every graph element while a traversal
+    # allocates traversers (10x slowdowns on bulk writes); traversal garbage is
+    # acyclic and freed by reference counting, so pause the collector meanwhile.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _execute(graph, bytecode, deadline)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
+    traversal, opts = prepare(bytecode)
+    if opts.timeout_ms is not None and opts.timeout_ms > 0:
+        own = time.monotonic() + opts.timeout_ms / 1000.0
+        deadline = own if deadline is None else min(deadline, own)
+    ctx = Context(graph, deadline)
+    ctx.side_effects.update(opts.side_effects)
+    ctx.sack_init = opts.sack
+    ctx.path_mode = path_mode(traversal)
+    traversal.bind(ctx)
+    try:
+        with graph.transaction():
+            ctx.check_deadline()
+            seed = Traverser(None, None, 0, ctx.sack_value())
+            results = [to_result(t.obj) for t in traversal.run(iter((seed,)))]
+            ctx.check_deadline()
+            return results
+    except GraphError:
+        raise
+    except RecursionError as exc:
+        raise GremlinError("traversal nested too deeply to evaluate") from exc
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError) as exc:
+        raise GremlinError(f"evaluation failed: {type(exc).__name__}: {exc}") from exc

@@ -1,0 +1,61 @@
+"""Toy graphs with known answers: TinkerPop's "modern" graph (TinkerFactory.createModern).
+
+Ids are strings, as in Neptune: vertices "1".."6", edges "7".."12".
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from stylegraph.graph.graph import Graph
+
+MODERN_VERTICES: list[tuple[str, str, dict[str, Any]]] = [
+    ("1", "person", {"name": "marko", "age": 29}),
+    ("2", "person", {"name": "vadas", "age": 27}),
+    ("3", "software", {"name": "lop", "lang": "java"}),
+    ("4", "person", {"name": "josh", "age": 32}),
+    ("5", "software", {"name": "ripple", "lang": "java"}),
+    ("6", "person", {"name": "peter", "age": 35}),
+]
+
+MODERN_EDGES: list[tuple[str, str, str, str, dict[str, Any]]] = [
+    ("7", "knows", "1", "2", {"weight": 0.5}),
+    ("8", "knows", "1", "4", {"weight": 1.0}),
+    ("9", "created", "1", "3", {"weight": 0.4}),
+    ("10", "created", "4", "5", {"weight": 1.0}),
+    ("11", "created", "4", "3", {"weight": 0.4}),
+    ("12", "created", "6", "3", {"weight": 0.2}),
+]
+
+
+def load_modern(graph: Graph) -> Graph:
+    """Add the modern graph's 6 vertices and 6 edges to ``graph`` (one transaction)."""
+    with graph.transaction():
+        for vid, label, props in MODERN_VERTICES:
+            graph.add_vertex(label, vid, props)
+        for eid, label, out_id, in_id, props in MODERN_EDGES:
+            out_v, in_v = graph.vertex(out_id), graph.vertex(in_id)
+            assert out_v is not None and in_v is not None
+            graph.add_edge(label, out_v, in_v, eid, props)
+    return graph
+
+
+def modern_graph() -> Graph:
+    """A new memory-only graph holding the modern toy graph."""
+    return load_modern(Graph(None))
+
+
+def load_modern_g(g: Any) -> None:
+    """Load the modern graph through a traversal source ``g`` (any backend)."""
+    from gremlin_python.process.graph_traversal import __
+    from gremlin_python.process.traversal import T
+
+    for vid, label, props in MODERN_VERTICES:
+        t = g.add_v(label).property(T.id, vid)
+        for key, value in props.items():
+            t = t.property(key, value)
+        t.iterate()
+    for eid, label, out_id, in_id, props in MODERN_EDGES:
+        t = g.V(out_id).add_e(label).to(__.V(in_id)).property(T.id, eid)
+        for key, value in props.items():
+            t = t.property(key, value)
+        t.iterate()

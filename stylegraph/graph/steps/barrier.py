@@ -1,0 +1,415 @@
+"""Barrier and reducing steps: count, sum, mean, min, max, fold, order, group,
+groupCount, barrier, cap -- each also in its Scope.local form where Gremlin has one."""
+from __future__ import annotations
+
+import heapq
+import random
+from collections import deque
+from typing import Any, Callable, Iterable, Iterator
+
+from gremlin_python.process.traversal import Operator, Order, Scope
+from gremlin_python.structure.graph import Path
+
+from stylegraph.graph.errors import GremlinError
+from stylegraph.graph.predicates import Descending, is_number, order_key
+from stylegraph.graph.steps.access import ByModulator, MapEntry, hkey, map_key
+from stylegraph.graph.steps.base import (
+    NO_VALUE, Step, Traversal, expect_str, register,
+)
+from stylegraph.graph.steps.operators import apply_operator
+from stylegraph.graph.traverser import Traverser
+
+
+def _scope(step: Step, args: list[Any]) -> tuple[bool, list[Any]]:
+    if args and isinstance(args[0], Scope):
+        return args[0] is Scope.local, list(args[1:])
+    return False, list(args)
+
+
+def _items(obj: Any) -> list[Any] | None:
+    """The items a local reducer works on: list/set/tuple items, path objects, map values."""
+    if isinstance(obj, MapEntry):
+        return None
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return list(obj)
+    if isinstance(obj, Path):
+        return list(obj.objects)
+    if isinstance(obj, dict):
+        return list(obj.values())
+    return None
+
+
+def _numbers(step: Step, values: Iterable[Any]) -> list[Any]:
+    out = []
+    for v in values:
+        if v is None:
+            continue
+        if not is_number(v):
+            raise step.error(f"requires numbers, got {v!r}", code=597)
+        out.append(v)
+    return out
+
+
+def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
+    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce)."""
+    if kind == "count":
+        return len(values)
+    if kind in ("sum", "mean"):
+        nums = _numbers(step, values)
+        if not nums:
+            return NO_VALUE
+        total = sum(nums)
+        return total if kind == "sum" else total / len(nums)
+    present = [v for v in values if v is not None]
+    if not present:
+        return NO_VALUE
+    if all(is_number(v) for v in present):
+        return max(present) if kind == "max" else min(present)
+    chooser = max if kind == "max" else min
+    return chooser(present, key=order_key)
+
+
+@register("count", "sum", "mean", "min", "max")
+class ReduceStep(Step):
+    """count()/sum()/mean()/min()/max(): reduce the stream (or, local, a collection)."""
+
+    def setup(self, args: list[Any]) -> None:
+        self.local, rest = _scope(self, args)
+        if rest:
+            raise self.error(f"unexpected arguments {rest!r}")
+        self.extends_path = self.local
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        kind = self.name
+        if self.local:
+            mode, labels = self.ctx.path_mode, self.labels
+            for t in it:
+                items = _items(t.obj)
+                if items is None:
+                    items = [t.obj]
+                    if isinstance(t.obj, MapEntry) and kind == "count":
+                        items = [t.obj]
+                value = reduce_values(self, kind, items)
+                if value is not NO_VALUE:
+                    yield t.split(value, labels, mode)
+            return
+        if kind == "count":
+            n = 0
+            for _ in it:
+                n += 1
+            yield self.ctx.start(n, self.labels)
+            return
+        value = reduce_values(self, kind, [t.obj for t in it])
+        if value is not NO_VALUE:
+            yield self.ctx.start(value, self.labels)
+
+
+@register("fold")
+class FoldStep(Step):
+    """fold() into a list, or fold(seed, operator)."""
+
+    def setup(self, args: list[Any]) -> None:
+        self.seed: Any = NO_VALUE
+        self.operator: Operator | None = None
+        if len(args) == 2:
+            if not isinstance(args[1], Operator):
+                raise self.error(f"second argument must be an Operator, got {args[1]!r}")
+            self.seed, self.operator = args
+        elif args:
+            raise self.error(f"takes no arguments or (seed, operator), got {args!r}")
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        if self.operator is None:
+            yield self.ctx.start([t.obj for t in it], self.labels)
+            return
+        acc = self.seed
+        if isinstance(acc, (list, dict)):
+            acc = type(acc)(acc)
+        for t in it:
+            acc = apply_operator(self.operator, acc, t.obj)
+        yield self.ctx.start(acc, self.labels)
+
+
+def sort_key_fn(bys: list[ByModulator]) -> Callable[[Traverser], Any]:
+    """A key function over traversers for the given by() modulators (NO_VALUE if unproductive)."""
+    if not bys:
+        return lambda t: order_key(t.obj)
+    specs = [(b.fn, b.order is Order.desc) for b in bys]
+
+    def key(t: Traverser) -> Any:
+        parts = []
+        for fn, desc in specs:
+            value = fn(t)
+            if value is NO_VALUE:
+                return NO_VALUE
+            k = order_key(value)
+            parts.append(Descending(k) if desc else k)
+        return tuple(parts)
+
+    return key
+
+
+@register("order")
+class OrderStep(Step):
+    """order().by(...)... (global barrier) or order(local) of a list/map."""
+
+    accepts = frozenset({"by"})
+
+    def setup(self, args: list[Any]) -> None:
+        self.local, rest = _scope(self, args)
+        if rest:
+            raise self.error(f"unexpected arguments {rest!r}")
+        self.bys: list[ByModulator] = []
+        self.extends_path = self.local
+
+    def mod_by(self, args: list[Any]) -> None:
+        self.bys.append(ByModulator(args, "order", allow_order=True))
+
+    def children(self) -> list[Traversal]:
+        return [b.traversal for b in self.bys if b.traversal is not None]
+
+    @property
+    def shuffle(self) -> bool:
+        """True when the (last) comparator is Order.shuffle."""
+        return any(b.order is Order.shuffle for b in self.bys)
+
+    def keyed(self, it: Iterable[Traverser]) -> list[tuple[Any, Traverser]]:
+        """(sort key, traverser) pairs, dropping traversers whose by() is unproductive."""
+        key = sort_key_fn([b for b in self.bys if b.order is not Order.shuffle])
+        out = []
+        for t in it:
+            k = key(t)
+            if k is not NO_VALUE:
+                out.append((k, t))
+        return out
+
+    def sort(self, it: Iterable[Traverser]) -> list[Traverser]:
+        """The traversers in order."""
+        if self.shuffle:
+            items = [t for _, t in self.keyed(it)]
+            random.shuffle(items)
+            return items
+        pairs = self.keyed(it)
+        pairs.sort(key=lambda p: p[0])
+        return [t for _, t in pairs]
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        if not self.local:
+            yield from self.sort(it)
+            return
+        mode, labels = self.ctx.path_mode, self.labels
+        for t in it:
+            yield t.split(self._sort_local(t), labels, mode)
+
+    def _sort_local(self, t: Traverser) -> Any:
+        obj = t.obj
+        if isinstance(obj, dict):
+            entries = [t.replace(MapEntry(k, v)) for k, v in obj.items()]
+            return {e.obj[0]: e.obj[1] for e in self.sort(entries)}
+        if isinstance(obj, (list, tuple, set)):
+            return [x.obj for x in self.sort([t.replace(v) for v in obj])]
+        return obj
+
+
+def group_value_traversal(arg: list[Any]) -> tuple[Traversal | None, Any]:
+    """The value reducer of group().by(key).by(value): a traversal or a simple by()."""
+    if len(arg) == 1 and isinstance(arg[0], Traversal):
+        return arg[0], None
+    return None, arg
+
+
+class Grouping:
+    """Shared group()/groupCount() state: key by(), value by(), accumulation, result."""
+
+    def __init__(self, step: Step, counting: bool) -> None:
+        self.step = step
+        self.counting = counting
+        self.key_by: ByModulator | None = None
+        self.value_by: ByModulator | None = None
+        self.value_traversal: Traversal | None = None
+
+    def add_by(self, args: list[Any]) -> None:
+        """Record the next by(): the first is the key, the second the value."""
+        if self.key_by is None:
+            self.key_by = ByModulator(args, self.step.name)
+        elif self.value_by is None and not self.counting:
+            self.value_by = ByModulator(args, self.step.name)
+            self.value_traversal = self.value_by.traversal
+        else:
+            raise self.step.error("too many by() modulators")
+
+    def traversals(self) -> list[Traversal]:
+        """Child traversals of the by() modulators."""
+        return [b.traversal for b in (self.key_by, self.value_by) if b and b.traversal]
+
+    def new_state(self) -> dict[Any, list[Any]]:
+        """An empty accumulator: hashed key -> [key, items]."""
+        return {}
+
+    def add(self, state: dict[Any, list[Any]], t: Traverser) -> None:
+        """Add one traverser to the accumulator."""
+        key = self.key_by.fn(t) if self.key_by is not None else t.obj
+        if key is NO_VALUE:
+            return
+        h = hkey(key)
+        slot = state.get(h)
+        if slot is None:
+            slot = state[h] = [key, 0 if self.counting else []]
+        if self.counting:
+            slot[1] += 1
+        else:
+            slot[1].append(t)
+
+    def result(self, state: dict[Any, list[Any]]) -> dict[Any, Any]:
+        """The finished map."""
+        out: dict[Any, Any] = {}
+        for key, acc in state.values():
+            if self.counting:
+                out[map_key(key)] = acc
+                continue
+            value = self._reduce(acc)
+            if value is not NO_VALUE:
+                out[map_key(key)] = value
+        return out
+
+    def _reduce(self, traversers: list[Traverser]) -> Any:
+        tr = self.value_traversal
+        if tr is not None:
+            results = [x.obj for x in tr.run(iter(traversers))]
+            last = tr.steps[-1] if tr.steps else None
+            if isinstance(last, (ReduceStep, FoldStep)) and not getattr(last, "local", False):
+                return results[0] if results else NO_VALUE
+            return results
+        if self.value_by is None:
+            return [t.obj for t in traversers]
+        fn = self.value_by.fn
+        values = []
+        for t in traversers:
+            v = fn(t)
+            if v is not NO_VALUE:
+                values.append(v)
+        return values
+
+
+@register("group", "groupCount")
+class GroupStep(Step):
+    """group()/groupCount() as a barrier, or group('x')/groupCount('x') as a side effect."""
+
+    accepts = frozenset({"by"})
+
+    def setup(self, args: list[Any]) -> None:
+        self.side_effect_key: str | None = None
+        if len(args) == 1 and isinstance(args[0], Scope):
+            args = []
+        if args:
+            if len(args) != 1:
+                raise self.error("takes at most one side-effect key")
+            self.side_effect_key = expect_str(self, args[0], "side-effect key")
+        self.grouping = Grouping(self, self.name == "groupCount")
+
+    def mod_by(self, args: list[Any]) -> None:
+        self.grouping.add_by(args)
+
+    def children(self) -> list[Traversal]:
+        return self.grouping.traversals()
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        grouping = self.grouping
+        state = grouping.new_state()
+        if self.side_effect_key is None:
+            for t in it:
+                grouping.add(state, t)
+            yield self.ctx.start(grouping.result(state), self.labels)
+            return
+        effects = self.ctx.side_effects
+        key = self.side_effect_key
+        effects[key] = _LazyGroup(grouping, state, effects.get(key))
+        for t in it:
+            grouping.add(state, t)
+            yield t
+
+
+class _LazyGroup:
+    """A group side effect, finished into a map when read (cap/select)."""
+
+    def __init__(self, grouping: Grouping, state: dict[Any, list[Any]], base: Any) -> None:
+        self.grouping = grouping
+        self.state = state
+        self.base = base if isinstance(base, dict) else None
+
+    def value(self) -> dict[Any, Any]:
+        """The current map."""
+        out = dict(self.base) if self.base else {}
+        for k, v in self.grouping.result(self.state).items():
+            if self.grouping.counting and k in out and is_number(out[k]):
+                out[k] = out[k] + v
+            else:
+                out[k] = v
+        return out
+
+
+@register("barrier")
+class BarrierStep(Step):
+    """barrier(): collect every traverser before passing any on."""
+
+    def setup(self, args: list[Any]) -> None:
+        if len(args) > 1 or (args and not isinstance(args[0], int)):
+            raise self.error(f"takes an optional max size, got {args!r}")
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        yield from list(it)
+
+
+@register("cap")
+class CapStep(Step):
+    """cap(keys...): after the whole stream, emit side effect(s)."""
+
+    def setup(self, args: list[Any]) -> None:
+        if not args:
+            raise self.error("requires at least one side-effect key")
+        self.keys = [expect_str(self, a, "side-effect key") for a in args]
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        deque(it, maxlen=0)
+        effects = self.ctx.side_effects
+        values = {}
+        for k in self.keys:
+            if k not in effects:
+                raise GremlinError(f"cap(): no side effect named {k!r}")
+            v = effects[k]
+            values[k] = v.value() if isinstance(v, _LazyGroup) else v
+        value = values[self.keys[0]] if len(self.keys) == 1 else values
+        yield self.ctx.start(value, self.labels)
+
+
+class TopKStep(Step):
+    """order().by(...).limit(k) fused by the top-k strategy: heapq.nsmallest, no full sort."""
+
+    def __init__(self, order: OrderStep, k: int) -> None:
+        super().__init__("order", [])
+        self.order = order
+        self.k = k
+        self.labels = order.labels
+
+    def children(self) -> list[Traversal]:
+        return self.order.children()
+
+    def bind(self, ctx: Any) -> None:
+        super().bind(ctx)
+        self.order.bind(ctx)
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        pairs = self.order.keyed(it)
+        if len(pairs) > self.k:
+            pairs = heapq.nsmallest(self.k, pairs, key=_first)
+        else:
+            pairs.sort(key=_first)
+        for _, t in pairs:
+            yield t
+
+    def __repr__(self) -> str:
+        return f"topK({self.k})"
+
+
+def _first(pair: tuple[Any, Any]) -> Any:
+    return pair[0]

@@ -1,0 +1,308 @@
+"""Step and Traversal base classes, the step registry and the execution context.
+
+A step is a small class registered under its Gremlin name with
+:func:`register`.  The compiler (``stylegraph.graph.bytecode``) instantiates it
+with the instruction's arguments (nested anonymous traversals already compiled
+to :class:`Traversal`) and hands it the modulators that follow it (``by``,
+``with``, ``option``, ``from``, ``to``...).  At run time a step maps an iterator
+of traversers to an iterator of traversers (:meth:`Step.apply`): the pipeline is
+a chain of generators, so traversals are lazy and barriers are explicit.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
+
+from stylegraph.graph.errors import GremlinError, InvalidRequestError, TraversalTimeoutError
+from stylegraph.graph.traverser import (
+    EMPTY_LABELS, PATH_NONE, Traverser, new_traverser,
+)
+
+STEPS: dict[str, type["Step"]] = {}
+
+#: Returned by value functions when a ``by()``/child traversal produces nothing.
+NO_VALUE: Any = object()
+
+_CHECK_EVERY = 512
+#: longest run of chained generators before the pipeline materialises a segment
+_SEGMENT = 100
+
+
+def register(*names: str) -> Callable[[type["Step"]], type["Step"]]:
+    """Class decorator registering a step class under one or more Gremlin names."""
+
+    def deco(cls: type[Step]) -> type[Step]:
+        for name in names:
+            STEPS[name] = cls
+        return cls
+
+    return deco
+
+
+class Context:
+    """Per-execution state shared by every step: graph, side effects, deadline, path mode."""
+
+    __slots__ = ("graph", "side_effects", "deadline", "path_mode", "sack_init", "_ticks")
+
+    def __init__(self, graph: Any, deadline: Optional[float] = None) -> None:
+        self.graph = graph
+        self.side_effects: dict[str, Any] = {}
+        self.deadline = deadline
+        self.path_mode = PATH_NONE
+        self.sack_init: Any = None
+        self._ticks = 0
+
+    def tick(self) -> None:
+        """Count one unit of work; every few hundred, check the deadline."""
+        self._ticks += 1
+        if self._ticks >= _CHECK_EVERY:
+            self._ticks = 0
+            self.check_deadline()
+
+    def check_deadline(self) -> None:
+        """Raise a 598 error if the deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise TraversalTimeoutError("traversal evaluation exceeded its timeout and was abandoned")
+
+    def sack_value(self) -> Any:
+        """A fresh initial sack value (withSack)."""
+        init = self.sack_init
+        if isinstance(init, (list, dict, set)):
+            return type(init)(init)
+        return init
+
+    def start(self, obj: Any, labels: frozenset[str] = EMPTY_LABELS) -> Traverser:
+        """A new traverser for a start/reducing step."""
+        return new_traverser(obj, labels, self.path_mode, self.sack_value())
+
+
+class Traversal:
+    """A compiled step list; also the form nested anonymous traversals take."""
+
+    __slots__ = ("steps", "ctx")
+
+    def __init__(self, steps: list["Step"]) -> None:
+        self.steps = steps
+        self.ctx: Optional[Context] = None
+
+    def bind(self, ctx: Context) -> None:
+        """Attach the execution context to every step (recursively)."""
+        self.ctx = ctx
+        for step in self.steps:
+            step.bind(ctx)
+
+    def run(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Feed ``it`` through the steps and return the output iterator.
+
+        Steps are chained generators; a very long chain (e.g. 10,000 chained
+        ``addE()`` in one request) is cut into segments whose output is
+        materialised, so that the generator nesting stays shallow.
+        """
+        steps = self.steps
+        if len(steps) <= _SEGMENT:
+            for step in steps:
+                it = step.process(it)
+            return it
+        for start in range(0, len(steps), _SEGMENT):
+            for step in steps[start:start + _SEGMENT]:
+                it = step.process(it)
+            if start + _SEGMENT < len(steps):
+                it = iter(list(it))
+        return it
+
+    def run_one(self, t: Traverser) -> Iterator[Traverser]:
+        """Run the traversal for a single input traverser (a child invocation)."""
+        return self.run(iter((t,)))
+
+    def first(self, t: Traverser) -> Any:
+        """The first object the traversal produces for ``t``, else :data:`NO_VALUE`."""
+        steps = self.steps
+        if len(steps) == 1:
+            # one map/flatMap step: call it directly, skipping the generator chain
+            step = steps[0]
+            if isinstance(step, MapStep):
+                return step.map(t)
+            if isinstance(step, FlatMapStep):
+                for obj in step.flat_map(t):
+                    return obj
+                return NO_VALUE
+        for out in self.run(iter((t,))):
+            return out.obj
+        return NO_VALUE
+
+    def objects(self, t: Traverser) -> Iterator[Any]:
+        """All objects produced for ``t``."""
+        return (out.obj for out in self.run(iter((t,))))
+
+    def test(self, t: Traverser) -> bool:
+        """True when the traversal produces at least one result for ``t``."""
+        for _ in self.run(iter((t,))):
+            return True
+        return False
+
+    def walk(self) -> Iterator["Step"]:
+        """Every step of this traversal and of its children, depth first."""
+        for step in self.steps:
+            yield step
+            for child in step.children():
+                yield from child.walk()
+
+    def __repr__(self) -> str:
+        return "[" + ", ".join(repr(s) for s in self.steps) + "]"
+
+
+class Step:
+    """Base class of every step.  Subclasses implement :meth:`apply`."""
+
+    #: True when the step puts new objects on the path itself (map/flatMap steps).
+    extends_path: ClassVar[bool] = False
+    #: modulators this step accepts (``by``, ``with``, ``option``, ``from``, ``to``...)
+    accepts: ClassVar[frozenset[str]] = frozenset()
+
+    def __init__(self, name: str, args: list[Any]) -> None:
+        self.name = name
+        self.labels: frozenset[str] = EMPTY_LABELS
+        self.ctx: Context = None  # type: ignore[assignment]  # set by bind()
+        self.setup(args)
+
+    # ---------------------------------------------------------- construction
+    def setup(self, args: list[Any]) -> None:
+        """Validate and store the step's arguments (default: none allowed)."""
+        if args:
+            raise self.error(f"takes no arguments, got {args!r}")
+
+    def modulate(self, modulator: str, args: list[Any]) -> None:
+        """Apply a modulator (``by``, ``with``, ``option``...) following the step."""
+        if modulator not in self.accepts:
+            raise InvalidRequestError(f"{modulator}() cannot modulate {self.name}()")
+        getattr(self, "mod_" + modulator)(args)
+
+    def children(self) -> list[Traversal]:
+        """Nested traversals (for strategies, binding and path analysis)."""
+        return []
+
+    def bind(self, ctx: Context) -> None:
+        """Attach the execution context to this step and its children."""
+        self.ctx = ctx
+        for child in self.children():
+            child.bind(ctx)
+
+    def error(self, message: str, code: int = 499) -> GremlinError:
+        """An error naming this step."""
+        if code == 499:
+            return InvalidRequestError(f"{self.name}(): {message}")
+        return GremlinError(f"{self.name}(): {message}", code=code)
+
+    # --------------------------------------------------------------- running
+    def process(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Run the step, then attach its ``as()`` labels to the outputs' paths."""
+        out = self.apply(it)
+        if self.labels and not self.extends_path and self.ctx.path_mode != PATH_NONE:
+            labels, mode = self.labels, self.ctx.path_mode
+            return (t.with_labels(labels, mode) for t in out)
+        return out
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Map input traversers to output traversers."""
+        raise NotImplementedError(f"step {self.name} has no apply()")
+
+    def __repr__(self) -> str:
+        return f"{self.name}()" + (f"@{sorted(self.labels)}" if self.labels else "")
+
+
+class MapStep(Step):
+    """One output per input: subclasses implement :meth:`map`."""
+
+    extends_path = True
+
+    def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t`` (or :data:`NO_VALUE` to drop it)."""
+        raise NotImplementedError
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        fn, labels, mode = self.map, self.labels, self.ctx.path_mode
+        for t in it:
+            obj = fn(t)
+            if obj is not NO_VALUE:
+                yield t.split(obj, labels, mode)
+
+
+class FlatMapStep(Step):
+    """Zero or more outputs per input: subclasses implement :meth:`flat_map`."""
+
+    extends_path = True
+
+    def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
+        raise NotImplementedError
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        fn, labels, mode, tick = self.flat_map, self.labels, self.ctx.path_mode, self.ctx.tick
+        if mode == PATH_NONE:
+            for t in it:
+                tick()
+                loops, sack = t.loops, t.sack
+                for obj in fn(t):
+                    yield Traverser(obj, None, loops, sack)
+        else:
+            for t in it:
+                tick()
+                for obj in fn(t):
+                    yield t.split(obj, labels, mode)
+
+
+class FilterStep(Step):
+    """Keeps the inputs for which :meth:`test` is true."""
+
+    def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
+        raise NotImplementedError
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        return filter(self.test, it)
+
+
+class SideEffectStep(Step):
+    """Passes every input on after calling :meth:`side_effect` on it."""
+
+    def side_effect(self, t: Traverser) -> None:
+        """Do something with ``t``."""
+        raise NotImplementedError
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        fn = self.side_effect
+        for t in it:
+            fn(t)
+            yield t
+
+
+def expect_str(step: Step, value: Any, what: str = "argument") -> str:
+    """``value`` if it is a string, else a 499 error naming the step."""
+    if not isinstance(value, str):
+        raise step.error(f"{what} must be a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def expect_int(step: Step, value: Any, what: str = "argument") -> int:
+    """``value`` if it is an integer (not a bool), else a 499 error."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise step.error(f"{what} must be an integer, got {type(value).__name__} {value!r}")
+    return value
+
+
+def expect_traversal(step: Step, value: Any, what: str = "argument") -> Traversal:
+    """``value`` if it is a nested traversal, else a 499 error."""
+    if not isinstance(value, Traversal):
+        raise step.error(f"{what} must be a traversal, got {type(value).__name__} {value!r}")
+    return value
+
+
+def child_list(*items: Any) -> list[Traversal]:
+    """The Traversal instances among ``items`` (skipping None/other values)."""
+    out: list[Traversal] = []
+    for item in items:
+        if isinstance(item, Traversal):
+            out.append(item)
+        elif isinstance(item, (list, tuple)):
+            out.extend(child_list(*item))
+    return out

@@ -1,0 +1,266 @@
+"""mergeV() / mergeE(): idempotent upserts with option(onCreate / onMatch / outV / inV)."""
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from gremlin_python.process.traversal import Direction, Merge, T
+from gremlin_python.structure import graph as gp
+
+from stylegraph.graph.elements import Edge, Vertex
+from stylegraph.graph.predicates import values_equal
+from stylegraph.graph.steps.base import NO_VALUE, Step, Traversal, child_list, register
+from stylegraph.graph.steps.mutation import CardValue
+from stylegraph.graph.traverser import Traverser
+
+_MERGE_KEYS = {Merge.on_create: "onCreate", Merge.on_match: "onMatch",
+               Merge.out_v: "outV", Merge.in_v: "inV"}
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, CardValue) else value
+
+
+def _props_match(element: Any, props: dict[str, Any]) -> bool:
+    for key, value in props.items():
+        value = _plain(value)
+        if type(element) is Vertex:
+            if not any(values_equal(x, value) for x in element.properties.get(key, ())):
+                return False
+        else:
+            if key not in element.properties or not values_equal(element.properties[key], value):
+                return False
+    return True
+
+
+class _MergeStep(Step):
+    """Shared parts: the merge map (constant, traversal or incoming map) and options."""
+
+    extends_path = True
+    accepts = frozenset({"option"})
+    allowed_keys: tuple[Any, ...] = (T.id, T.label)
+
+    def setup(self, args: list[Any]) -> None:
+        if len(args) > 1:
+            raise self.error(f"takes at most one map or traversal, got {args!r}")
+        self.spec: Any = args[0] if args else NO_VALUE
+        if self.spec is not NO_VALUE and self.spec is not None:
+            if isinstance(self.spec, dict):
+                self.validate(self.spec, "merge map")
+            elif not isinstance(self.spec, Traversal):
+                raise self.error(f"expects a map or a traversal, got {self.spec!r}")
+        self.options: dict[str, Any] = {}
+
+    def mod_option(self, args: list[Any]) -> None:
+        if len(args) != 2 or args[0] not in _MERGE_KEYS:
+            raise self.error(f"option(Merge.x, map|traversal) expected, got {args!r}")
+        name = _MERGE_KEYS[args[0]]
+        value = args[1]
+        if isinstance(value, dict) and name in ("onCreate", "onMatch"):
+            self.validate(value, f"option({name})")
+        self.options[name] = value
+
+    def children(self) -> list[Traversal]:
+        return child_list(self.spec, *self.options.values())
+
+    def validate(self, m: dict[Any, Any], what: str) -> None:
+        """Reject keys a merge map cannot have."""
+        for key, value in m.items():
+            if not (isinstance(key, str) or key in self.allowed_keys):
+                raise self.error(f"{what}: unsupported key {key!r}")
+            if isinstance(value, Traversal):
+                raise self.error(f"{what}: values cannot be traversals ({key!r})")
+
+    def merge_map(self, t: Traverser) -> dict[Any, Any]:
+        """The merge map for this traverser."""
+        spec = self.spec
+        if spec is NO_VALUE or spec is None:
+            value = t.obj
+        elif isinstance(spec, Traversal):
+            value = spec.first(t)
+        else:
+            return spec
+        if not isinstance(value, dict):
+            raise self.error(f"needs a map to merge, got {value!r}", code=597)
+        self.validate(value, "merge map")
+        return value
+
+    def option_map(self, name: str, t: Traverser) -> dict[Any, Any] | None:
+        """option(name) resolved for traverser ``t`` (None when absent)."""
+        value = self.options.get(name)
+        if value is None:
+            return None
+        if isinstance(value, Traversal):
+            value = value.first(t)
+            if value is NO_VALUE:
+                return None
+        if not isinstance(value, dict):
+            raise self.error(f"option({name}) must give a map, got {value!r}", code=597)
+        self.validate(value, f"option({name})")
+        return value
+
+    def create_map(self, search: dict[Any, Any], t: Traverser) -> dict[Any, Any]:
+        """search map + option(onCreate), which may not contradict the search map."""
+        on_create = self.option_map("onCreate", t)
+        if not on_create:
+            return search
+        merged = dict(search)
+        for key, value in on_create.items():
+            if key in search and not values_equal(_plain(search[key]), _plain(value)):
+                raise self.error(
+                    f"option(onCreate) cannot override values from the merge map ({key!r})", code=597)
+            merged[key] = value
+        return merged
+
+    def apply_on_match(self, element: Any, t: Traverser) -> None:
+        """Apply option(onMatch) to a matched element."""
+        if "onMatch" not in self.options:
+            return
+        on_match = self.option_map("onMatch", t.replace(element))
+        if not on_match:
+            return
+        graph = self.ctx.graph
+        for key, value in on_match.items():
+            if isinstance(key, T) or isinstance(key, Direction):
+                raise self.error(f"option(onMatch) cannot set {key!r}", code=597)
+            card = "single"
+            if isinstance(value, CardValue):
+                card, value = value.cardinality, value.value
+            if value is None:
+                graph.remove_property(element, key)
+            else:
+                graph.set_property(element, key, value, card if type(element) is Vertex else "single")
+
+
+@register("mergeV")
+class MergeVertexStep(_MergeStep):
+    """mergeV(map): the matching vertices (onMatch applied) or a new one (onCreate)."""
+
+    def find(self, m: dict[Any, Any]) -> Iterable[Vertex]:
+        """Vertices matching a merge map, using the id, a property index or the label index."""
+        graph = self.ctx.graph
+        label = m.get(T.label)
+        props = {k: v for k, v in m.items() if isinstance(k, str)}
+        if T.id in m:
+            v = graph.vertex(_plain(m[T.id]))
+            candidates: Iterable[Vertex] = [v] if v is not None else []
+        elif props:
+            key = next(iter(props))
+            candidates = graph.lookup_vertices(key, _plain(props[key]), label)
+        elif label is not None:
+            candidates = list(graph.vertices_by_label(label))
+        else:
+            candidates = list(graph.vertices.values())
+        return [v for v in candidates
+                if (label is None or v.label == label) and _props_match(v, props)]
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
+        for t in it:
+            self.ctx.tick()
+            m = self.merge_map(t)
+            found = self.find(m)
+            if found:
+                for v in found:
+                    self.apply_on_match(v, t)
+                    yield t.split(v, labels, mode)
+                continue
+            create = self.create_map(m, t)
+            single = {}
+            multi = []
+            for k, value in create.items():
+                if not isinstance(k, str) or value is None:
+                    continue
+                if isinstance(value, CardValue) and value.cardinality != "single":
+                    multi.append((k, value))
+                else:
+                    single[k] = _plain(value)
+            ident = _plain(create.get(T.id))
+            if isinstance(ident, gp.Element):
+                ident = ident.id
+            v = graph.add_vertex(_plain(create.get(T.label, "vertex")), ident, single)
+            for k, value in multi:
+                items = value.value if isinstance(value.value, (list, set, tuple)) else [value.value]
+                for item in items:
+                    graph.set_property(v, k, item, value.cardinality)
+            yield t.split(v, labels, mode)
+
+
+@register("mergeE")
+class MergeEdgeStep(_MergeStep):
+    """mergeE(map): match by id / endpoints+label+properties, else create (both ends must exist)."""
+
+    allowed_keys = (T.id, T.label, Direction.OUT, Direction.IN)
+
+    def _vertex(self, value: Any, t: Traverser, which: str) -> Vertex | None:
+        if value is Merge.out_v or value is Merge.in_v:
+            name = _MERGE_KEYS[value]
+            raw = self.options.get(name)
+            if raw is None:
+                raise self.error(f"{which} is Merge.{name} but option(Merge.{name}) is missing", code=597)
+            value = raw.first(t) if isinstance(raw, Traversal) else raw
+            if isinstance(value, dict):
+                found = MergeVertexStep.find(self, value)  # type: ignore[arg-type]
+                return found[0] if found else None
+        if type(value) is Vertex:
+            return value
+        if isinstance(value, gp.Element):
+            value = value.id
+        if value is NO_VALUE or value is None:
+            return None
+        return self.ctx.graph.vertex(value)
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
+        for t in it:
+            self.ctx.tick()
+            m = self.merge_map(t)
+            out_spec, in_spec = m.get(Direction.OUT, NO_VALUE), m.get(Direction.IN, NO_VALUE)
+            out_v = self._vertex(out_spec, t, "Direction.OUT") if out_spec is not NO_VALUE else None
+            in_v = self._vertex(in_spec, t, "Direction.IN") if in_spec is not NO_VALUE else None
+            found = self._find(m, out_spec, in_spec, out_v, in_v)
+            if found:
+                for e in found:
+                    self.apply_on_match(e, t)
+                    yield t.split(e, labels, mode)
+                continue
+            create = self.create_map(m, t)
+            if out_spec is NO_VALUE or in_spec is NO_VALUE:
+                raise self.error("cannot create an edge without both Direction.OUT and Direction.IN",
+                                 code=597)
+            if out_v is None:
+                raise self.error(f"out vertex {out_spec!r} does not exist", code=597)
+            if in_v is None:
+                raise self.error(f"in vertex {in_spec!r} does not exist", code=597)
+            props = {k: _plain(v) for k, v in create.items() if isinstance(k, str) and v is not None}
+            ident = _plain(create.get(T.id))
+            e = graph.add_edge(_plain(create.get(T.label, "edge")), out_v, in_v, ident, props)
+            yield t.split(e, labels, mode)
+
+    def _find(self, m: dict[Any, Any], out_spec: Any, in_spec: Any,
+              out_v: Vertex | None, in_v: Vertex | None) -> list[Edge]:
+        if (out_spec is not NO_VALUE and out_v is None) or (in_spec is not NO_VALUE and in_v is None):
+            return []
+        label = m.get(T.label)
+        props = {k: v for k, v in m.items() if isinstance(k, str)}
+        graph = self.ctx.graph
+        if T.id in m:
+            e = graph.edge(_plain(m[T.id]))
+            candidates: Iterable[Edge] = [e] if e is not None else []
+        elif out_v is not None:
+            candidates = _adjacent(out_v.out_edges, label)
+        elif in_v is not None:
+            candidates = _adjacent(in_v.in_edges, label)
+        else:
+            candidates = list(graph.edges.values())
+        return [e for e in candidates
+                if (label is None or e.label == label)
+                and (out_v is None or e.out_v is out_v)
+                and (in_v is None or e.in_v is in_v)
+                and _props_match(e, props)]
+
+
+def _adjacent(adj: dict[str, dict[str, Edge]], label: Any) -> list[Edge]:
+    if label is not None:
+        bucket = adj.get(label)
+        return list(bucket.values()) if bucket else []
+    return [e for bucket in adj.values() for e in bucket.values()]

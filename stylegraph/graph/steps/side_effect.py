@@ -1,0 +1,79 @@
+"""Side-effect steps: sideEffect(traversal), aggregate(), store()."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Any, Iterator
+
+from gremlin_python.process.traversal import Scope
+
+from stylegraph.graph.steps.access import ByModulator
+from stylegraph.graph.steps.base import (
+    NO_VALUE, SideEffectStep, Step, Traversal, expect_str, register,
+)
+from stylegraph.graph.traverser import Traverser
+
+
+@register("sideEffect")
+class SideEffectTraversalStep(SideEffectStep):
+    """sideEffect(traversal): run the traversal for each traverser, pass the traverser on."""
+
+    def setup(self, args: list[Any]) -> None:
+        if len(args) != 1 or not isinstance(args[0], Traversal):
+            raise self.error(f"requires one traversal argument, got {args!r}")
+        self.traversal = args[0]
+
+    def children(self) -> list[Traversal]:
+        return [self.traversal]
+
+    def side_effect(self, t: Traverser) -> None:
+        deque(self.traversal.run_one(t), maxlen=0)
+
+
+@register("aggregate", "store")
+class AggregateStep(Step):
+    """aggregate('x') (a barrier: the list is complete before anything moves on),
+    aggregate(local, 'x') / store('x') (lazy: filled as traversers pass)."""
+
+    accepts = frozenset({"by"})
+
+    def setup(self, args: list[Any]) -> None:
+        self.lazy = self.name == "store"
+        if args and isinstance(args[0], Scope):
+            self.lazy = args[0] is Scope.local
+            args = args[1:]
+        if len(args) != 1:
+            raise self.error("requires one side-effect key")
+        self.key = expect_str(self, args[0], "side-effect key")
+        self.by: ByModulator | None = None
+
+    def mod_by(self, args: list[Any]) -> None:
+        self.by = ByModulator(args, self.name)
+
+    def children(self) -> list[Traversal]:
+        return [self.by.traversal] if self.by and self.by.traversal else []
+
+    def _target(self) -> list[Any]:
+        effects = self.ctx.side_effects
+        current = effects.get(self.key)
+        if not isinstance(current, list):
+            current = [] if current is None else list(current) if isinstance(
+                current, (set, tuple)) else [current]
+            effects[self.key] = current
+        return current
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        target = self._target()
+        fn = self.by.fn if self.by is not None else None
+        if self.lazy:
+            for t in it:
+                value = fn(t) if fn is not None else t.obj
+                if value is not NO_VALUE:
+                    target.append(value)
+                yield t
+            return
+        held = list(it)
+        for t in held:
+            value = fn(t) if fn is not None else t.obj
+            if value is not NO_VALUE:
+                target.append(value)
+        yield from held

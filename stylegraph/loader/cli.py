@@ -1,0 +1,246 @@
+"""Loader subcommands: sample-catalog, embed, finetune, build-graph, load, add-product.
+
+Each command parses its arguments and calls a library function; torch and
+faiss are imported inside the command functions.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from stylegraph.settings import get_settings
+
+STYLE_CHOICES = ("none", "style", "concat")
+
+
+def _error(exc: Exception):
+    from stylegraph.cli import CommandError
+
+    return CommandError(str(exc))
+
+
+def _torch_threads() -> None:
+    """Apply ``settings.torch_threads`` (0 keeps torch's default)."""
+    threads = get_settings().torch_threads
+    if threads > 0:
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def cmd_sample_catalog(args: argparse.Namespace) -> int:
+    """``stylegraph sample-catalog``."""
+    from stylegraph.loader.sample_catalog import generate_catalog
+
+    try:
+        path = generate_catalog(args.out, args.products, seed=args.seed, size=args.size, per_style=args.per_style)
+    except ValueError as exc:
+        raise _error(exc) from None
+    print(f"wrote {args.products} products to {path}")
+    return 0
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    """``stylegraph embed``."""
+    from stylegraph.loader.catalog import CatalogError, read_catalog
+    from stylegraph.loader.embed import EmbedError, make_spec, load_embedder
+    from stylegraph.loader.embed_catalog import embed_catalog
+
+    _torch_threads()
+    s = get_settings()
+    try:
+        catalog = read_catalog(args.catalog)
+        spec = make_spec(args.model or s.model, args.weights or s.weights, style=args.style,
+                         image_size=args.image_size or s.image_size, seed=s.seed if args.seed is None else args.seed)
+        embedder = load_embedder(spec)
+        result = embed_catalog(catalog, embedder, args.data_dir or s.data_dir,
+                               batch_size=args.batch_size or s.embed_batch_size, num_workers=args.workers)
+    except (CatalogError, EmbedError) as exc:
+        raise _error(exc) from None
+    for item in result.skipped:
+        print(f"skipped {item}")
+    print(f"{embedder.model_id}: {len(result.embeddings)} vectors of {embedder.dim} dims "
+          f"({result.computed} computed, {result.reused} cached, {len(result.skipped)} skipped) -> {result.path}")
+    return 0
+
+
+def cmd_finetune(args: argparse.Namespace) -> int:
+    """``stylegraph finetune``."""
+    from stylegraph.loader.catalog import CatalogError
+    from stylegraph.loader.embed import EmbedError
+    from stylegraph.loader.finetune import FinetuneConfig, FinetuneError, finetune
+
+    _torch_threads()
+    s = get_settings()
+    cfg = FinetuneConfig(
+        catalog=str(args.catalog), model=args.model or s.model, weights=args.weights or s.weights,
+        seed=s.seed if args.seed is None else args.seed, style=args.style, image_size=args.image_size,
+        similarity_dims=args.similarity_dims, lr=args.lr, optimizer=args.optimizer, epochs=args.epochs,
+        batch_size=args.batch_size, margin=args.margin, train_last_block=args.train_last_block,
+        label_columns=[c.strip() for c in args.labels.split(",") if c.strip()], name=args.name,
+        runs_dir=str(args.runs_dir or s.runs_dir),
+    )
+    try:
+        run, metrics = finetune(cfg)
+    except (CatalogError, EmbedError, FinetuneError) as exc:
+        raise _error(exc) from None
+    print(f"run {run}: val precision@10 {metrics['base_val_precision_at_10']:.3f} (base) -> "
+          f"{metrics['final_val_precision_at_10']:.3f} (fine-tuned)")
+    print(f"embed with: stylegraph embed --catalog {args.catalog} --weights {run / 'model.pth'}")
+    return 0
+
+
+def cmd_build_graph(args: argparse.Namespace) -> int:
+    """``stylegraph build-graph``."""
+    from stylegraph.loader.build import build_graph
+    from stylegraph.loader.catalog import CatalogError, read_catalog
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_embeddings, load_embeddings
+    from stylegraph.loader.knn import KnnError
+
+    s = get_settings()
+    data_dir = Path(args.data_dir or s.data_dir)
+    try:
+        catalog = read_catalog(args.catalog)
+        emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(data_dir)
+        result = build_graph(catalog, emb, args.out or data_dir / "csv", k=args.k or s.knn_k, index=args.index)
+    except (CatalogError, EmbeddingStoreError, KnnError, ValueError) as exc:
+        raise _error(exc) from None
+    print(f"{result.n_vertices} vertices -> {result.vertices_path}")
+    print(f"{result.n_edges} SIMILAR edges ({result.index} index, model {emb.model_id}) -> {result.edges_path}")
+    if result.precision is not None:
+        print(f"precision@{args.k or s.knn_k} against ground-truth style: {result.precision:.3f}")
+    return 0
+
+
+def _connect(url: str | None):
+    from stylegraph.graph.connect import connect
+
+    return connect(url or get_settings().graph_url)
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    """``stylegraph load``."""
+    from stylegraph.graph.connect import close
+    from stylegraph.loader.load import load_csv
+    from stylegraph.loader.neptune_csv import NeptuneCsvError
+
+    g = _connect(args.graph)
+    try:
+        stats = load_csv(g, args.csv, batch_size=args.batch_size, prune=not args.no_prune)
+    except NeptuneCsvError as exc:
+        raise _error(exc) from None
+    finally:
+        close(g)
+    print(f"vertices: {stats.vertices_created} created, {stats.vertices_updated} updated, "
+          f"{stats.vertices_unchanged} unchanged; edges: {stats.edges_created} created, "
+          f"{stats.edges_updated} updated, {stats.edges_unchanged} unchanged, {stats.edges_dropped} dropped")
+    return 0
+
+
+def cmd_add_product(args: argparse.Namespace) -> int:
+    """``stylegraph add-product``."""
+    from stylegraph.graph.connect import close
+    from stylegraph.loader.add_product import AddProductError, add_product
+    from stylegraph.loader.catalog import CatalogError, Product, catalog_file
+    from stylegraph.loader.embed import EmbedError
+    from stylegraph.loader.embedding_store import EmbeddingStoreError
+
+    _torch_threads()
+    s = get_settings()
+    product = Product(product_id=args.id, image="", title=args.title or "", brand=args.brand or "",
+                      category=args.category or "", subcategory=args.subcategory or "", color=args.color or "",
+                      pattern=args.pattern or "", price=args.price, in_stock=args.in_stock)
+    g = _connect(args.graph)
+    try:
+        result = add_product(g, product, args.image, args.data_dir or s.data_dir, k=args.k or s.knn_k,
+                             catalog_dir=args.catalog or (s.catalog_dir if catalog_file(s.catalog_dir).is_file() else None))
+    except (AddProductError, CatalogError, EmbedError, EmbeddingStoreError) as exc:
+        raise _error(exc) from None
+    finally:
+        close(g)
+    print(f"added {result.product_id}: top {len(result.neighbours)} "
+          + ", ".join(f"{pid} ({score:.3f})" for pid, score in result.neighbours[:5])
+          + (" ..." if len(result.neighbours) > 5 else ""))
+    print(f"linked from {len(result.linked_from)} existing products, dropped {len(result.dropped_edges)} edges")
+    return 0
+
+
+def _bool(text: str) -> bool:
+    low = text.lower()
+    if low in ("true", "1", "yes"):
+        return True
+    if low in ("false", "0", "no"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true/false, got {text!r}")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the loader's subcommands to the ``stylegraph`` parser."""
+    p = subparsers.add_parser("sample-catalog", help="render a procedural sample catalog (PNG + catalog.csv)")
+    p.add_argument("--products", type=int, default=200, help="number of products")
+    p.add_argument("--out", type=Path, required=True, help="output directory")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--size", type=int, default=128, help="image size in pixels")
+    p.add_argument("--per-style", type=int, default=20, help="products per ground-truth style")
+    p.set_defaults(func=cmd_sample_catalog)
+
+    p = subparsers.add_parser("embed", help="CNN embeddings of a catalog (cached by image sha256)")
+    p.add_argument("--catalog", type=Path, required=True, help="catalog directory or CSV")
+    p.add_argument("--model", choices=("resnet18", "resnet50", "resnet152"), help="backbone (settings: model)")
+    p.add_argument("--weights", help="torchvision | random | PATH.pth | finetune run dir (settings: weights)")
+    p.add_argument("--style", nargs="?", const="style", default="none", choices=STYLE_CHOICES,
+                   help="Gram-matrix style features: --style (style only) or --style concat (with content)")
+    p.add_argument("--image-size", type=int, help="input size (settings: image_size)")
+    p.add_argument("--seed", type=int, help="seed of random weights (settings: seed)")
+    p.add_argument("--batch-size", type=int, help="inference batch (settings: embed_batch_size)")
+    p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
+    p.add_argument("--data-dir", type=Path, help="where embeddings/ lives (settings: data_dir)")
+    p.set_defaults(func=cmd_embed)
+
+    p = subparsers.add_parser("finetune", help="train a contrastive similarity head on the catalog's labels")
+    p.add_argument("--catalog", type=Path, required=True)
+    p.add_argument("--model", choices=("resnet18", "resnet50", "resnet152"))
+    p.add_argument("--weights", help="base weights: torchvision | random | PATH.pth")
+    p.add_argument("--style", nargs="?", const="style", default="none", choices=STYLE_CHOICES)
+    p.add_argument("--image-size", type=int, default=128)
+    p.add_argument("--seed", type=int)
+    p.add_argument("--similarity-dims", type=int, default=64, choices=(16, 32, 64, 96, 128))
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
+    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--batch-size", type=int, default=128, help="pairs per step")
+    p.add_argument("--margin", type=float, default=0.7, help="contrastive margin (on unit vectors)")
+    p.add_argument("--train-last-block", action="store_true", help="also train the backbone's last block")
+    p.add_argument("--labels", default="subcategory,pattern,color", help="catalog columns that define a pair")
+    p.add_argument("--name", default="finetune", help="run name")
+    p.add_argument("--runs-dir", type=Path, help="settings: runs_dir")
+    p.set_defaults(func=cmd_finetune)
+
+    p = subparsers.add_parser("build-graph", help="top-k SIMILAR edges -> Neptune bulk-load CSVs")
+    p.add_argument("--catalog", type=Path, required=True)
+    p.add_argument("--k", type=int, help="neighbours per product (settings: knn_k)")
+    p.add_argument("--index", choices=("auto", "exact", "ivf", "hnsw"), default="auto")
+    p.add_argument("--embeddings", type=Path, help="an embeddings .npz (default: the ACTIVE one)")
+    p.add_argument("--out", type=Path, help="output directory (default <data_dir>/csv)")
+    p.add_argument("--data-dir", type=Path)
+    p.set_defaults(func=cmd_build_graph)
+
+    p = subparsers.add_parser("load", help="load vertices.csv/edges.csv into the graph (idempotent)")
+    p.add_argument("--csv", type=Path, required=True, help="directory with vertices.csv and edges.csv")
+    p.add_argument("--graph", help="graph URL (settings: graph_url)")
+    p.add_argument("--batch-size", type=int, default=200)
+    p.add_argument("--no-prune", action="store_true", help="keep edges the files no longer list")
+    p.set_defaults(func=cmd_load)
+
+    p = subparsers.add_parser("add-product", help="embed and link one new product without rebuilding")
+    p.add_argument("--id", required=True)
+    p.add_argument("--image", type=Path, required=True)
+    for name in ("title", "brand", "category", "subcategory", "color", "pattern"):
+        p.add_argument(f"--{name}")
+    p.add_argument("--price", type=float)
+    p.add_argument("--in-stock", type=_bool)
+    p.add_argument("--k", type=int)
+    p.add_argument("--catalog", type=Path, help="catalog to copy the image into and append to (settings: catalog_dir)")
+    p.add_argument("--data-dir", type=Path)
+    p.add_argument("--graph", help="graph URL (settings: graph_url)")
+    p.set_defaults(func=cmd_add_product)

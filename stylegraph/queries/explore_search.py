@@ -1,0 +1,73 @@
+"""The explorer's search box: find products by id or by words of their title.
+
+Gremlin (TinkerPop 3.7, and Neptune without its full-text add-on) has no
+case-insensitive match, so every word must appear in the title in one of
+its usual spellings (as typed, lower case, Capitalised, UPPER CASE). That
+stays one traversal made only of standard ``TextP.containing`` predicates,
+so it runs unchanged on every backend.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from gremlin_python.process.graph_traversal import GraphTraversalSource
+from gremlin_python.process.traversal import TextP
+
+from stylegraph.queries.filters import PRODUCT_LABEL
+from stylegraph.queries.products import get_products
+
+MAX_WORDS = 6
+
+
+def spellings(word: str) -> list[str]:
+    """The spellings of ``word`` a title may use, without duplicates, as typed first."""
+    return list(dict.fromkeys([word, word.lower(), word.capitalize(), word.upper()]))
+
+
+def word_predicate(word: str) -> TextP:
+    """A predicate true when a string contains ``word`` in any of its spellings."""
+    variants = spellings(word)
+    predicate = TextP.containing(variants[0])
+    for variant in variants[1:]:
+        predicate = predicate.or_(TextP.containing(variant))
+    return predicate
+
+
+def title_matches(g: GraphTraversalSource, text: str, limit: int) -> list[str]:
+    """Ids of up to ``limit`` products whose title contains every word of ``text``."""
+    words = text.split()[:MAX_WORDS]
+    if not words:
+        return []
+    t = g.V().has_label(PRODUCT_LABEL)
+    for word in words:
+        t = t.has("title", word_predicate(word))
+    return [str(v) for v in t.limit(limit).id_().to_list()]
+
+
+def search_products(g: GraphTraversalSource, text: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Products matching ``text``: the product with that exact id first, then title matches.
+
+    With an empty ``text`` it returns up to ``limit`` products to start exploring from.
+    Each result is the product dict of ``get_products`` (``id`` plus properties).
+    Title matches are ordered with titles starting with ``text`` first, then by title.
+    """
+    if limit < 1:
+        return []
+    text = " ".join(text.split())
+    if not text:
+        ids = [str(v) for v in g.V().has_label(PRODUCT_LABEL).limit(limit).id_().to_list()]
+        products = get_products(g, ids)
+        return sorted(products.values(), key=lambda p: str(p["id"]))
+    exact = get_products(g, [text]).get(text)
+    ids = [i for i in title_matches(g, text, limit) if i != text]
+    found = get_products(g, ids)
+    prefix = text.lower()
+
+    def rank(product: dict[str, Any]) -> tuple[bool, str]:
+        title = str(product.get("title") or "").lower()
+        return (not title.startswith(prefix), title)
+
+    results = sorted(found.values(), key=rank)
+    if exact is not None:
+        results.insert(0, exact)
+    return results[:limit]

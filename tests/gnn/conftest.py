@@ -1,0 +1,51 @@
+"""Shared fixtures for the GNN tests: one tiny synthetic catalog, one trained run."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DGLBACKEND", "pytorch")
+sys.path.insert(0, str(Path(__file__).parent))
+
+import torch  # noqa: E402
+
+from synthetic import make_catalog  # noqa: E402
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """``(products, edges, embeddings, style_of)`` for 60 products in 6 styles."""
+    return make_catalog(60)
+
+
+@pytest.fixture(scope="session")
+def dataset(catalog):
+    """The synthetic catalog as a :class:`LinkDataset` (seed 0)."""
+    from stylegraph.gnn.dataset import ExportedGraph, build_dataset
+
+    products, edges, emb, _ = catalog
+    return build_dataset(ExportedGraph(products, edges), emb, seed=0)
+
+
+def small_config(**changes):
+    """A config small enough for the 2-core test machines."""
+    from stylegraph.gnn.config import GNNConfig
+
+    values = dict(name="t", hidden=32, fanouts=[5, 5], batch_size=64, epochs=8, patience=3,
+                  eval_negatives=20, seed=0)
+    values.update(changes)
+    return GNNConfig(**values)
+
+
+@pytest.fixture(scope="session")
+def trained(dataset, tmp_path_factory):
+    """One finished training run on the synthetic dataset: ``TrainResult``."""
+    from stylegraph.gnn.train import train_run
+
+    runs_dir = tmp_path_factory.mktemp("runs")
+    return train_run(dataset, small_config(), runs_dir, progress=False)

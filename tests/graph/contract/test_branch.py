@@ -1,0 +1,149 @@
+"""Branch steps on the modern graph: coalesce, optional, union, choose (with
+option and Pick), repeat with times/until/emit (before and after), local."""
+from __future__ import annotations
+
+from gremlin_python.process.graph_traversal import __
+from gremlin_python.process.traversal import P, Pick, T
+from gremlin_python.statics import long
+from gremlin_python.structure.graph import Vertex
+
+from .support import ids
+
+
+# ---------------------------------------------------------------- coalesce / optional / union
+def test_coalesce(g):
+    got = g.V().order().by(T.id).coalesce(__.values("lang"), __.values("age")).to_list()
+    assert got == [29, 27, "java", 32, "java", 35]
+
+
+def test_coalesce_falls_through_to_constant(g):
+    got = g.V().has_label("person").coalesce(__.values("lang"), __.constant("none")).to_list()
+    assert got == ["none"] * 4
+
+
+def test_coalesce_first_productive_branch_only(g):
+    # Coalesce.feature: g_VX1X_coalesceXoutXknowsX_outXcreatedXX_valuesXnameX
+    assert sorted(g.V("1").coalesce(__.out("knows"), __.out("created")).values("name").to_list()) == [
+        "josh", "vadas"]
+    assert g.V("1").coalesce(__.out("likes"), __.out("created")).values("name").to_list() == ["lop"]
+
+
+def test_optional(g):
+    assert ids(g.V("2").optional(__.out())) == ["2"]
+    assert ids(g.V("1").optional(__.out("knows"))) == ["2", "4"]
+
+
+def test_union(g):
+    got = g.V("4").union(__.in_().values("name"), __.out().values("name")).to_list()
+    assert sorted(got) == ["lop", "marko", "ripple"]
+    assert g.V("1").union(__.out(), __.in_()).count().next() == 3
+    assert g.V("1").union(__.constant(1), __.constant(2)).to_list() == [1, 2]
+
+
+def test_union_as_start_of_anonymous(g):
+    got = g.V("1").union(__.identity(), __.out("knows")).values("name").to_list()
+    assert sorted(got) == ["josh", "marko", "vadas"]
+
+
+# ---------------------------------------------------------------- choose
+def test_choose_if_then_else(g):
+    got = (g.V().has_label("person").project("n", "c").by("name")
+           .by(__.choose(__.values("age").is_(P.gt(30)), __.constant("old"), __.constant("young")))
+           .to_list())
+    assert {m["n"]: m["c"] for m in got} == {
+        "marko": "young", "vadas": "young", "josh": "old", "peter": "old"}
+
+
+def test_choose_with_predicate(g):
+    got = g.V().has_label("person").choose(__.has("age", P.gt(30)), __.values("name"), __.values("age"))
+    assert sorted(got.to_list(), key=str) == [27, 29, "josh", "peter"]
+
+
+def test_choose_options(g):
+    got = (g.V().has_label("person").choose(__.values("name"))
+           .option("marko", __.values("age"))
+           .option("josh", __.constant("J"))
+           .option(Pick.none, __.constant(0)).to_list())
+    assert sorted(got, key=str) == [0, 0, 29, "J"]
+
+
+def test_choose_options_by_label(g):
+    got = (g.V().choose(__.label())
+           .option("person", __.out("knows").values("name"))
+           .option("software", __.constant("sw")).to_list())
+    assert sorted(got) == ["josh", "sw", "sw", "vadas"]
+
+
+def test_choose_without_matching_option_passes_through(g):
+    # Choose.feature g_V_chooseXout_countX_optionX2L_nameX_optionX3L_ageX: no option and
+    # no Pick.none -> the traverser passes through unchanged
+    got = (g.V().choose(__.out().count())
+           .option(long(2), __.values("name"))
+           .option(long(3), __.values("age")).to_list())
+    assert sorted(x.id for x in got if isinstance(x, Vertex)) == ["2", "3", "5", "6"]
+    assert sorted((x for x in got if not isinstance(x, Vertex)), key=str) == [29, "josh"]
+
+
+# ---------------------------------------------------------------- repeat
+def test_repeat_times(g):
+    assert ids(g.V("1").repeat(__.out()).times(2)) == ["3", "5"]
+    assert sorted(g.V().repeat(__.out()).times(2).values("name").to_list()) == ["lop", "ripple"]
+
+
+def test_repeat_times_path(g):
+    # Repeat.feature: g_V_repeatXoutX_timesX2X_path_byXnameX
+    got = g.V("1").repeat(__.out()).times(2).path().by("name").to_list()
+    assert sorted(list(p.objects) for p in got) == [
+        ["marko", "josh", "lop"], ["marko", "josh", "ripple"]]
+
+
+def test_repeat_until(g):
+    got = g.V("1").repeat(__.out()).until(__.out_e().count().is_(0))
+    assert ids(got) == ["2", "3", "3", "5"]
+
+
+def test_repeat_until_has(g):
+    got = g.V("1").repeat(__.out()).until(__.has("name", "ripple")).path().by("name").to_list()
+    assert [list(p.objects) for p in got] == [["marko", "josh", "ripple"]]
+
+
+def test_until_before_repeat(g):
+    # until() first: checked before each iteration (a while loop)
+    assert ids(g.V("1").until(__.has_label("software")).repeat(__.out())) == ["3", "3", "5"]
+    assert ids(g.V("3").until(__.has_label("software")).repeat(__.out())) == ["3"]
+
+
+def test_repeat_emit_after(g):
+    assert ids(g.V("1").repeat(__.out()).times(2).emit()) == ["2", "3", "3", "4", "5"]
+
+
+def test_repeat_emit_before(g):
+    assert ids(g.V("1").emit().repeat(__.out()).times(2)) == ["1", "2", "3", "3", "4", "5"]
+
+
+def test_repeat_emit_with_predicate(g):
+    # emitted: persons met on the way; the last iteration's traversers always leave the loop
+    got = g.V("1").repeat(__.out()).times(2).emit(__.has_label("person")).values("name").to_list()
+    assert sorted(got) == ["josh", "lop", "ripple", "vadas"]
+
+
+def test_repeat_both_times_dedup(g):
+    assert g.V("1").repeat(__.both()).times(2).dedup().count().next() == 5
+
+
+# ---------------------------------------------------------------- local
+def test_local_limit(g):
+    # one out-edge per person, versus one edge overall
+    assert g.V().has_label("person").local(__.out_e().limit(1)).count().next() == 3
+    assert g.V().has_label("person").out_e().limit(1).count().next() == 1
+
+
+def test_local_fold(g):
+    got = g.V().has_label("person").local(__.out().values("name").fold()).to_list()
+    assert sorted(sorted(x) for x in got) == [[], ["josh", "lop", "vadas"], ["lop"], ["lop", "ripple"]]
+
+
+def test_local_count(g):
+    got = (g.V().has_label("person").project("n", "c").by("name")
+           .by(__.local(__.both_e().count())).to_list())
+    assert {m["n"]: m["c"] for m in got} == {"marko": 3, "vadas": 1, "josh": 3, "peter": 1}

@@ -1,0 +1,172 @@
+"""Engine: filter steps and predicates (expected results from TinkerPop's feature files)."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gremlin_python.process.anonymous_traversal import traversal
+from gremlin_python.process.graph_traversal import __
+from gremlin_python.process.traversal import P, Scope, T, TextP
+from gremlin_python.structure.graph import Graph as GPGraph
+
+from stylegraph.graph.engine import execute
+from stylegraph.graph.fixtures import modern_graph
+from stylegraph.graph.graph import Graph
+
+g = traversal().with_graph(GPGraph())
+
+
+@pytest.fixture(scope="module")
+def graph() -> Graph:
+    return modern_graph()
+
+
+def names(graph: Graph, t: Any) -> list:
+    return execute(graph, t.values("name").bytecode)
+
+
+def run(graph: Graph, t: Any) -> list:
+    return execute(graph, t.bytecode)
+
+
+def test_has_key_value_and_label_forms(graph):
+    assert names(graph, g.V().has("name", "marko")) == ["marko"]
+    assert names(graph, g.V().has("person", "name", "marko")) == ["marko"]
+    assert names(graph, g.V().has("software", "name", "marko")) == []
+    assert names(graph, g.V().has("age")) == ["marko", "vadas", "josh", "peter"]
+    assert names(graph, g.V().has_not("age")) == ["lop", "ripple"]
+    assert names(graph, g.V().has_label("software")) == ["lop", "ripple"]
+    assert names(graph, g.V().has_label("software", "nope")) == ["lop", "ripple"]
+    assert names(graph, g.V().has(T.label, "software")) == ["lop", "ripple"]
+    assert names(graph, g.V().has(T.id, "4")) == ["josh"]
+
+
+def test_has_with_comparison_predicates(graph):
+    assert names(graph, g.V().has("age", P.gt(30))) == ["josh", "peter"]
+    assert names(graph, g.V().has("age", P.gte(32))) == ["josh", "peter"]
+    assert names(graph, g.V().has("age", P.lt(29))) == ["vadas"]
+    assert names(graph, g.V().has("age", P.lte(29))) == ["marko", "vadas"]
+    assert names(graph, g.V().has("age", P.neq(29))) == ["vadas", "josh", "peter"]
+    assert names(graph, g.V().has("age", P.eq(29))) == ["marko"]
+    # numbers compare across int/float
+    assert names(graph, g.V().has("age", 29.0)) == ["marko"]
+
+
+def test_range_predicates(graph):
+    assert names(graph, g.V().has("age", P.inside(27, 32))) == ["marko"]
+    assert names(graph, g.V().has("age", P.between(27, 32))) == ["marko", "vadas"]
+    assert names(graph, g.V().has("age", P.outside(28, 33))) == ["vadas", "peter"]
+    assert names(graph, g.V().has("age", P.within(29, 35))) == ["marko", "peter"]
+    assert names(graph, g.V().has("age", P.without(29, 35))) == ["vadas", "josh"]
+    assert names(graph, g.V().has("age", P.within([27]))) == ["vadas"]
+
+
+def test_and_or_not_of_predicates(graph):
+    assert names(graph, g.V().has("age", P.gt(27).and_(P.lt(35)))) == ["marko", "josh"]
+    assert names(graph, g.V().has("age", P.lt(28).or_(P.gt(34)))) == ["vadas", "peter"]
+    assert names(graph, g.V().has("age", P.not_(P.lt(30)))) == ["josh", "peter"]
+
+
+def test_text_predicates(graph):
+    assert names(graph, g.V().has("name", TextP.containing("ar"))) == ["marko"]
+    assert names(graph, g.V().has("name", TextP.starting_with("jo"))) == ["josh"]
+    assert names(graph, g.V().has("name", TextP.ending_with("as"))) == ["vadas"]
+    assert names(graph, g.V().has("name", TextP.not_containing("o"))) == ["vadas", "ripple", "peter"]
+    assert names(graph, g.V().has("name", TextP.not_starting_with("p"))) == \
+        ["marko", "vadas", "lop", "josh", "ripple"]
+    assert names(graph, g.V().has("name", TextP.not_ending_with("p"))) == \
+        ["marko", "vadas", "josh", "ripple", "peter"]
+    # text predicates are simply false on non-strings
+    assert names(graph, g.V().has("age", TextP.containing("2"))) == []
+
+
+def test_incomparable_types_are_filtered_not_errors(graph):
+    assert names(graph, g.V().has("name", P.gt(3))) == []
+    assert run(graph, g.inject(1, "a", 2.5, True).is_(P.gt(1))) == [2.5]
+
+
+def test_booleans_are_not_numbers(graph):
+    assert run(graph, g.inject(1, True, 1.0).is_(1)) == [1, 1.0]
+    assert run(graph, g.inject(1, True).is_(True)) == [True]
+
+
+def test_is(graph):
+    assert run(graph, g.V().values("age").is_(P.lte(30))) == [29, 27]
+    assert run(graph, g.V().values("age").is_(32)) == [32]
+
+
+def test_where_traversal_not_and_or(graph):
+    assert names(graph, g.V().where(__.out("created"))) == ["marko", "josh", "peter"]
+    assert names(graph, g.V().not_(__.out("created"))) == ["vadas", "lop", "ripple"]
+    assert names(graph, g.V().filter_(__.in_("knows"))) == ["vadas", "josh"]
+    assert names(graph, g.V().and_(__.out("knows"), __.out("created"))) == ["marko"]
+    assert names(graph, g.V().or_(__.has("age", P.gt(34)), __.has("lang"))) == ["lop", "ripple", "peter"]
+
+
+def test_where_with_step_labels(graph):
+    # Where.feature: g_VX1X_asXaX_outXcreatedX_inXcreatedX_whereXneqXaXX_name
+    got = names(graph, g.V("1").as_("a").out("created").in_("created").where(P.neq("a")))
+    assert sorted(got) == ["josh", "peter"]
+    # g_V_asXaX_outXcreatedX_whereXasXaX_name_isXjoshXX_inXcreatedX_name
+    got = run(graph, g.V().as_("a").out("created")
+              .where(__.as_("a").values("name").is_("josh")).in_("created").values("name"))
+    assert sorted(got) == ["josh", "josh", "marko", "peter"]
+    # where(a, eq(b)) with by(): people older than the person they know
+    got = run(graph, g.V().as_("a").out("knows").as_("b")
+              .where("a", P.gt("b")).by("age").select("a", "b").by("name"))
+    assert got == [{"a": "marko", "b": "vadas"}]
+
+
+def test_where_traversal_with_start_and_end_labels(graph):
+    # pairs (a, b) where a created something b created too, a != b
+    got = run(graph, g.V().as_("a").out("created").in_("created").as_("b")
+              .where(__.as_("a").out("knows").as_("b")).select("a", "b").by("name"))
+    assert got == [{"a": "marko", "b": "josh"}]
+
+
+def test_dedup(graph):
+    assert run(graph, g.V().both().dedup().count()) == [6]
+    assert names(graph, g.V().dedup().by(T.label)) == ["marko", "lop"]
+    assert run(graph, g.V().values("age").fold().dedup(Scope.local).count(Scope.local)) == [4]
+    assert run(graph, g.inject([1, 1, 2, True]).dedup(Scope.local)) == [[1, 2, True]]
+    got = run(graph, g.V("1").out().as_("x").in_().as_("y").dedup("x").select("x").values("name"))
+    assert got == ["vadas", "josh", "lop"]
+
+
+def test_limit_range_skip_tail(graph):
+    assert names(graph, g.V().limit(2)) == ["marko", "vadas"]
+    assert names(graph, g.V().range_(1, 3)) == ["vadas", "lop"]
+    assert names(graph, g.V().range_(4, -1)) == ["ripple", "peter"]
+    assert names(graph, g.V().skip(4)) == ["ripple", "peter"]
+    assert names(graph, g.V().tail(2)) == ["ripple", "peter"]
+    assert names(graph, g.V().tail()) == ["peter"]
+    assert run(graph, g.V().limit(0)) == []
+
+
+def test_local_range_forms(graph):
+    ages = g.V().values("age").fold()
+    assert run(graph, ages.limit(Scope.local, 2)) == [[29, 27]]
+    assert run(graph, g.V().values("age").fold().limit(Scope.local, 1)) == [29]
+    assert run(graph, g.V().values("age").fold().range_(Scope.local, 1, 3)) == [[27, 32]]
+    assert run(graph, g.V().values("age").fold().tail(Scope.local, 2)) == [[32, 35]]
+    assert run(graph, g.V().values("age").fold().tail(Scope.local)) == [35]
+    assert run(graph, g.V().values("age").fold().skip(Scope.local, 3)) == [[35]]
+    assert run(graph, g.V("1").value_map().limit(Scope.local, 1)) == [{"name": ["marko"]}]
+
+
+def test_limit_is_lazy_in_children(graph):
+    # each traverser gets its own limit inside local()
+    got = run(graph, g.V().has_label("person").local(__.out().limit(1)).values("name"))
+    assert got == ["lop", "ripple", "lop"] or got == ["vadas", "ripple", "lop"]
+
+
+def test_simple_and_cyclic_path(graph):
+    # marko-both-both: 7 paths, 3 come back to marko
+    assert run(graph, g.V("1").both().both().simple_path().count()) == [4]
+    assert run(graph, g.V("1").both().both().cyclic_path().count()) == [3]
+    got = run(graph, g.V("1").out("created").in_("created").simple_path().values("name"))
+    assert sorted(got) == ["josh", "peter"]
+
+
+def test_none_discards_everything(graph):
+    assert run(graph, g.V().none()) == []

@@ -1,0 +1,198 @@
+"""Engine: addV/addE/property/drop/mergeV/mergeE, cardinality, atomic rollback."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gremlin_python.process.anonymous_traversal import traversal
+from gremlin_python.process.graph_traversal import __
+from gremlin_python.process.traversal import CardinalityValue, Cardinality, Direction, Merge, T
+from gremlin_python.structure.graph import Graph as GPGraph
+from gremlin_python.structure.graph import Vertex as GVertex
+
+from stylegraph.graph.engine import execute
+from stylegraph.graph.errors import GremlinError
+from stylegraph.graph.fixtures import modern_graph
+from stylegraph.graph.graph import Graph
+
+g = traversal().with_graph(GPGraph())
+
+
+@pytest.fixture
+def graph() -> Graph:
+    return modern_graph()
+
+
+def run(graph: Graph, t: Any) -> list:
+    return execute(graph, t.bytecode)
+
+
+def test_add_v_with_id_and_properties(graph):
+    got = run(graph, g.add_v("product").property(T.id, "p1").property("price", 9.5)
+              .property("name", "shirt"))
+    assert got[0].id == "p1" and got[0].label == "product"
+    v = graph.vertex("p1")
+    assert v.properties == {"price": [9.5], "name": ["shirt"]}
+    # generated ids are uuid strings
+    gen = run(graph, g.add_v())[0]
+    assert gen.label == "vertex" and len(gen.id) == 36
+
+
+def test_add_v_property_traversal_is_evaluated_on_the_input(graph):
+    run(graph, g.V("1").as_("m").add_v("copy").property(T.id, "c1")
+        .property("name", __.select("m").values("name")))
+    assert graph.vertex("c1").properties["name"] == ["marko"]
+
+
+def test_add_v_duplicate_id_fails(graph):
+    with pytest.raises(GremlinError, match="already exists"):
+        run(graph, g.add_v("person").property(T.id, "1"))
+
+
+def test_add_e_forms(graph):
+    # from a step label, to a traversal
+    e = run(graph, g.V("1").as_("a").V("6").add_e("knows").from_("a").property("weight", 0.1))[0]
+    assert (e.outV.id, e.inV.id, e.label) == ("1", "6", "knows")
+    # from/to traversals from the start
+    e = run(graph, g.add_e("likes").from_(__.V("2")).to(__.V("5")).property(T.id, "e1"))[0]
+    assert (e.id, e.outV.id, e.inV.id) == ("e1", "2", "5")
+    assert graph.edge("e1").in_v is graph.vertex("5")
+    # implicit from: the current vertex; to: a client-side Vertex
+    e = run(graph, g.V("3").add_e("rel").to(GVertex("4")))[0]
+    assert (e.outV.id, e.inV.id) == ("3", "4")
+    assert run(graph, g.V("2").out("likes").values("name")) == ["ripple"]
+
+
+def test_add_e_to_missing_vertex_fails(graph):
+    with pytest.raises(GremlinError, match="to"):
+        run(graph, g.V("1").add_e("x").to(GVertex("404")))
+
+
+def test_property_cardinalities(graph):
+    run(graph, g.V("1").property("age", 30))
+    assert graph.vertex("1").properties["age"] == [30]
+    run(graph, g.V("1").property(Cardinality.list_, "tag", "a").property(Cardinality.list_, "tag", "a"))
+    assert graph.vertex("1").properties["tag"] == ["a", "a"]
+    run(graph, g.V("1").property(Cardinality.set_, "k", "x").property(Cardinality.set_, "k", "x")
+        .property(Cardinality.set_, "k", "y"))
+    assert graph.vertex("1").properties["k"] == ["x", "y"]
+    run(graph, g.V("1").property(Cardinality.single, "k", "z"))
+    assert graph.vertex("1").properties["k"] == ["z"]
+    run(graph, g.E("7").property("weight", 0.9))
+    assert graph.edge("7").properties["weight"] == 0.9
+    run(graph, g.V("1").property({"a": 1, "b": 2}))
+    assert run(graph, g.V("1").values("a", "b")) == [1, 2]
+
+
+def test_drop(graph):
+    run(graph, g.V("1").properties("age").drop())
+    assert "age" not in graph.vertex("1").properties
+    run(graph, g.E("7").properties("weight").drop())
+    assert graph.edge("7").properties == {}
+    assert run(graph, g.E("8").drop()) == []
+    assert graph.edge("8") is None
+    run(graph, g.V("1").drop())
+    assert graph.vertex("1") is None and graph.edge("7") is None and graph.edge("9") is None
+    assert run(graph, g.V().count()) == [5]
+    run(graph, g.V().drop().iterate() if False else g.V().drop())
+    assert run(graph, g.V().count()) == [0] and run(graph, g.E().count()) == [0]
+
+
+def test_iterate_bytecode_with_none_step(graph):
+    t = g.add_v("x").property(T.id, "it1")
+    t.bytecode.add_step("none")
+    assert execute(graph, t.bytecode) == []
+    assert graph.vertex("it1") is not None
+
+
+def test_merge_v_create_then_match(graph):
+    m = {T.label: "product", T.id: "p9", "sku": "A"}
+    first = run(graph, g.merge_v(m).option(Merge.on_create, {"price": 1.0})
+                .option(Merge.on_match, {"price": 2.0}))
+    assert first[0].id == "p9" and graph.vertex("p9").properties == {"sku": ["A"], "price": [1.0]}
+    again = run(graph, g.merge_v(m).option(Merge.on_create, {"price": 1.0})
+                .option(Merge.on_match, {"price": 2.0}))
+    assert again[0].id == "p9" and graph.vertex("p9").properties["price"] == [2.0]
+    assert run(graph, g.V().has_label("product").count()) == [1]
+
+
+def test_merge_v_matches_by_properties(graph):
+    got = run(graph, g.merge_v({T.label: "person", "name": "marko"}))
+    assert [v.id for v in got] == ["1"]
+    got = run(graph, g.merge_v({"lang": "java"}))
+    assert [v.id for v in got] == ["3", "5"]
+
+
+def test_merge_v_on_create_cannot_override_the_match_map(graph):
+    with pytest.raises(GremlinError, match="onCreate"):
+        run(graph, g.merge_v({T.id: "z1", "a": 1}).option(Merge.on_create, {"a": 2}))
+
+
+def test_merge_v_cardinality_values(graph):
+    run(graph, g.merge_v({T.id: "1"}).option(Merge.on_match, {"tag": CardinalityValue.list_("t")}))
+    run(graph, g.merge_v({T.id: "1"}).option(Merge.on_match, {"tag": CardinalityValue.list_("u")}))
+    assert graph.vertex("1").properties["tag"] == ["t", "u"]
+
+
+def test_merge_v_from_injected_maps(graph):
+    rows = [{T.id: "n1", T.label: "product", "name": "a"}, {T.id: "n2", T.label: "product", "name": "b"}]
+    got = run(graph, g.inject(rows).unfold().merge_v())
+    assert [v.id for v in got] == ["n1", "n2"]
+
+
+def test_merge_e_create_match_and_on_match(graph):
+    m = {T.label: "SIMILAR", Direction.OUT: "1", Direction.IN: "5", "score": 0.7}
+    e = run(graph, g.merge_e(m))[0]
+    assert (e.label, e.outV.id, e.inV.id) == ("SIMILAR", "1", "5")
+    assert run(graph, g.merge_e(m))[0].id == e.id
+    assert run(graph, g.E().has_label("SIMILAR").count()) == [1]
+    run(graph, g.merge_e({T.label: "SIMILAR", Direction.OUT: "1", Direction.IN: "5"})
+        .option(Merge.on_match, {"score": 0.9}))
+    assert graph.edge(e.id).properties["score"] == 0.9
+    # an existing edge matches by endpoints and label
+    assert [x.id for x in run(graph, g.merge_e({T.label: "knows", Direction.OUT: "1", Direction.IN: "2"}))] == ["7"]
+
+
+def test_merge_e_with_id_and_on_create(graph):
+    m = {T.id: "SIMILAR:2:3", T.label: "SIMILAR", Direction.OUT: "2", Direction.IN: "3"}
+    run(graph, g.merge_e(m).option(Merge.on_create, {"score": 0.3}))
+    assert graph.edge("SIMILAR:2:3").properties == {"score": 0.3}
+
+
+def test_merge_e_with_merge_out_v_in_v_options(graph):
+    m = {T.label: "rel", Direction.OUT: Merge.out_v, Direction.IN: Merge.in_v}
+    e = run(graph, g.merge_e(m).option(Merge.out_v, {"name": "vadas"}).option(Merge.in_v, __.V("6")))[0]
+    assert (e.outV.id, e.inV.id) == ("2", "6")
+
+
+def test_merge_e_missing_vertex_is_an_error(graph):
+    with pytest.raises(GremlinError, match="does not exist"):
+        run(graph, g.merge_e({T.label: "SIMILAR", Direction.OUT: "1", Direction.IN: "nope"}))
+
+
+def test_bulk_merge_e_from_injected_rows(graph):
+    rows = [{T.label: "SIMILAR", Direction.OUT: str(i % 6 + 1), Direction.IN: str((i + 1) % 6 + 1),
+             "score": i / 10} for i in range(6)]
+    got = run(graph, g.inject(rows).unfold().as_("r").merge_e(__.select("r")).count())
+    assert got == [6]
+    assert run(graph, g.E().has_label("SIMILAR").count()) == [6]
+    assert run(graph, g.inject(rows).unfold().merge_e().count()) == [6]
+    assert run(graph, g.E().has_label("SIMILAR").count()) == [6]
+
+
+def test_failed_traversal_leaves_graph_unchanged(graph):
+    before = (len(graph.vertices), len(graph.edges), graph.version)
+    bad = (g.add_v("x").property(T.id, "new1").add_v("x").property(T.id, "new2")
+           .V("2").property("age", 99).add_e("k").to(GVertex("404")))
+    with pytest.raises(GremlinError):
+        run(graph, bad)
+    assert (len(graph.vertices), len(graph.edges), graph.version) == before
+    assert graph.vertex("new1") is None and graph.vertex("2").properties["age"] == [27]
+
+
+def test_long_chain_of_add_e_in_one_request(graph):
+    t = g.inject(0)
+    for i in range(300):
+        t = t.add_e("chain").from_(__.V(str(i % 6 + 1))).to(__.V(str((i + 2) % 6 + 1))).property("i", i)
+    assert execute(graph, t.count().bytecode) == [1]
+    assert run(graph, g.E().has_label("chain").count()) == [300]

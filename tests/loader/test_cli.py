@@ -1,0 +1,57 @@
+"""End to end through the `stylegraph` CLI: sample-catalog -> embed -> build-graph -> load -> add-product."""
+from __future__ import annotations
+
+import numpy as np
+
+from stylegraph.cli import main
+from stylegraph.graph.connect import close, connect
+from stylegraph.loader.sample_catalog import Style, render_product
+
+
+def test_pipeline_end_to_end(tmp_path, capsys):
+    cat, data, csv = tmp_path / "cat", tmp_path / "data", tmp_path / "csv"
+    url = f"embedded://{tmp_path / 'graph.db'}"
+    assert main(["sample-catalog", "--products", "40", "--out", str(cat), "--size", "32",
+                 "--per-style", "5", "--seed", "2"]) == 0
+    embed = ["embed", "--catalog", str(cat), "--image-size", "32", "--data-dir", str(data), "--batch-size", "16"]
+    assert main(embed) == 0
+    assert "(40 computed, 0 cached, 0 skipped)" in capsys.readouterr().out
+    assert main(embed) == 0
+    assert "(0 computed, 40 cached, 0 skipped)" in capsys.readouterr().out
+
+    assert main(["build-graph", "--catalog", str(cat), "--k", "5", "--out", str(csv), "--data-dir", str(data)]) == 0
+    out = capsys.readouterr().out
+    assert "200 SIMILAR edges (exact index" in out and "precision@5 against ground-truth style" in out
+
+    assert main(["load", "--csv", str(csv), "--graph", url, "--batch-size", "50"]) == 0
+    assert "vertices: 40 created" in capsys.readouterr().out
+    assert main(["load", "--csv", str(csv), "--graph", url]) == 0
+    assert ("vertices: 0 created, 0 updated, 40 unchanged; edges: 0 created, 0 updated, 200 unchanged"
+            in capsys.readouterr().out)
+
+    image = tmp_path / "upload.png"
+    render_product(Style("hat", "dots", "red"), 32, np.random.default_rng(5)).save(image)
+    assert main(["add-product", "--id", "NEW", "--image", str(image), "--title", "Red dots hat", "--price", "19.5",
+                 "--in-stock", "true", "--k", "5", "--graph", url, "--data-dir", str(data),
+                 "--catalog", str(cat)]) == 0
+    assert capsys.readouterr().out.startswith("added NEW: top 5")
+    g = connect(url)
+    try:
+        assert g.V("NEW").out("SIMILAR").count().next() == 5
+        assert g.V("NEW").values("in_stock").next() is True
+        assert g.V().has_label("product").count().next() == 41
+    finally:
+        close(g)
+
+
+def test_user_errors_exit_1_without_traceback(tmp_path, capsys):
+    assert main(["embed", "--catalog", str(tmp_path / "none"), "--data-dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "stylegraph embed: error:" in err and "catalog file not found" in err and "Traceback" not in err
+    assert main(["load", "--csv", str(tmp_path), "--graph", "memory:"]) == 1
+    assert "neither vertices.csv nor edges.csv" in capsys.readouterr().err
+    (tmp_path / "catalog.csv").write_text("product_id,image\nA,a.png\n")
+    assert main(["build-graph", "--catalog", str(tmp_path), "--data-dir", str(tmp_path)]) == 1
+    assert "run `stylegraph embed` first" in capsys.readouterr().err
+    assert main(["finetune", "--catalog", str(tmp_path), "--runs-dir", str(tmp_path / "r")]) == 1
+    assert "no values in label column" in capsys.readouterr().err
