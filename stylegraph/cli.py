@@ -61,4 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # run the imported module's main so CommandError is the class components raise
+    from stylegraph import cli as _cli
+
+    sys.exit(_cli.main())

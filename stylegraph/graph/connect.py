@@ -103,6 +103,7 @@ class _SharedGraphs:
         self._graphs: dict[str, tuple[Any, int]] = {}
 
     def acquire(self, path: str, settings: Settings) -> Any:
+        """The shared graph at ``path``, opened on first use; counts one more user."""
         from stylegraph.graph.graph import Graph
 
         with self._lock:
@@ -116,6 +117,7 @@ class _SharedGraphs:
             return graph
 
     def release(self, path: str) -> None:
+        """Count one user less; close the graph when none is left."""
         with self._lock:
             if path not in self._graphs:
                 return
@@ -127,6 +129,7 @@ class _SharedGraphs:
         graph.close()
 
     def close_all(self) -> None:
+        """Close every shared graph (at interpreter exit)."""
         with self._lock:
             graphs = [graph for graph, _ in self._graphs.values()]
             self._graphs.clear()

@@ -19,7 +19,7 @@ from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestErro
 from stylegraph.graph.results import to_result
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.traverser import SEED, Traverser
 
 #: strategies that change nothing observable here, accepted and ignored
 _IGNORED_STRATEGIES = frozenset({
@@ -122,25 +122,25 @@ def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None)
 
 
 def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
-    traversal, opts = prepare(bytecode)
-    if opts.timeout_ms is not None and opts.timeout_ms > 0:
-        own = time.monotonic() + opts.timeout_ms / 1000.0
-        deadline = own if deadline is None else min(deadline, own)
-    ctx = Context(graph, deadline)
-    ctx.side_effects.update(opts.side_effects)
-    ctx.sack_init = opts.sack
-    ctx.path_mode = path_mode(traversal)
-    traversal.bind(ctx)
     try:
+        traversal, opts = prepare(bytecode)
+        if opts.timeout_ms is not None and opts.timeout_ms > 0:
+            own = time.monotonic() + opts.timeout_ms / 1000.0
+            deadline = own if deadline is None else min(deadline, own)
+        ctx = Context(graph, deadline)
+        ctx.side_effects.update(opts.side_effects)
+        ctx.sack_init = opts.sack
+        ctx.path_mode = path_mode(traversal)
+        traversal.bind(ctx)
         with graph.transaction():
             ctx.check_deadline()
-            seed = Traverser(None, None, 0, ctx.sack_value())
-            results = [to_result(t.obj) for t in traversal.run(iter((seed,)))]
+            seed = Traverser(SEED, None, 0, ctx.sack_value())
+            results = [to_result(t.obj) for t in traversal.run(iter((seed,))) if t.obj is not SEED]
             ctx.check_deadline()
             return results
     except GraphError:
         raise
     except RecursionError as exc:
         raise GremlinError("traversal nested too deeply to evaluate") from exc
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError, ArithmeticError) as exc:
+    except Exception as exc:  # an engine bug must still come back as a Gremlin error, not a crash
         raise GremlinError(f"evaluation failed: {type(exc).__name__}: {exc}") from exc

@@ -15,7 +15,7 @@ from gremlin_python.structure import graph as gp
 from gremlin_python.structure.io.util import HashableDict
 
 from stylegraph.graph.elements import Edge, Vertex
-from stylegraph.graph.steps.access import EdgeProp, MapEntry, VertexProp
+from stylegraph.graph.steps.access import EdgeProp, GSet, MapEntry, VertexProp
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -44,6 +44,8 @@ def to_result(x: Any) -> Any:
         return {_key(k): to_result(v) for k, v in x.items()}
     if t is list:
         return [to_result(v) for v in x]
+    if t is GSet:
+        return {_key(v) for v in x}
     if t is MapEntry:
         return {_key(x[0]): to_result(x[1])}
     if t is VertexProp:

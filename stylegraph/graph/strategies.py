@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from stylegraph.graph.steps.barrier import OrderStep, TopKStep
 from stylegraph.graph.steps.base import Step, Traversal
-from stylegraph.graph.steps.filter import HasStep, RangeStep
+from stylegraph.graph.steps.filter import HasStep
+from stylegraph.graph.steps.range import RangeStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep
 from stylegraph.graph.steps.mutation import PropertyStep, _AddStep
 from stylegraph.graph.steps.start import GraphStep

@@ -111,3 +111,16 @@ def path_values(path: Optional[PathNode], key: str) -> Iterator[Any]:
 
 
 EMPTY_LABELS = _EMPTY
+
+
+class _Seed:
+    """The object of the one traverser fed to a traversal's start: "no object yet"."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<start>"
+
+
+#: what start steps (V, inject, addV, union of starts...) receive; never a result
+SEED = _Seed()

@@ -114,20 +114,26 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
 
 def _connect(url: str | None):
     from stylegraph.graph.connect import connect
+    from stylegraph.graph.errors import GraphError
 
-    return connect(url or get_settings().graph_url)
+    url = url or get_settings().graph_url
+    try:
+        return connect(url)
+    except (GraphError, ValueError, RuntimeError, OSError) as exc:
+        raise _error(RuntimeError(f"cannot open graph {url}: {exc}")) from None
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     """``stylegraph load``."""
     from stylegraph.graph.connect import close
+    from stylegraph.graph.errors import GraphError
     from stylegraph.loader.load import load_csv
     from stylegraph.loader.neptune_csv import NeptuneCsvError
 
     g = _connect(args.graph)
     try:
         stats = load_csv(g, args.csv, batch_size=args.batch_size, prune=not args.no_prune)
-    except NeptuneCsvError as exc:
+    except (NeptuneCsvError, GraphError) as exc:
         raise _error(exc) from None
     finally:
         close(g)
@@ -140,6 +146,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 def cmd_add_product(args: argparse.Namespace) -> int:
     """``stylegraph add-product``."""
     from stylegraph.graph.connect import close
+    from stylegraph.graph.errors import GraphError
     from stylegraph.loader.add_product import AddProductError, add_product
     from stylegraph.loader.catalog import CatalogError, Product, catalog_file
     from stylegraph.loader.embed import EmbedError
@@ -154,7 +161,7 @@ def cmd_add_product(args: argparse.Namespace) -> int:
     try:
         result = add_product(g, product, args.image, args.data_dir or s.data_dir, k=args.k or s.knn_k,
                              catalog_dir=args.catalog or (s.catalog_dir if catalog_file(s.catalog_dir).is_file() else None))
-    except (AddProductError, CatalogError, EmbedError, EmbeddingStoreError) as exc:
+    except (AddProductError, CatalogError, EmbedError, EmbeddingStoreError, GraphError) as exc:
         raise _error(exc) from None
     finally:
         close(g)

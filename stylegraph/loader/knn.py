@@ -8,12 +8,15 @@ with the same image) are kept, since they are real look-alikes.
 """
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-import faiss
 import numpy as np
+
+logging.getLogger("faiss.loader").setLevel(logging.WARNING)  # its import chatter is not news
+import faiss  # noqa: E402
 
 EXACT_LIMIT = 200_000
 INDEX_KINDS = ("auto", "exact", "ivf", "hnsw")

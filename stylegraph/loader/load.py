@@ -164,7 +164,7 @@ def load_records(g: GraphTraversalSource, vertices: Sequence[VertexRecord], edge
         prune_edges(g, sources, edges, stats, batch_size)
     if stats.changed:
         stats.version = bump_version(g)
-    log.info("load: %s", stats.as_dict())
+    log.debug("load: %s", stats.as_dict())
     return stats
 
 

@@ -15,10 +15,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from stylegraph.loader.catalog import Catalog
-from stylegraph.loader.knn import SimilarEdge
+
+if TYPE_CHECKING:  # knn imports faiss; reading CSVs must not need it
+    from stylegraph.loader.knn import SimilarEdge
 
 VERTEX_SYSTEM = ("~id", "~label")
 EDGE_SYSTEM = ("~id", "~from", "~to", "~label")
@@ -281,7 +283,7 @@ def product_vertices(catalog: Catalog, only: Iterable[str] | None = None) -> lis
             for p in catalog.products if keep is None or p.product_id in keep]
 
 
-def similar_edge_records(edges: Iterable[SimilarEdge]) -> list[EdgeRecord]:
+def similar_edge_records(edges: Iterable["SimilarEdge"]) -> list[EdgeRecord]:
     """``SIMILAR`` edge records (id ``SIMILAR:<from>:<to>``, property ``score``)."""
     return [EdgeRecord(e.edge_id, e.out_id, e.in_id, "SIMILAR", {"score": e.score}) for e in edges]
 

@@ -38,16 +38,17 @@ bp = Blueprint(
 
 MAX_EXPORT_BYTES = 8 * 1024 * 1024
 SEARCH_LIMIT = 20
-DEFAULTS = {"depth": 1, "limit": 25, "minScore": 0.0, "edge": "both"}
+# first load: one hop around the product; each expand asks for up to ``limit`` products
+DEFAULTS = {"depth": 1, "limit": 25, "minScore": 0.0}
 
 
 def page_config(product_id: str | None) -> dict[str, Any]:
     """The JSON config the page hands to ``explorer.js``."""
     return {
         "root": product_id,
-        "api": {
-            "neighborhood": "/api/graph/neighborhood",
-            "product": "/api/products/",
+        "api": {  # the shop API's routes (api.py), under this app's mount point
+            "neighborhood": request.script_root + "/api/graph/neighborhood",
+            "product": request.script_root + "/api/products/",
             "search": url_for("explorer.search_text"),
             "export": url_for("explorer.export_view"),
             "page": url_for("explorer.explore"),

@@ -134,3 +134,9 @@ def test_repeat_without_body_is_an_error(graph):
     from stylegraph.graph.errors import GremlinError
     with pytest.raises(GremlinError, match="repeat"):
         run(graph, g.V().times(2))
+
+
+def test_union_of_start_steps(graph):
+    # Union.feature g_unionXinjectX1X_injectX2X
+    assert run(graph, g.union(__.inject(1), __.inject(2))) == [1, 2]
+    assert run(graph, g.union()) == []

@@ -196,3 +196,60 @@ def test_long_chain_of_add_e_in_one_request(graph):
         t = t.add_e("chain").from_(__.V(str(i % 6 + 1))).to(__.V(str((i + 2) % 6 + 1))).property("i", i)
     assert execute(graph, t.count().bytecode) == [1]
     assert run(graph, g.E().has_label("chain").count()) == [300]
+
+
+# ---- MergeEdge.feature / MergeVertex.feature semantics ---------------------------------------
+def test_merge_e_on_create_supplies_id_and_directions(graph):
+    # g_mergeE_with_eid_specified_and_inheritance_2: onCreate inherits from the merge map
+    got = run(graph, g.merge_e({T.id: "201"})
+              .option(Merge.on_create, {Direction.OUT: "1", Direction.IN: "2", T.label: "knows"}))
+    assert got[0].id == "201" and (got[0].outV.id, got[0].inV.id) == ("1", "2")
+
+
+def test_merge_e_on_create_cannot_override_direction_or_label(graph):
+    m = {Direction.OUT: "1", Direction.IN: "2", T.label: "likes"}
+    with pytest.raises(GremlinError, match="cannot override values from merge"):
+        run(graph, g.merge_e(m).option(Merge.on_create, {Direction.OUT: "2"}))
+    with pytest.raises(GremlinError, match="cannot override values from merge"):
+        run(graph, g.merge_e(m).option(Merge.on_create, {T.label: "other"}))
+
+
+def test_merge_e_without_out_vertex_cannot_create():
+    graph = Graph(None)
+    with graph.transaction():
+        graph.add_vertex("person", "a")
+    with pytest.raises(GremlinError, match="Out Vertex not specified"):
+        run(graph, g.merge_e({}))
+    with pytest.raises(GremlinError, match="Out Vertex not specified"):
+        run(graph, g.merge_e(None))
+
+
+def test_merge_e_empty_map_matches_every_edge(graph):
+    assert len(run(graph, g.merge_e({}))) == 6
+
+
+def test_merge_e_on_match_traversal_runs_on_the_matched_edge(graph):
+    m = {T.label: "knows", Direction.OUT: "1", Direction.IN: "2"}
+    run(graph, g.with_side_effect("m", {"created": "N"}).merge_e(m)
+        .option(Merge.on_match, __.side_effect(__.properties("weight").drop()).select("m")))
+    assert graph.edge("7").properties == {"created": "N"}
+
+
+def test_merge_e_out_v_option_from_step_labels(graph):
+    m = {T.label: "knows", Direction.OUT: Merge.out_v, Direction.IN: Merge.in_v}
+    got = run(graph, g.V("6").as_("x").V("5").as_("y").merge_e(m)
+              .option(Merge.out_v, __.select("x")).option(Merge.in_v, __.select("y")))
+    assert (got[0].outV.id, got[0].inV.id) == ("6", "5")
+
+
+def test_merge_v_null_and_empty_maps(graph):
+    assert len(run(graph, g.merge_v(None))) == 6
+    assert len(run(graph, g.V().limit(2).merge_v({}))) == 12
+    empty = Graph(None)
+    got = run(empty, g.merge_v({}))
+    assert len(got) == 1 and got[0].label == "vertex"
+
+
+def test_merge_v_label_must_be_a_string(graph):
+    with pytest.raises(GremlinError, match="label"):
+        run(graph, g.merge_v({T.label: None, "name": "marko"}))

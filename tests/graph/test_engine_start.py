@@ -70,10 +70,10 @@ def test_mid_traversal_inject_comes_first(graph):
 
 
 def test_has_id_within(graph):
-    got = run(graph, g.V().hasId(P.within("1", "3", "42")))
+    got = run(graph, g.V().has_id(P.within("1", "3", "42")))
     assert [v.id for v in got] == ["1", "3"]
-    assert [v.id for v in run(graph, g.V().hasId("2", "4"))] == ["2", "4"]
-    assert [e.id for e in run(graph, g.E().hasId(P.within(["8", "9"])))] == ["8", "9"]
+    assert [v.id for v in run(graph, g.V().has_id("2", "4"))] == ["2", "4"]
+    assert [e.id for e in run(graph, g.E().has_id(P.within(["8", "9"])))] == ["8", "9"]
 
 
 def _graph_step(bytecode: Any) -> GraphStep:
@@ -84,7 +84,7 @@ def _graph_step(bytecode: Any) -> GraphStep:
 
 
 def test_strategy_folds_has_into_start_step():
-    step = _graph_step(g.V().hasLabel("person").has("name", "marko").out().bytecode)
+    step = _graph_step(g.V().has_label("person").has("name", "marko").out().bytecode)
     assert len(step.containers) == 2
     step = _graph_step(g.V().has("product", "sku", "x").bytecode)
     assert [c.key for c in step.containers] == [T.label, "sku"]
@@ -114,7 +114,7 @@ def test_has_on_indexed_key_uses_the_index_not_a_scan():
     graph = _indexed_graph(2000)
     got = run(graph, g.V().has("product", "sku", "s1234"))
     assert [v.id for v in got] == ["p1234"]
-    got = run(graph, g.V().hasLabel("product").has("sku", P.within("s1", "s2", "nope")))
+    got = run(graph, g.V().has_label("product").has("sku", P.within("s1", "s2", "nope")))
     assert sorted(v.id for v in got) == ["p1", "p2"]
     got = run(graph, g.V().has("sku", "s7").values("n"))
     assert got == [7]
@@ -123,7 +123,7 @@ def test_has_on_indexed_key_uses_the_index_not_a_scan():
 
 def test_has_label_only_uses_label_index():
     graph = _indexed_graph(50)
-    assert run(graph, g.V().hasLabel("other").count()) == [50]
+    assert run(graph, g.V().has_label("other").count()) == [50]
 
 
 def test_full_scan_is_still_correct_without_index(graph):
@@ -143,5 +143,5 @@ def test_access_path_is_recorded():
 
 
 def test_child_traversal_v_in_addE_from(graph):
-    got = run(graph, g.addE("likes").from_(__.V("2")).to(__.V("3")))
+    got = run(graph, g.add_e("likes").from_(__.V("2")).to(__.V("3")))
     assert (got[0].outV.id, got[0].inV.id) == ("2", "3")

@@ -17,6 +17,7 @@ from gremlin_python.driver.serializer import GraphBinarySerializersV1, GraphSONS
 from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.traversal import T
 
+from stylegraph.graph.connect import close, connect
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.server import start_server
 from stylegraph.graph.server.auth import AuthenticationFailed, PlainAuthenticator, encode_plain
@@ -128,6 +129,11 @@ def test_tls_with_self_signed_certificate(tmp_path) -> None:
             assert traversal().with_remote(conn).inject("secure").to_list() == ["secure"]
         finally:
             conn.close()
+        g = connect(handle.url, ssl=trusting, serializer="graphson")  # the same through connect()
+        try:
+            assert g.inject("via connect").to_list() == ["via connect"]
+        finally:
+            close(g)
         # a client that does not trust the certificate cannot connect
         async def untrusting() -> None:
             async with aiohttp.ClientSession() as session:

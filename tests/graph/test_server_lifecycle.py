@@ -162,3 +162,18 @@ def test_sigterm_lets_an_in_flight_request_finish(tmp_path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_cli_refuses_a_graph_file_open_elsewhere(tmp_path) -> None:
+    db = str(tmp_path / "graph.db")
+    holder = Graph(db)  # this process owns the file now
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "stylegraph.cli", "gremlin-server", "--port", "0", "--db", db],
+            capture_output=True, text=True, timeout=60,
+        )
+    finally:
+        holder.close()
+    assert done.returncode == 1
+    assert "stylegraph gremlin-server: error:" in done.stderr and "Traceback" not in done.stderr
+    assert "Gremlin server" in done.stderr

@@ -12,7 +12,7 @@ from gremlin_python.process.traversal import (
     Bytecode, Cardinality, Merge, Operator, Order, P, Pop, Scope, T, TextP, TraversalStrategies,
     Traverser,
 )
-from gremlin_python.structure.graph import Vertex
+from gremlin_python.structure.graph import Path, Vertex
 
 from stylegraph.graph.server import protocol as p
 from stylegraph.graph.server.serializers import (
@@ -143,3 +143,12 @@ def test_graphbinary_promotes_large_ints() -> None:
 def test_unserializable_value_raises_instead_of_corrupting(fmt: str) -> None:
     with pytest.raises(TypeError):
         SERVERS[fmt]().write_response(p.Response(uuid.uuid4(), p.SUCCESS, "", data=[Traverser(object())]))
+
+
+@pytest.mark.parametrize("fmt", CLIENTS)
+def test_paths_round_trip(fmt: str) -> None:
+    path = Path([{"a"}, set(), {"b", "c"}], [Vertex("1", "person"), "knows", 0.5])
+    frame = SERVERS[fmt]().write_response(p.Response(uuid.uuid4(), p.SUCCESS, "", data=[Traverser(path)]))
+    got = CLIENTS[fmt]().deserialize_message(frame)["result"]["data"][0].object
+    assert got.objects == path.objects
+    assert [set(labels) for labels in got.labels] == path.labels

@@ -6,12 +6,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 os.environ.setdefault("DGLBACKEND", "pytorch")
 
 N_PRODUCTS = 60
 SIZE = 32
 PER_STYLE = 6
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread():
+    """One intra-op thread per loader test (several times faster on a busy 2-core box), restored after."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")

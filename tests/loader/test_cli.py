@@ -55,3 +55,23 @@ def test_user_errors_exit_1_without_traceback(tmp_path, capsys):
     assert "run `stylegraph embed` first" in capsys.readouterr().err
     assert main(["finetune", "--catalog", str(tmp_path), "--runs-dir", str(tmp_path / "r")]) == 1
     assert "no values in label column" in capsys.readouterr().err
+
+
+def test_style_flag_and_finetune_wiring(catalog_master, tmp_path, capsys):
+    from stylegraph.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["embed", "--catalog", "x", "--style"]).style == "style"
+    assert parser.parse_args(["embed", "--catalog", "x", "--style", "concat"]).style == "concat"
+    assert parser.parse_args(["embed", "--catalog", "x"]).style == "none"
+
+    runs = tmp_path / "runs"
+    assert main(["finetune", "--catalog", str(catalog_master), "--image-size", "32", "--epochs", "1",
+                 "--similarity-dims", "16", "--optimizer", "sgd", "--lr", "0.05", "--name", "cli",
+                 "--runs-dir", str(runs)]) == 0
+    out = capsys.readouterr().out
+    (run,) = runs.iterdir()
+    assert f"run {run}: val precision@10" in out and "--weights" in out
+    assert main(["embed", "--catalog", str(catalog_master), "--weights", str(run / "model.pth"),
+                 "--data-dir", str(tmp_path / "data")]) == 0
+    assert "60 vectors of 16 dims (60 computed" in capsys.readouterr().out

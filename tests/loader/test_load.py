@@ -18,11 +18,27 @@ def _records(n=12, k=3):
     return vertices, edges
 
 
-@pytest.fixture
-def g():
-    g = connect("memory:")
-    yield g
-    close(g)
+@pytest.fixture(params=["memory", "gremlin-server"])
+def g(request):
+    """An empty graph in-process, or behind our Gremlin server over a real WebSocket."""
+    if request.param == "memory":
+        g = connect("memory:")
+        yield g
+        close(g)
+        return
+    from stylegraph.graph.graph import Graph
+    from stylegraph.graph.server import start_server
+    from stylegraph.settings import Settings
+
+    graph = Graph(None)
+    handle = start_server(graph, "127.0.0.1", 0, Settings.from_env({}))
+    g = connect(handle.url)
+    try:
+        yield g
+    finally:
+        close(g)
+        handle.stop()
+        graph.close()
 
 
 def test_load_then_reload_changes_nothing(g, tmp_path):

@@ -183,3 +183,20 @@ def test_export_html_command_page_works_offline(
     level1 = {d for d, _ in world.similar[pid]} | {d for d, _ in world.recommended.get(pid, [])}
     level2 = {n for d in level1 for n, _ in world.similar[d] + world.recommended.get(d, [])}
     check_standalone_page(chromium, out, expected_ids={pid} | level1 | level2, root=pid)
+
+
+def test_unknown_product_gets_a_clear_message_and_search_still_works(
+    page: Page, live: Live, world: World
+) -> None:
+    page.navigate(f"{live.url}/explore/NO-SUCH-PRODUCT")
+    page.wait_for(f"{EX} && {EX}.idle()")
+    assert page.evaluate("document.getElementById('status').textContent") == "No product with id NO-SUCH-PRODUCT."
+    assert "Unknown product" in page.evaluate("document.querySelector('#details h2').textContent")
+    assert page.evaluate(f"{EX}.nodesView.length") == 0
+    # the only error is the API's 404 for the unknown id
+    assert len(page.console_errors) == 1 and "404" in page.console_errors[0]
+    product = world.catalog.products[4]
+    page.evaluate("document.getElementById('search-input').focus()")
+    page.send("Input.insertText", text=product.product_id)
+    page.evaluate("document.getElementById('search').requestSubmit()")
+    page.wait_for(f"{EX}.state.root === {json.dumps(product.product_id)} && {EX}.idle() && {EX}.nodesView.length > 1")

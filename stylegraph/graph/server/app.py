@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable
@@ -50,11 +51,18 @@ class GremlinServer:
         self.inflight: set[asyncio.Task] = set()
         self.closing = False
         self.started = time.time()
-        self.stats: collections.Counter[str] = collections.Counter()
+        self.stats: collections.Counter[str] = collections.Counter(dict.fromkeys(
+            ("connections", "frames", "requests", "errors", "timeouts", "auth_failures", "evaluation_ms"), 0))
+        self._stats_lock = threading.Lock()
         self.app = web.Application()
         self.app.router.add_get("/gremlin", self.handle_websocket)
         self.app.router.add_get("/healthz", self.handle_healthz)
         self.app.on_shutdown.append(self._close_connections)
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add ``n`` to counter ``key`` (shown by /healthz); safe from worker threads."""
+        with self._stats_lock:
+            self.stats[key] += n
 
     # -- HTTP handlers --------------------------------------------------------
 
@@ -71,7 +79,7 @@ class GremlinServer:
         await ws.prepare(request)
         conn = GremlinConnection(self, ws, request.remote or "?")
         self.connections.add(conn)
-        self.stats["connections"] += 1
+        self.count("connections")
         try:
             await conn.run()
         finally:
@@ -106,7 +114,7 @@ class GremlinServer:
                 if not await conn.send_frame(frame):
                     break
         except p.ProtocolError as exc:
-            self.stats["errors"] += 1
+            self.count("errors")
             await conn.send(exc.response(), serializer)
         finally:
             self.inflight.discard(task)
@@ -127,7 +135,7 @@ class GremlinServer:
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
         except asyncio.TimeoutError:
-            self.stats["timeouts"] += 1
+            self.count("timeouts")
             raise p.ProtocolError(
                 p.SERVER_ERROR_TIMEOUT,
                 f"evaluation exceeded the timeout of {timeout_ms} ms (evaluationTimeout)", rid,
@@ -150,19 +158,22 @@ class GremlinServer:
         """Worker thread: execute, then encode every response frame (errors become one frame)."""
         rid = request.request_id
         started = time.monotonic()
+        if deadline is not None and started > deadline:  # waited out its time in the queue: do not start
+            return [serializer.write_response(p.error_response(
+                rid, p.SERVER_ERROR_TIMEOUT, "the request timed out waiting for a worker (evaluationTimeout)"))]
         try:
             results = self.execute(self.graph, request.args["gremlin"], deadline=deadline)
         except errors.GraphError as exc:
-            self.stats["errors"] += 1
+            self.count("errors")
             if exc.code == p.SERVER_ERROR_TIMEOUT:
-                self.stats["timeouts"] += 1
+                self.count("timeouts")
             return [serializer.write_response(p.error_response(rid, exc.code, exc.message))]
         except Exception as exc:
-            self.stats["errors"] += 1
+            self.count("errors")
             log.exception("evaluation of request %s failed", rid)
             return [serializer.write_response(
                 p.error_response(rid, p.SERVER_ERROR_EVALUATION, f"{type(exc).__name__}: {exc}"))]
-        self.stats["evaluation_ms"] += int((time.monotonic() - started) * 1000)
+        self.count("evaluation_ms", int((time.monotonic() - started) * 1000))
         traversers = [Traverser(r) for r in results]  # bulk 1 (a Long): results come bulk-expanded
         frames: list[bytes | str] = []
         try:
@@ -170,7 +181,7 @@ class GremlinServer:
                 data = None if code == p.NO_CONTENT else batch
                 frames.append(serializer.write_response(p.Response(rid, code, "", data=data)))
         except Exception as exc:
-            self.stats["errors"] += 1
+            self.count("errors")
             log.warning("cannot serialize results of request %s: %s", rid, exc)
             return [serializer.write_response(p.error_response(
                 rid, p.SERVER_ERROR_SERIALIZATION,

@@ -92,19 +92,19 @@ class GremlinConnection:
     # -- frames ---------------------------------------------------------------
 
     async def _on_frame(self, data: bytes, text: bool) -> None:
-        self.server.stats["frames"] += 1
+        self.server.count("frames")
         fallback: WireSerializer = GraphSONSerializer(text_frames=True) if text else GraphBinarySerializer()
         try:
             serializer, payload = self._decode_frame(data, text)
         except p.ProtocolError as exc:
-            self.server.stats["errors"] += 1
+            self.server.count("errors")
             await self.send(exc.response(), fallback)
             return
         try:
             self._check_size(data, serializer, payload)
             request = await self._parse(serializer, payload)
         except p.ProtocolError as exc:
-            self.server.stats["errors"] += 1
+            self.server.count("errors")
             await self.send(exc.response(), serializer)
             return
         await self._dispatch(request, serializer)
@@ -169,7 +169,7 @@ class GremlinConnection:
             self._held = (request, serializer)
             await self.send(p.Response(rid, p.AUTHENTICATE, CHALLENGE_MESSAGE), serializer)
             return
-        self.server.stats["requests"] += 1
+        self.server.count("requests")
         if request.op == "eval":
             await self._refuse(request, serializer, p.SCRIPT_REFUSED)
         elif request.op == "close":
@@ -190,7 +190,7 @@ class GremlinConnection:
             )
 
     async def _refuse(self, request: p.Request, serializer: WireSerializer, message: str) -> None:
-        self.server.stats["errors"] += 1
+        self.server.count("errors")
         await self.send(p.error_response(request.request_id, p.INVALID_REQUEST_ARGUMENTS, message), serializer)
 
     async def _authenticate(self, request: p.Request, serializer: WireSerializer) -> None:
@@ -202,7 +202,7 @@ class GremlinConnection:
         try:
             self.user = auth.authenticate(request.args)
         except AuthenticationFailed as exc:
-            self.server.stats["auth_failures"] += 1
+            self.server.count("auth_failures")
             self._held = None
             await self.send(p.error_response(request.request_id, p.UNAUTHORIZED, str(exc)), serializer)
             return

@@ -122,6 +122,7 @@ def start_server(graph: Any, host: str = "127.0.0.1", port: int = 0,
     ready = threading.Event()
 
     def run() -> None:
+        """The server thread: start, report readiness, run the loop until stopped."""
         asyncio.set_event_loop(loop)
         try:
             started["running"] = loop.run_until_complete(_start(graph, host, port, settings))

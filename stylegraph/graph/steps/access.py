@@ -38,6 +38,12 @@ class MapEntry(tuple):
         return self[1]
 
 
+class GSet(list):
+    """An insertion-ordered set (TinkerPop's LinkedHashSet); a Python set in results."""
+
+    __slots__ = ()
+
+
 class VertexProp:
     """One value of a vertex property (a VertexProperty, without meta-properties)."""
 
@@ -163,7 +169,8 @@ def column_value(x: Any, column: Column) -> Any:
     if isinstance(x, MapEntry):
         return x[0] if column is Column.keys else x[1]
     if isinstance(x, dict):
-        return list(x.keys()) if column is Column.keys else list(x.values())
+        # Column.keys gives a Set in TinkerPop (a Python set once deserialised)
+        return GSet(x.keys()) if column is Column.keys else list(x.values())
     if isinstance(x, (VertexProp, EdgeProp)):
         return x.key if column is Column.keys else x.value
     raise GremlinError(f"select({column.name}) requires a map or map entry, got {x!r}")

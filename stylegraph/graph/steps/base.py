@@ -120,6 +120,8 @@ class Traversal:
         if len(steps) == 1:
             # one map/flatMap step: call it directly, skipping the generator chain
             step = steps[0]
+            if step.passthrough:
+                return t.obj
             if isinstance(step, MapStep):
                 return step.map(t)
             if isinstance(step, FlatMapStep):
@@ -156,6 +158,8 @@ class Step:
 
     #: True when the step puts new objects on the path itself (map/flatMap steps).
     extends_path: ClassVar[bool] = False
+    #: True for identity(): the output is the input
+    passthrough: ClassVar[bool] = False
     #: modulators this step accepts (``by``, ``with``, ``option``, ``from``, ``to``...)
     accepts: ClassVar[frozenset[str]] = frozenset()
 

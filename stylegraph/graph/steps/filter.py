@@ -1,22 +1,22 @@
-"""Filter steps: has*, is, where, filter, not, and, or, dedup, limit/range/skip/tail,
-simplePath, cyclicPath, none."""
+"""Filter steps: has*, is, where, filter, not, and, or, simplePath, cyclicPath, coin,
+none, identity.  (dedup/limit/range/skip/tail/sample are in range.py.)"""
 from __future__ import annotations
 
-import itertools
+import random
 import uuid
 from collections import deque
 from typing import Any, Callable, Iterator
 
-from gremlin_python.process.traversal import P, Pop, Scope, T
+from gremlin_python.process.traversal import P, Pop, T
 
 from stylegraph.graph.predicates import (
     compile_p, map_p_values, normalize, p_leaf_values,
 )
 from stylegraph.graph.steps.access import (
-    ByModulator, EdgeProp, MapEntry, VertexProp, hkey, property_values,
+    ByModulator, EdgeProp, VertexProp, hkey, property_values,
 )
 from stylegraph.graph.steps.base import (
-    NO_VALUE, FilterStep, Step, Traversal, expect_int, expect_str, register,
+    NO_VALUE, FilterStep, Step, Traversal, expect_str, register,
 )
 from stylegraph.graph.steps.scope import scope_value
 from stylegraph.graph.traverser import Traverser
@@ -310,137 +310,6 @@ class ConnectiveStep(FilterStep):
         return any(tr.test(t) for tr in self.traversals)
 
 
-@register("dedup")
-class DedupStep(Step):
-    """dedup(), dedup(labels...), dedup().by(...), dedup(local)."""
-
-    accepts = frozenset({"by"})
-
-    def setup(self, args: list[Any]) -> None:
-        self.local = bool(args) and args[0] is Scope.local
-        if args and isinstance(args[0], Scope):
-            args = args[1:]
-        self.keys = [expect_str(self, a, "label") for a in args]
-        self.by: ByModulator | None = None
-
-    def mod_by(self, args: list[Any]) -> None:
-        self.by = ByModulator(args, "dedup")
-
-    def children(self) -> list[Traversal]:
-        return [self.by.traversal] if self.by and self.by.traversal else []
-
-    def _key(self, t: Traverser) -> Any:
-        if self.keys:
-            vals = []
-            for k in self.keys:
-                v = scope_value(t, k, Pop.last, self.ctx)
-                if v is not NO_VALUE and self.by is not None:
-                    v = self.by.fn(t.replace(v))
-                vals.append(v)
-            return hkey(vals)
-        v = self.by.fn(t) if self.by is not None else t.obj
-        return NO_VALUE if v is NO_VALUE else hkey(v)
-
-    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
-        if self.local:
-            for t in it:
-                yield t.replace(local_dedup(t.obj))
-            return
-        seen: set[Any] = set()
-        for t in it:
-            k = self._key(t)
-            if k is NO_VALUE or k in seen:
-                continue
-            seen.add(k)
-            yield t
-
-
-def local_dedup(obj: Any) -> Any:
-    """dedup(local) of a collection."""
-    if isinstance(obj, (list, tuple, set)):
-        seen: set[Any] = set()
-        out = []
-        for x in obj:
-            k = hkey(x)
-            if k not in seen:
-                seen.add(k)
-                out.append(x)
-        return out
-    return obj
-
-
-def _range_args(step: Step, args: list[Any], name: str) -> tuple[bool, int, int]:
-    local = bool(args) and args[0] is Scope.local
-    if args and isinstance(args[0], Scope):
-        args = args[1:]
-    ints = [expect_int(step, a, "bound") for a in args]
-    if name in ("limit", "tail", "skip"):
-        if len(ints) != 1:
-            raise step.error("takes one integer")
-        n = ints[0]
-        if name == "limit":
-            return local, 0, n
-        if name == "skip":
-            return local, n, -1
-        return local, n, -2  # tail marker
-    if len(ints) != 2:
-        raise step.error("takes two integers (low, high)")
-    lo, hi = ints
-    if lo < 0 or (hi != -1 and hi < lo):
-        raise step.error(f"invalid range ({lo}, {hi})")
-    return local, lo, hi
-
-
-def local_range(obj: Any, lo: int, hi: int, single: bool) -> Any:
-    """range(local)/limit(local)/skip(local) of a list or map."""
-    if isinstance(obj, dict):
-        items = list(obj.items())
-        items = items[lo:] if hi == -1 else items[lo:hi]
-        return dict(items)
-    if isinstance(obj, (list, tuple)):
-        part = list(obj[lo:]) if hi == -1 else list(obj[lo:hi])
-        if single and hi - lo == 1:
-            return part[0] if part else NO_VALUE
-        return part
-    return obj if lo == 0 and hi != 0 else NO_VALUE
-
-
-def local_tail(obj: Any, n: int) -> Any:
-    """tail(local, n) of a list or map."""
-    if isinstance(obj, dict):
-        items = list(obj.items())
-        return dict(items[len(items) - n:] if n else [])
-    if isinstance(obj, (list, tuple)):
-        part = list(obj[len(obj) - n:]) if n else []
-        if n == 1:
-            return part[0] if part else NO_VALUE
-        return part
-    return obj
-
-
-@register("limit", "range", "skip", "tail")
-class RangeStep(Step):
-    """limit/range/skip/tail, global (a filter on the stream) or local (on a collection)."""
-
-    def setup(self, args: list[Any]) -> None:
-        if self.name == "tail" and not any(not isinstance(a, Scope) for a in args):
-            args = list(args) + [1]
-        self.local, self.lo, self.hi = _range_args(self, list(args), self.name)
-
-    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
-        lo, hi = self.lo, self.hi
-        if self.local:
-            for t in it:
-                obj = local_tail(t.obj, lo) if hi == -2 else local_range(t.obj, lo, hi, True)
-                if obj is not NO_VALUE:
-                    yield t.replace(obj)
-            return
-        if hi == -2:
-            yield from deque(it, maxlen=lo) if lo > 0 else ()
-            return
-        yield from itertools.islice(it, lo, None if hi == -1 else hi)
-
-
 @register("simplePath", "cyclicPath")
 class PathFilterStep(FilterStep):
     """simplePath() / cyclicPath(): no repeated object on the path (or some)."""
@@ -470,8 +339,22 @@ class NoneStep(Step):
 class IdentityStep(Step):
     """identity(): pass traversers through (also holds leading as() labels)."""
 
+    passthrough = True
+
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         return it
 
 
-__all__ = ["HasContainer", "HasStep", "id_norm", "MapEntry"]
+
+
+@register("coin")
+class CoinStep(FilterStep):
+    """coin(p): keep each traverser with probability p."""
+
+    def setup(self, args: list[Any]) -> None:
+        if len(args) != 1 or not isinstance(args[0], (int, float)) or isinstance(args[0], bool):
+            raise self.error(f"requires a probability, got {args!r}")
+        self.p = float(args[0])
+
+    def test(self, t: Traverser) -> bool:
+        return random.random() < self.p

@@ -8,7 +8,7 @@ from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.steps.access import MapEntry, all_properties
-from stylegraph.graph.steps.base import FlatMapStep, expect_str, register
+from stylegraph.graph.steps.base import FlatMapStep, Traversal, expect_str, register
 from stylegraph.graph.traverser import Traverser
 
 
@@ -158,3 +158,19 @@ class UnfoldStep(FlatMapStep):
         if isinstance(x, Iterator):
             return list(x)
         return (x,)
+
+
+@register("flatMap")
+class FlatMapTraversalStep(FlatMapStep):
+    """flatMap(traversal): every result of the traversal."""
+
+    def setup(self, args: list[Any]) -> None:
+        if len(args) != 1 or not isinstance(args[0], Traversal):
+            raise self.error(f"requires one traversal argument (lambdas are not supported), got {args!r}")
+        self.traversal = args[0]
+
+    def children(self) -> list[Traversal]:
+        return [self.traversal]
+
+    def flat_map(self, t: Traverser) -> Iterable[Any]:
+        return self.traversal.objects(t)

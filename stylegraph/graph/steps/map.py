@@ -336,3 +336,19 @@ class SackStep(MapStep):
 
     def map(self, t: Traverser) -> Any:
         return t.sack
+
+
+@register("map")
+class MapTraversalStep(MapStep):
+    """map(traversal): the traversal's first result (the traverser is dropped if none)."""
+
+    def setup(self, args: list[Any]) -> None:
+        if len(args) != 1 or not isinstance(args[0], Traversal):
+            raise self.error(f"requires one traversal argument (lambdas are not supported), got {args!r}")
+        self.traversal = args[0]
+
+    def children(self) -> list[Traversal]:
+        return [self.traversal]
+
+    def map(self, t: Traverser) -> Any:
+        return self.traversal.first(t)

@@ -10,7 +10,7 @@ from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.predicates import values_equal
 from stylegraph.graph.steps.base import NO_VALUE, Step, Traversal, child_list, register
 from stylegraph.graph.steps.mutation import CardValue
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.traverser import SEED, Traverser
 
 _MERGE_KEYS = {Merge.on_create: "onCreate", Merge.on_match: "onMatch",
                Merge.out_v: "outV", Merge.in_v: "inV"}
@@ -43,7 +43,9 @@ class _MergeStep(Step):
         if len(args) > 1:
             raise self.error(f"takes at most one map or traversal, got {args!r}")
         self.spec: Any = args[0] if args else NO_VALUE
-        if self.spec is not NO_VALUE and self.spec is not None:
+        if self.spec is None:  # merge(null) is the same as merge([:])
+            self.spec = {}
+        if self.spec is not NO_VALUE:
             if isinstance(self.spec, dict):
                 self.validate(self.spec, "merge map")
             elif not isinstance(self.spec, Traversal):
@@ -69,12 +71,18 @@ class _MergeStep(Step):
                 raise self.error(f"{what}: unsupported key {key!r}")
             if isinstance(value, Traversal):
                 raise self.error(f"{what}: values cannot be traversals ({key!r})")
+            if key is T.label and not isinstance(value, str):
+                raise self.error(f"{what}: T.label must be a string, got {value!r}", code=597)
+            if key is T.id and value is None:
+                raise self.error(f"{what}: T.id cannot be null", code=597)
 
     def merge_map(self, t: Traverser) -> dict[Any, Any]:
         """The merge map for this traverser."""
         spec = self.spec
-        if spec is NO_VALUE or spec is None:
+        if spec is NO_VALUE:
             value = t.obj
+            if value is SEED:
+                raise self.error("at the start of a traversal needs a map argument", code=499)
         elif isinstance(spec, Traversal):
             value = spec.first(t)
         else:
@@ -107,7 +115,7 @@ class _MergeStep(Step):
         for key, value in on_create.items():
             if key in search and not values_equal(_plain(search[key]), _plain(value)):
                 raise self.error(
-                    f"option(onCreate) cannot override values from the merge map ({key!r})", code=597)
+                    f"option(onCreate) cannot override values from merge() argument ({key!r})", code=597)
             merged[key] = value
         return merged
 
@@ -224,13 +232,17 @@ class MergeEdgeStep(_MergeStep):
                     yield t.split(e, labels, mode)
                 continue
             create = self.create_map(m, t)
-            if out_spec is NO_VALUE or in_spec is NO_VALUE:
-                raise self.error("cannot create an edge without both Direction.OUT and Direction.IN",
-                                 code=597)
+            out_spec, in_spec = create.get(Direction.OUT, NO_VALUE), create.get(Direction.IN, NO_VALUE)
+            if out_spec is NO_VALUE or out_spec is None:
+                raise self.error("Out Vertex not specified: cannot create an edge", code=597)
+            if in_spec is NO_VALUE or in_spec is None:
+                raise self.error("In Vertex not specified: cannot create an edge", code=597)
+            out_v = self._vertex(out_spec, t, "Direction.OUT")
+            in_v = self._vertex(in_spec, t, "Direction.IN")
             if out_v is None:
-                raise self.error(f"out vertex {out_spec!r} does not exist", code=597)
+                raise self.error(f"Vertex does not exist for mergeE: out vertex {out_spec!r}", code=597)
             if in_v is None:
-                raise self.error(f"in vertex {in_spec!r} does not exist", code=597)
+                raise self.error(f"Vertex does not exist for mergeE: in vertex {in_spec!r}", code=597)
             props = {k: _plain(v) for k, v in create.items() if isinstance(k, str) and v is not None}
             ident = _plain(create.get(T.id))
             e = graph.add_edge(_plain(create.get(T.label, "edge")), out_v, in_v, ident, props)

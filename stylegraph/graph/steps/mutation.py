@@ -13,7 +13,7 @@ from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, child_list, expect_str, register,
 )
 from stylegraph.graph.steps.scope import scope_value
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.traverser import SEED, Traverser
 
 CARDINALITY_NAMES = {Cardinality.single: "single", Cardinality.list_: "list", Cardinality.set_: "set"}
 
@@ -214,6 +214,8 @@ class AddEdgeStep(_AddStep):
         graph = self.ctx.graph
         if spec is NO_VALUE:
             value = t.obj
+            if value is SEED:
+                raise self.error(f"at the start of a traversal needs {which}()", code=597)
         elif isinstance(spec, str):
             value = scope_value(t, spec, Pop.last, self.ctx)
             if value is NO_VALUE:

@@ -8,7 +8,7 @@ from gremlin_python.process.traversal import T
 from stylegraph.graph.predicates import p_eq_values
 from stylegraph.graph.steps.base import FlatMapStep, Step, register
 from stylegraph.graph.steps.filter import HasContainer, id_norm
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.traverser import SEED, Traverser
 
 
 @register("V", "E")
@@ -147,4 +147,5 @@ class InjectStep(Step):
         if not self.is_start:
             mode, labels = ctx.path_mode, self.labels
             for t in it:
-                yield t.split(t.obj, labels, mode) if labels else t
+                if t.obj is not SEED:
+                    yield t.split(t.obj, labels, mode) if labels else t

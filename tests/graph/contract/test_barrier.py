@@ -65,6 +65,12 @@ def test_reducers_per_group(g):
     assert got == {"ripple": pytest.approx(1.0), "lop": pytest.approx(1.0)}
 
 
+def test_sum_max_of_mixed_numbers(g):
+    assert g.inject(1, 2.5).sum_().next() == pytest.approx(3.5)
+    assert g.inject(1, 2.5, 2).max_().next() == pytest.approx(2.5)
+    assert g.inject(1, 2.5, 2).min_().next() == 1
+
+
 # ---------------------------------------------------------------- fold
 def test_fold(g):
     got = g.V("1").out().values("name").fold().next()
@@ -138,6 +144,17 @@ def test_group_count(g):
     assert g.V().values("lang").group_count().next() == {"java": 2}
 
 
+def test_group_count_with_element_keys(g):
+    got = g.V().out().group_count().next()
+    assert {v.id: n for v, n in got.items()} == {"3": 3, "2": 1, "4": 1, "5": 1}
+
+
+def test_group_by_traversal_key(g):
+    got = g.V().group().by(__.out_e().count()).by("name").next()
+    assert {k: sorted(v) for k, v in got.items()} == {
+        3: ["marko"], 0: ["lop", "ripple", "vadas"], 2: ["josh"], 1: ["peter"]}
+
+
 def test_group_count_of_nothing(g):
     assert g.V().has("nope").group_count().next() == {}
     assert g.V().has("nope").group().by(T.label).next() == {}
@@ -152,3 +169,32 @@ def test_barrier(g):
 
 def ids_sorted(t):
     return sorted(x.id for x in t)
+
+
+# ---------------------------------------------------------------- unproductive by() (TinkerPop 3.6+)
+def test_order_by_missing_key_filters(g):
+    assert g.V().order().by("age").values("name").to_list() == ["vadas", "marko", "josh", "peter"]
+    assert g.V().order().by("age", Order.desc).values("name").to_list() == [
+        "peter", "josh", "marko", "vadas"]
+
+
+def test_group_by_missing_key_filters(g):
+    assert g.V().group().by("age").by("name").next() == {
+        29: ["marko"], 27: ["vadas"], 32: ["josh"], 35: ["peter"]}
+
+
+def test_order_shuffle(g):
+    assert sorted(v.id for v in g.V().order().by(Order.shuffle).to_list()) == ["1", "2", "3", "4", "5", "6"]
+
+
+def test_group_by_reducer(g):
+    assert g.V().has_label("person").group().by(T.label).by(__.values("age").sum_()).next() == {"person": 123}
+    assert g.V().group().by(T.label).by(__.values("name").order().fold()).next() == {
+        "person": ["josh", "marko", "peter", "vadas"], "software": ["lop", "ripple"]}
+
+
+def test_project_then_order_by_select(g):
+    # Project.feature g_V_outXcreatedX_projectXa_bX_byXnameX_byXinXcreatedX_countX_order_byXselectXbX__descX_selectXaX
+    got = (g.V().out("created").project("a", "b").by("name").by(__.in_("created").count())
+           .order().by(__.select("b"), Order.desc).select("a").to_list())
+    assert got == ["lop", "lop", "lop", "ripple"]

@@ -3,7 +3,7 @@ option and Pick), repeat with times/until/emit (before and after), local."""
 from __future__ import annotations
 
 from gremlin_python.process.graph_traversal import __
-from gremlin_python.process.traversal import P, Pick, T
+from gremlin_python.process.traversal import Order, P, Pick, T
 from gremlin_python.statics import long
 from gremlin_python.structure.graph import Vertex
 
@@ -57,6 +57,12 @@ def test_choose_if_then_else(g):
 def test_choose_with_predicate(g):
     got = g.V().has_label("person").choose(__.has("age", P.gt(30)), __.values("name"), __.values("age"))
     assert sorted(got.to_list(), key=str) == [27, 29, "josh", "peter"]
+
+
+def test_choose_without_false_branch_passes_through(g):
+    # Choose.feature g_V_chooseXhasLabelXpersonX_and_outXcreatedX_outXknowsX_name
+    got = g.V().choose(__.has_label("person").and_(__.out("created")), __.out("knows")).values("name")
+    assert sorted(got.to_list()) == ["josh", "lop", "ripple", "vadas", "vadas"]
 
 
 def test_choose_options(g):
@@ -138,6 +144,13 @@ def test_local_limit(g):
     assert g.V().has_label("person").out_e().limit(1).count().next() == 1
 
 
+def test_local_order_limit(g):
+    # each person's heaviest out-edge
+    got = (g.V().has_label("person").local(__.out_e().order().by("weight", Order.desc).limit(1))
+           .in_v().values("name").to_list())
+    assert sorted(got) == ["josh", "lop", "ripple"]
+
+
 def test_local_fold(g):
     got = g.V().has_label("person").local(__.out().values("name").fold()).to_list()
     assert sorted(sorted(x) for x in got) == [[], ["josh", "lop", "vadas"], ["lop"], ["lop", "ripple"]]
@@ -147,3 +160,83 @@ def test_local_count(g):
     got = (g.V().has_label("person").project("n", "c").by("name")
            .by(__.local(__.both_e().count())).to_list())
     assert {m["n"]: m["c"] for m in got} == {"marko": 3, "vadas": 1, "josh": 3, "peter": 1}
+
+
+# ---------------------------------------------------------------- Repeat.feature scenarios
+def _paths(t):
+    return sorted([x.id if hasattr(x, "id") else x for x in p.objects] for p in t.to_list())
+
+
+def test_feature_repeat_out_times2_emit_path(g):
+    assert _paths(g.V().repeat(__.out()).times(2).emit().path()) == sorted([
+        ["1", "3"], ["1", "2"], ["1", "4"], ["1", "4", "5"], ["1", "4", "3"],
+        ["4", "5"], ["4", "3"], ["6", "3"]])
+
+
+def test_feature_repeat_out_then_repeat_in(g):
+    got = g.V().repeat(__.out()).times(2).repeat(__.in_()).times(2).values("name").to_list()
+    assert got == ["marko", "marko"]
+
+
+def test_feature_repeat_out_e_in_v_path_by_name_by_label(g):
+    got = g.V().repeat(__.out_e().in_v()).times(2).path().by("name").by(T.label)
+    assert _paths(got) == [["marko", "knows", "josh", "created", "lop"],
+                           ["marko", "knows", "josh", "created", "ripple"]]
+
+
+def test_feature_times_before_repeat(g):
+    assert sorted(g.V("1").times(2).repeat(__.out()).values("name").to_list()) == ["lop", "ripple"]
+
+
+def test_feature_emit_times_repeat_path(g):
+    expected = sorted([
+        ["1"], ["1", "3"], ["1", "2"], ["1", "4"], ["1", "4", "5"], ["1", "4", "3"], ["2"], ["3"],
+        ["4"], ["4", "5"], ["4", "3"], ["5"], ["6"], ["6", "3"]])
+    assert _paths(g.V().emit().times(2).repeat(__.out()).path()) == expected
+    assert _paths(g.V().emit().repeat(__.out()).times(2).path()) == expected
+
+
+def test_feature_emit_predicate_before_repeat(g):
+    got = g.V("1").emit(__.has(T.label, "person")).repeat(__.out()).values("name").to_list()
+    assert sorted(got) == ["josh", "marko", "vadas"]
+
+
+def test_feature_group_count_side_effect_inside_repeat(g):
+    got = g.V().repeat(__.group_count("m").by("name").out()).times(2).cap("m").next()
+    assert got == {"ripple": 2, "peter": 1, "vadas": 2, "josh": 2, "lop": 4, "marko": 1}
+
+
+def test_feature_group_count_by_loops_inside_repeat(g):
+    got = g.V("1").repeat(__.group_count("m").by(__.loops()).out()).times(3).cap("m").next()
+    assert got == {0: 1, 1: 3, 2: 2}
+
+
+def test_feature_repeat_both_times10_select_count(g):
+    got = g.V().repeat(__.both()).times(10).as_("a").out().as_("b").select("a", "b").count().next()
+    assert got == 43958
+
+
+def test_feature_repeat_simple_path_until_path_by_name_by_label(g):
+    got = (g.V().has("name", "marko").repeat(__.out_e().in_v().simple_path())
+           .until(__.has("name", "ripple")).path().by("name").by(T.label))
+    assert _paths(got) == [["marko", "knows", "josh", "created", "ripple"]]
+
+
+def test_feature_nested_repeat_with_order_limit(g):
+    got = (g.V().repeat(__.out().repeat(__.out().order().by("name", Order.desc)).times(1)).times(1)
+           .limit(1).path().by("name").to_list())
+    assert [list(p.objects) for p in got] == [["marko", "josh", "ripple"]]
+
+
+def test_feature_until_with_nested_repeat_emit(g):
+    got = (g.V().repeat(__.out("knows")).until(__.repeat(__.out("created")).emit(__.has("name", "lop")))
+           .path().by("name"))
+    assert _paths(got) == [["marko", "josh"]]
+
+
+def test_feature_repeat_of_repeat_emit(g):
+    got = g.V().repeat(__.repeat(__.out("created")).until(__.has("name", "ripple"))).emit().values("lang")
+    assert got.to_list() == ["java"]
+    got = (g.V().until(__.constant(True)).repeat(__.repeat(__.out("created")).until(__.has("name", "ripple")))
+           .emit().values("lang"))
+    assert got.to_list() == ["java", "java"]

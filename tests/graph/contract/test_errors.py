@@ -99,6 +99,17 @@ def test_merge_v_with_a_non_map(g):
     still_works(g)
 
 
+# ---------------------------------------------------------------- timeouts
+def test_evaluation_timeout(g):
+    # a traversal past its evaluationTimeout is abandoned (598 on the wire), and g goes on
+    with raises_gremlin("timeout") as caught:
+        g.with_("evaluationTimeout", 100).inject(1).repeat(__.constant(1)).times(10**8).count().next()
+    exc = caught[0]
+    if isinstance(exc, GremlinServerError):
+        assert exc.status_code == 598, exc.status_code
+    still_works(g)
+
+
 # ---------------------------------------------------------------- unknown ids
 def test_unknown_vertex_id(g):
     with pytest.raises(StopIteration):

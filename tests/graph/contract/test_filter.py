@@ -107,6 +107,10 @@ def test_textp_is_case_sensitive(g):
     assert g.V().has("name", TextP.starting_with("MA")).to_list() == []
 
 
+def test_textp_on_non_strings_is_false(g):
+    assert g.V().has("age", TextP.containing("2")).to_list() == []
+
+
 # ---------------------------------------------------------------- is / where / filter
 def test_is(g):
     assert sorted(g.V().values("age").is_(P.gt(30)).to_list()) == [32, 35]
@@ -169,6 +173,12 @@ def test_dedup_local(g):
     assert sorted(got) == [1, 2, 3]
 
 
+def test_dedup_local_is_a_set(g):
+    # DedupLocalStep returns a LinkedHashSet: a Set on the wire (python set), as in TinkerPop
+    got = g.V().values("lang").fold().dedup(Scope.local).next()
+    assert isinstance(got, set) and got == {"java"}, f"dedup(local) gave {type(got).__name__} {got!r}"
+
+
 # ---------------------------------------------------------------- limit / range / skip / tail
 NAMES_SORTED = ["josh", "lop", "marko", "peter", "ripple", "vadas"]
 
@@ -222,3 +232,32 @@ def test_simple_path_in_repeat(g):
            .path().by("name").to_list())
     assert sorted(list(p.objects) for p in got) == [
         ["marko", "josh", "ripple"], ["marko", "lop", "josh", "ripple"]]
+
+
+# ---------------------------------------------------------------- comparison semantics
+def test_p_on_strings(g):
+    assert sorted(g.V().has("name", P.gt("m")).values("name").to_list()) == [
+        "marko", "peter", "ripple", "vadas"]
+    assert sorted(g.V().has("name", P.between("j", "m")).values("name").to_list()) == ["josh", "lop"]
+
+
+def test_incomparable_types_filter_quietly(g):
+    # TinkerPop 3.6+: comparing a number with a string is false, not an error
+    assert g.V().has("age", P.gt("a")).to_list() == []
+    assert g.V().values("name").is_(P.lt(30)).to_list() == []
+
+
+def test_within_empty(g):
+    assert g.V().has("name", P.within([])).to_list() == []
+    assert g.V().has("name", P.without([])).count().next() == 6
+
+
+def test_where_between_two_labels_by(g):
+    got = (g.V().as_("a").out("knows").as_("b").where("a", P.gt("b")).by("age")
+           .select("a", "b").by("name").to_list())
+    assert got == [{"a": "marko", "b": "vadas"}]
+
+
+def test_has_on_edges_then_in_v(g):
+    assert ids(g.V("1").out_e().has("weight", P.gt(0.4)).in_v()) == ["2", "4"]
+    assert ids(g.E().has("knows", "weight", 1.0)) == ["8"]

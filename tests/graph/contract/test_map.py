@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Column, Direction, Order, P, Pop, T, WithOptions
+from gremlin_python.statics import long
 from gremlin_python.structure.graph import Path
 
 from .support import idlist, ids
@@ -85,6 +86,15 @@ def test_constant(g):
     assert g.V("1").constant(5).next() == 5
 
 
+def test_vertex_property_label_is_its_key(g):
+    assert sorted(g.V("1").properties().label().to_list()) == ["age", "name"]
+
+
+def test_start_from_a_vertex_object(g):
+    v = g.V("1").next()
+    assert ids(g.V(v).out("knows")) == ["2", "4"]
+
+
 # ---------------------------------------------------------------- project / select / as / by
 def test_project(g):
     got = g.V("1").project("a", "b").by("name").by(__.out().count()).next()
@@ -97,6 +107,33 @@ def test_project_every_person(g):
     assert sorted(got, key=lambda m: m["name"]) == [
         {"name": "josh", "knows": 0}, {"name": "marko", "knows": 2},
         {"name": "peter", "knows": 0}, {"name": "vadas", "knows": 0},
+    ]
+
+
+def test_project_unproductive_by_omits_the_key(g):
+    # Project.feature g_V_projectXa_bX_byXinE_countX_byXageX
+    got = g.V().project("a", "b").by(__.in_e().count()).by("age").to_list()
+    assert sorted(got, key=lambda m: (m["a"], m.get("b", 0))) == [
+        {"a": 0, "b": 29}, {"a": 0, "b": 35}, {"a": 1}, {"a": 1, "b": 27}, {"a": 1, "b": 32}, {"a": 3}]
+
+
+def test_project_select_from_value_map(g):
+    # Project.feature g_V_valueMap_projectXxX_byXselectXnameXX
+    got = g.V().value_map().project("x").by(__.select("name")).to_list()
+    assert sorted(m["x"] for m in got) == [["josh"], ["lop"], ["marko"], ["peter"], ["ripple"], ["vadas"]]
+
+
+def test_value_map_by_unfold(g):
+    assert g.V("1").value_map().by(__.unfold()).next() == {"name": "marko", "age": 29}
+
+
+def test_top_edges_with_neighbour_element_maps(g):
+    # the product's hot query: a vertex's top-k out-edges by score with the neighbours' element maps
+    got = (g.V("1").out_e().order().by("weight", Order.desc).limit(2)
+           .project("w", "v").by("weight").by(__.in_v().element_map()).to_list())
+    assert got == [
+        {"w": 1.0, "v": {T.id: "4", T.label: "person", "name": "josh", "age": 32}},
+        {"w": 0.5, "v": {T.id: "2", T.label: "person", "name": "vadas", "age": 27}},
     ]
 
 
@@ -133,6 +170,19 @@ def test_select_map_key(g):
 
 def test_select_missing_label_filters(g):
     assert g.V("1").as_("a").select("b").to_list() == []
+
+
+def test_as_with_two_labels(g):
+    got = g.V("1").as_("a", "b").select("a", "b").next()
+    assert got["a"].id == "1" and got["b"].id == "1"
+
+
+def test_select_last_inside_repeat(g):
+    got = (g.V("1").as_("x").repeat(__.out().as_("x")).times(2)
+           .select(Pop.last, "x").by("name").to_list())
+    assert sorted(got) == ["lop", "ripple"]
+    firsts = g.V("1").as_("x").repeat(__.out().as_("x")).times(2).select(Pop.first, "x").to_list()
+    assert [v.id for v in firsts] == ["1", "1"]
 
 
 # ---------------------------------------------------------------- path
@@ -178,6 +228,12 @@ def test_column_keys_values(g):
     assert sorted(m().unfold().select(Column.keys).to_list()) == ["person", "software"]
 
 
+def test_column_keys_is_a_set(g):
+    # Column.keys applies Map.keySet(): a Set on the wire (python set), as in TinkerPop
+    got = g.V().group_count().by(T.label).select(Column.keys).next()
+    assert isinstance(got, set), f"select(keys) gave {type(got).__name__} {got!r}, TinkerPop gives a Set"
+
+
 def test_order_map_entries_by_column(g):
     got = (g.V().out().group_count().by("name").unfold()
            .order().by(Column.values, Order.desc).by(Column.keys).limit(2).to_list())
@@ -194,6 +250,17 @@ def test_inject(g):
 
 def test_inject_mid_traversal(g):
     assert sorted(g.V("1").values("name").inject("x").to_list()) == ["marko", "x"]
+
+
+def test_inject_large_results_stream_in_batches(g):
+    # more results than one response batch (batchSize 64 by default)
+    assert g.inject(*range(1000)).to_list() == list(range(1000))
+    assert g.inject(*range(300)).fold().next() == list(range(300))
+
+
+def test_inject_long_and_unicode(g):
+    got = g.inject(long(2**40), long(-5), 1.5e300, "zoë ☃").to_list()
+    assert got == [2**40, -5, 1.5e300, "zoë ☃"]
 
 
 def test_inject_types_round_trip(g):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Cardinality, Direction, Merge, T
+from gremlin_python.statics import long
 
 from .support import ids, raises_gremlin
 
@@ -72,6 +73,12 @@ def test_add_e_from_to_at_start(g):
     assert g.E("e100").out_v().id_().next() == "2" and g.E("e100").in_v().id_().next() == "3"
 
 
+def test_add_e_to_a_vertex_object(g):
+    six = g.V("6").next()
+    g.V("1").add_e("likes").to(six).iterate()
+    assert ids(g.V("1").out("likes")) == ["6"]
+
+
 def test_add_e_from_step_label(g):
     g.V("1").as_("a").V("5").add_e("likes").from_("a").iterate()
     assert ids(g.V("1").out("likes")) == ["5"]
@@ -80,6 +87,16 @@ def test_add_e_from_step_label(g):
 def test_add_e_for_each_traverser(g):
     g.V().has_label("person").add_e("uses").to(__.V("3")).iterate()
     assert g.V("3").in_e("uses").count().next() == 4
+
+
+def test_get_or_create_idiom(g):
+    # fold/coalesce/unfold: the pre-mergeV upsert most Neptune code still uses
+    def get_or_create():
+        return g.V("zz").fold().coalesce(__.unfold(), __.add_v("p").property(T.id, "zz")).next()
+
+    assert get_or_create().id == "zz"
+    assert get_or_create().id == "zz"
+    assert counts(g) == (7, 6)
 
 
 # ---------------------------------------------------------------- mergeV
@@ -114,6 +131,20 @@ def test_merge_v_on_create_on_match(g):
 def test_merge_v_on_match_overwrites_single(g):
     g.merge_v({T.label: "person", "name": "marko"}).option(Merge.on_match, {"age": 30}).iterate()
     assert g.V("1").values("age").to_list() == [30]
+
+
+def test_merge_v_matching_several_updates_each(g):
+    got = g.merge_v({T.label: "person"}).option(Merge.on_match, {"seen": True}).to_list()
+    assert sorted(v.id for v in got) == ["1", "2", "4", "6"]
+    assert g.V().has("seen", True).count().next() == 4
+    assert counts(g) == (6, 6)
+
+
+def test_merge_v_on_create_inherits_the_search_id(g):
+    # MergeVertex.feature g_mergeV_onCreate_inheritance_new_1
+    v = g.merge_v({T.id: "n1"}).option(Merge.on_create, {T.label: "person", "name": "mike"}).next()
+    assert v.id == "n1"
+    assert g.V("n1").element_map().next() == {T.id: "n1", T.label: "person", "name": "mike"}
 
 
 def test_merge_v_from_injected_maps(g):
@@ -229,6 +260,17 @@ def test_property_values_round_trip(g):
     assert type(got["b"][0]) is bool and type(got["i"][0]) is not bool
 
 
+def test_property_on_many_vertices(g):
+    g.V().has_label("person").property("flag", True).iterate()
+    assert g.V().has("flag", True).count().next() == 4
+
+
+def test_property_long_and_unicode(g):
+    g.V("3").property("big", long(2**40)).property("title", "zoë ☃").iterate()
+    assert g.V("3").values("big").next() == 2**40
+    assert g.V().has("title", "zoë ☃").id_().to_list() == ["3"]
+
+
 # ---------------------------------------------------------------- drop
 def test_drop_vertex_drops_its_edges(g):
     assert g.V("2").drop().to_list() == []
@@ -251,6 +293,12 @@ def test_drop_vertex_property(g):
 def test_drop_edge_property(g):
     g.E("8").properties("weight").drop().iterate()
     assert g.E("8").value_map().next() == {}
+
+
+def test_drop_edges_through_navigation(g):
+    g.V("1").out_e("knows").drop().iterate()
+    assert counts(g) == (6, 4)
+    assert ids(g.V("1").out()) == ["3"]
 
 
 def test_drop_all(g):

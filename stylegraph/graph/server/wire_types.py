@@ -1,0 +1,310 @@
+"""Codecs for the values gremlinpython's readers and writers miss on the server side.
+
+gremlinpython's readers were written for responses, so they cannot read a few
+types that only ever appear in requests (``P``, ``TextP``, lambdas, strategies,
+classes) and, in GraphSON, bytecode and most enums; its enum reader also loses
+members named with a trailing underscore (``Scope.global_``). Its GraphBinary
+writer cannot write a Python int beyond 32 bits and writes *nothing* for an
+unknown type; its GraphSON writer cannot write a ``Path``. Each codec here
+composes gremlinpython's own primitives and builds the same gremlinpython
+object a client program would have built, so the engine sees identical
+bytecode whether it came over the wire or from an in-process connection.
+"""
+from __future__ import annotations
+
+import io
+from enum import Enum
+from typing import Any, Callable
+
+from gremlin_python.process import strategies as _strategies
+from gremlin_python.process.traversal import (
+    DT, Barrier, Binding, Bytecode, Cardinality, Column, Direction, Merge, Operator, Order, P,
+    Pick, Pop, Scope, T, TextP, TraversalStrategy,
+)
+from gremlin_python.statics import GremlinType
+from gremlin_python.structure.graph import Path
+from gremlin_python.structure.io import graphbinaryV1 as gb
+from gremlin_python.structure.io import graphsonV3d0 as gs
+from gremlin_python.structure.io.util import SymbolUtil
+
+_ENUMS: dict[str, type[Enum]] = {
+    "Barrier": Barrier, "Cardinality": Cardinality, "Column": Column, "Direction": Direction,
+    "DT": DT, "Merge": Merge, "Operator": Operator, "Order": Order, "Pick": Pick, "Pop": Pop,
+    "Scope": Scope, "T": T,
+}
+
+
+def enum_member(enum_cls: type[Enum], wire_name: str) -> Enum:
+    """The member of ``enum_cls`` a client wrote as ``wire_name`` (camelCase, no trailing ``_``).
+
+    gremlinpython names members that clash with Python keywords with a trailing
+    underscore (``Scope.global_``, ``Pop.all_``, ``Operator.sum_``) but writes them
+    without it, and its own reader does not map them back; this does.
+    """
+    members = enum_cls.__members__
+    snake = SymbolUtil.to_snake_case(wire_name)
+    for candidate in (wire_name, wire_name + "_", snake, snake + "_"):
+        if candidate in members:
+            return members[candidate]
+    raise ValueError(f"unknown {enum_cls.__name__} value {wire_name!r}")
+
+
+def _strategy_classes() -> tuple[dict[str, type], dict[str, type]]:
+    """gremlinpython's strategy classes keyed by fully-qualified Java name and by simple name."""
+    by_fqcn: dict[str, type] = {}
+    by_name: dict[str, type] = {}
+    for value in vars(_strategies).values():
+        if isinstance(value, type) and issubclass(value, TraversalStrategy) and value is not TraversalStrategy:
+            by_name[value.__name__] = value
+            by_fqcn[_strategies.base_namespace + value.__name__] = value
+    for ns in ("decoration", "finalization", "optimization", "verification"):
+        for name, cls in by_name.items():
+            by_fqcn[f"{_strategies.base_namespace}{ns}.{name}"] = cls
+    for name, cls in by_name.items():
+        by_fqcn[_strategies.computer_decoration_namespace + name] = cls
+    return by_fqcn, by_name
+
+
+_STRATEGY_BY_FQCN, _STRATEGY_BY_NAME = _strategy_classes()
+
+
+def make_strategy(name_or_fqcn: str, configuration: dict) -> TraversalStrategy:
+    """A strategy object of the gremlinpython class named by ``name_or_fqcn`` with ``configuration``."""
+    simple = name_or_fqcn.rsplit(".", 1)[-1]
+    cls = _STRATEGY_BY_FQCN.get(name_or_fqcn) or _STRATEGY_BY_NAME.get(simple)
+    fqcn = name_or_fqcn if "." in name_or_fqcn else None
+    if cls is None:
+        return TraversalStrategy(strategy_name=simple, configuration=dict(configuration), fqcn=fqcn)
+    strategy = cls.__new__(cls)
+    TraversalStrategy.__init__(strategy, configuration=dict(configuration), fqcn=fqcn)
+    return strategy
+
+
+def make_predicate(cls: type[P], operator: str, args: list, paired: bool) -> P:
+    """Rebuild a ``P``/``TextP`` from its operator and argument list as gremlinpython would."""
+    if operator in ("within", "without"):
+        return cls(operator, list(args))
+    if paired and len(args) == 2:
+        return cls(operator, args[0], args[1])
+    if len(args) == 1:
+        return cls(operator, args[0])
+    return cls(operator, list(args))
+
+
+def make_lambda(script: str, language: str) -> Callable[[], tuple[str, str]]:
+    """A gremlinpython-style lambda (a function returning ``(script, language)``)."""
+    def _lambda() -> tuple[str, str]:
+        return script, language
+    return _lambda
+
+
+
+# -- GraphBinary v1 ------------------------------------------------------------
+
+class _PReader:
+    graphbinary_type = gb.DataType.p
+    predicate_cls: type[P] = P
+
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        def read(b: io.BytesIO, r: gb.GraphBinaryReader) -> P:
+            """Read the value's body."""
+            operator = r.to_object(b, gb.DataType.string, False)
+            count = gb.int32_unpack(b.read(4))
+            args = [r.read_object(b) for _ in range(count)]
+            return make_predicate(cls.predicate_cls, operator, args, paired=True)
+        return gb._GraphBinaryTypeIO.is_null(buff, reader, read, nullable)
+
+
+class _TextPReader(_PReader):
+    graphbinary_type = gb.DataType.textp
+    predicate_cls = TextP
+
+
+class _LambdaReader:
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        def read(b: io.BytesIO, r: gb.GraphBinaryReader) -> Callable:
+            """Read the value's body."""
+            language = r.to_object(b, gb.DataType.string, False)
+            script = r.to_object(b, gb.DataType.string, False)
+            b.read(4)  # argument count
+            return make_lambda(script, language)
+        return gb._GraphBinaryTypeIO.is_null(buff, reader, read, nullable)
+
+
+class _ClassReader:
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        return gb._GraphBinaryTypeIO.is_null(
+            buff, reader, lambda b, r: GremlinType(r.to_object(b, gb.DataType.string, False)), nullable
+        )
+
+
+class _StrategyReader:
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        def read(b: io.BytesIO, r: gb.GraphBinaryReader) -> TraversalStrategy:
+            """Read the value's body."""
+            fqcn = r.to_object(b, gb.DataType.string, False)
+            conf = r.to_object(b, gb.DataType.map, False)
+            return make_strategy(fqcn, conf)
+        return gb._GraphBinaryTypeIO.is_null(buff, reader, read, nullable)
+
+
+def _enum_reader(enum_cls: type[Enum]) -> type:
+    class _EnumReader:
+        @classmethod
+        def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+            """Read one value (gremlinpython's codec interface)."""
+            return gb._GraphBinaryTypeIO.is_null(
+                buff, reader, lambda b, r: enum_member(enum_cls, r.read_object(b)), nullable
+            )
+    return _EnumReader
+
+
+class PromotingIntIO:
+    """Python ``int`` as Int, Long or BigInteger by magnitude (gremlinpython's writer only does Int).
+
+    GraphSON's writer already promotes; without this a stored Long such as the
+    meta vertex's nanosecond version stamp could not be sent over GraphBinary.
+    """
+
+    @classmethod
+    def dictify(cls, obj: int, writer: gb.GraphBinaryWriter, to_extend: bytearray,
+                as_value: bool = False, nullable: bool = True) -> bytearray:
+        """Write one value (gremlinpython's codec interface)."""
+        if -2**31 <= obj < 2**31:
+            return gb.IntIO.dictify(obj, writer, to_extend, as_value, nullable)
+        if -2**63 <= obj < 2**63:
+            return gb.LongIO.dictify(obj, writer, to_extend, as_value, nullable)
+        return gb.BigIntIO.dictify(obj, writer, to_extend, as_value, nullable)
+
+
+class StrictGraphBinaryWriter(gb.GraphBinaryWriter):
+    """gremlinpython's writer, but a value it has no serializer for is an error, not zero bytes."""
+
+    def to_dict(self, obj: Any, to_extend: bytearray | None = None) -> Any:
+        """Write ``obj``; TypeError for a type GraphBinary cannot carry."""
+        if obj is not None and type(obj) not in self.serializers and not any(
+            isinstance(obj, key) for key in self.serializers
+        ):
+            raise TypeError(f"GraphBinary has no type for a Python {type(obj).__name__} value")
+        return super().to_dict(obj, to_extend)
+
+
+GRAPHBINARY_REQUEST_TYPES: dict[gb.DataType, Any] = {
+    gb.DataType.p: _PReader,
+    gb.DataType.textp: _TextPReader,
+    gb.DataType.lambda_: _LambdaReader,
+    gb.DataType.clazz: _ClassReader,
+    gb.DataType.traversalstrategy: _StrategyReader,
+    gb.DataType.barrier: _enum_reader(Barrier),
+    gb.DataType.cardinality: _enum_reader(Cardinality),
+    gb.DataType.column: _enum_reader(Column),
+    gb.DataType.direction: _enum_reader(Direction),
+    gb.DataType.dt: _enum_reader(DT),
+    gb.DataType.merge: _enum_reader(Merge),
+    gb.DataType.operator: _enum_reader(Operator),
+    gb.DataType.order: _enum_reader(Order),
+    gb.DataType.pick: _enum_reader(Pick),
+    gb.DataType.pop: _enum_reader(Pop),
+    gb.DataType.scope: _enum_reader(Scope),
+    gb.DataType.t: _enum_reader(T),
+}
+
+
+# -- GraphSON v3 ---------------------------------------------------------------
+
+class _GSBytecode:
+    @classmethod
+    def objectify(cls, d: dict, reader: gs.GraphSONReader) -> Bytecode:
+        """Read one value (gremlinpython's codec interface)."""
+        bytecode = Bytecode()
+        for key, target in (("source", bytecode.source_instructions), ("step", bytecode.step_instructions)):
+            for inst in d.get(key, []):
+                target.append([inst[0], *(reader.to_object(a) for a in inst[1:])])
+        return bytecode
+
+
+def _gs_predicate(cls_: type[P]) -> type:
+    class _GSPredicate:
+        @classmethod
+        def objectify(cls, d: dict, reader: gs.GraphSONReader) -> P:
+            """Read one value (gremlinpython's codec interface)."""
+            raw = d.get("value")
+            value = reader.to_object(raw)
+            if isinstance(raw, list):  # written as a plain pair: [value, other]
+                return make_predicate(cls_, d["predicate"], value, paired=True)
+            if d["predicate"] in ("within", "without"):
+                return make_predicate(cls_, d["predicate"], value if isinstance(value, list) else [value], False)
+            return cls_(d["predicate"], value)
+    return _GSPredicate
+
+
+class _GSBinding:
+    @classmethod
+    def objectify(cls, d: dict, reader: gs.GraphSONReader) -> Binding:
+        """Read one value (gremlinpython's codec interface)."""
+        return Binding(d["key"], reader.to_object(d["value"]))
+
+
+class _GSLambda:
+    @classmethod
+    def objectify(cls, d: dict, reader: gs.GraphSONReader) -> Callable:
+        """Read one value (gremlinpython's codec interface)."""
+        return make_lambda(d["script"], d.get("language", "gremlin-groovy"))
+
+
+class _GSClass:
+    @classmethod
+    def objectify(cls, d: str, reader: gs.GraphSONReader) -> GremlinType:
+        """Read one value (gremlinpython's codec interface)."""
+        return GremlinType(d)
+
+
+def _gs_enum(enum_cls: type[Enum]) -> type:
+    class _GSEnum:
+        @classmethod
+        def objectify(cls, d: str, reader: gs.GraphSONReader) -> Enum:
+            """Read one value (gremlinpython's codec interface)."""
+            return enum_member(enum_cls, d)
+    return _GSEnum
+
+
+def _gs_strategy(name: str) -> type:
+    class _GSStrategy:
+        @classmethod
+        def objectify(cls, d: dict, reader: gs.GraphSONReader) -> TraversalStrategy:
+            """Read one value (gremlinpython's codec interface)."""
+            return make_strategy(name, {k: reader.to_object(v) for k, v in (d or {}).items()})
+    return _GSStrategy
+
+
+GRAPHSON_REQUEST_TYPES: dict[str, Any] = {
+    "g:Bytecode": _GSBytecode,
+    "g:P": _gs_predicate(P),
+    "g:TextP": _gs_predicate(TextP),
+    "g:Binding": _GSBinding,
+    "g:Lambda": _GSLambda,
+    "g:Class": _GSClass,
+    **{f"g:{name}": _gs_enum(cls) for name, cls in _ENUMS.items()},
+    **{f"g:{name}": _gs_strategy(name) for name in _STRATEGY_BY_NAME},
+}
+
+
+class GSPathWriter:
+    """``g:Path`` (gremlinpython's GraphSON writer can read paths but not write them)."""
+
+    @classmethod
+    def dictify(cls, path: Path, writer: gs.GraphSONWriter) -> dict:
+        """Write one value (gremlinpython's codec interface)."""
+        labels = [writer.to_dict(set(step_labels)) for step_labels in path.labels]
+        return gs.GraphSONUtil.typed_value("Path", {
+            "labels": gs.GraphSONUtil.typed_value("List", labels),
+            "objects": writer.to_dict(list(path.objects)),
+        })
