@@ -6,7 +6,7 @@ a contrastive fine-tuned head trained on a *different* catalog (seed 1), so
 the fine-tuned figure is on unseen images. Then CSV writing and loading into
 an in-memory graph (when the graph engine is available).
 
-Usage: python bench/loader_precision.py [--products 2000] [--size 128] [--image-size 128] [--epochs 15]
+Usage: python bench/loader_precision.py [--products 2000] [--size 128] [--image-size 128] [--epochs 30]
 """
 from __future__ import annotations
 
@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--products", type=int, default=2000)
     ap.add_argument("--size", type=int, default=128, help="rendered image size")
     ap.add_argument("--image-size", type=int, default=128, help="CNN input size")
-    ap.add_argument("--epochs", type=int, default=15)
+    ap.add_argument("--epochs", type=int, default=30)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--skip-load", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")

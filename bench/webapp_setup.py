@@ -30,6 +30,7 @@ from typing import Any, Callable, Sequence
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bench" / "out" / "webapp"
+REQUEST_TIMEOUT_S = 30.0
 
 
 @dataclass
@@ -122,12 +123,16 @@ class ServerProcess:
             "--threads", str(threads), "--graph", data.graph_url, "--catalog", str(data.catalog_dir),
             "--data-dir", str(data.data_dir),
         ]
+        # the server's output goes to a file: a pipe nobody reads would fill up and block it
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.log_path = OUT / f"server-{self.port}.log"
+        self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=REPO,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                     stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError("server exited: " + self.proc.stderr.read().decode()[-2000:])
+                raise RuntimeError("server exited: " + self.log_path.read_text()[-2000:])
             try:
                 with urllib.request.urlopen(self.url + "/healthz", timeout=2) as r:
                     if r.status == 200:
@@ -146,6 +151,7 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self._log.close()
 
     def __enter__(self) -> "ServerProcess":
         return self
@@ -217,7 +223,13 @@ async def _client(port: int, make_request: Callable[[], bytes], stop_at: float, 
             request = make_request()
             started = time.perf_counter()
             writer.write(request)
-            status, headers, _ = await _read_response(reader)
+            try:
+                status, headers, _ = await asyncio.wait_for(_read_response(reader), REQUEST_TIMEOUT_S)
+            except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+                result.errors += 1
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                continue
             result.latencies_ms.append((time.perf_counter() - started) * 1000.0)
             if status != 200:
                 result.errors += 1

@@ -66,8 +66,9 @@ def _hyperparameter_args(p: argparse.ArgumentParser) -> None:
     d = GNNConfig()
     p.add_argument("--hidden", type=int, default=d.hidden, help=f"hidden size ({d.hidden})")
     p.add_argument("--layers", type=int, default=d.num_layers, help=f"SAGE layers ({d.num_layers})")
-    p.add_argument("--fanouts", default=",".join(map(str, d.fanouts)),
-                   help="neighbours sampled per layer, comma-separated (%(default)s)")
+    p.add_argument("--fanouts", default=None,
+                   help=f"neighbours sampled per layer, comma-separated "
+                        f"(default {d.fanouts[0]} for every layer)")
     p.add_argument("--aggregator", choices=AGGREGATORS, default=d.aggregator)
     p.add_argument("--scorer", choices=SCORERS, default=d.scorer, help="edge scorer")
     p.add_argument("--dropout", type=float, default=d.dropout)
@@ -122,7 +123,10 @@ def _config(args: argparse.Namespace, graph_url: str, embeddings: str):
     from stylegraph.gnn.config import ConfigError, GNNConfig
 
     try:
-        fanouts = [int(x) for x in str(args.fanouts).split(",") if x.strip()]
+        if args.fanouts is None:
+            fanouts = [GNNConfig().fanouts[0]] * args.layers
+        else:
+            fanouts = [int(x) for x in str(args.fanouts).split(",") if x.strip()]
         return GNNConfig(
             name=args.name, seed=get_settings().seed if args.seed is None else args.seed,
             hidden=args.hidden, num_layers=args.layers, fanouts=fanouts,

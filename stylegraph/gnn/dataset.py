@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Protocol, Sequence
 
@@ -73,6 +73,9 @@ class FeatureSpec:
     price_std: float
     use_category: bool = True
     use_price: bool = True
+    # per-dimension standardisation of the CNN embedding (empty lists: none)
+    emb_mean: list[float] = field(default_factory=list)
+    emb_std: list[float] = field(default_factory=list)
 
     @property
     def dim(self) -> int:
@@ -81,9 +84,26 @@ class FeatureSpec:
                 + (1 if self.use_price else 0))
 
     @classmethod
-    def fit(cls, products: Sequence[ProductRow], embedding_dim: int,
+    def fit(cls, products: Sequence[ProductRow], embeddings: EmbeddingsLike,
             use_category: bool = True, use_price: bool = True) -> "FeatureSpec":
-        """Fit the category vocabulary and the log-price scaling on ``products``."""
+        """Fit the category vocabulary, the log-price scaling and the embedding standardisation.
+
+        CNN embeddings of one catalog tend to share a large common direction
+        (cosines near 1 with random-init backbones); standardising each
+        dimension over the catalog's products removes it so the encoder sees
+        the differences between products.
+        """
+        vectors = _rows_for(products, embeddings)
+        mean = vectors.mean(0)
+        std = np.maximum(vectors.std(0), 1e-6)
+        spec = cls._fit_side(products, vectors.shape[1], use_category, use_price)
+        spec.emb_mean = [float(x) for x in mean]
+        spec.emb_std = [float(x) for x in std]
+        return spec
+
+    @classmethod
+    def _fit_side(cls, products: Sequence[ProductRow], embedding_dim: int,
+                  use_category: bool, use_price: bool) -> "FeatureSpec":
         categories = sorted({p.category for p in products if p.category})
         logp = np.array([np.log1p(p.price) for p in products
                          if p.price is not None and p.price >= 0], dtype=np.float64)
@@ -95,20 +115,16 @@ class FeatureSpec:
 
     def encode(self, products: Sequence[ProductRow], embeddings: EmbeddingsLike) -> np.ndarray:
         """Feature matrix (n x dim, float32) for ``products`` in order."""
-        vectors = np.asarray(embeddings.vectors, dtype=np.float32)
-        if vectors.ndim != 2 or vectors.shape[1] != self.embedding_dim:
+        vectors = _rows_for(products, embeddings)
+        if vectors.shape[1] != self.embedding_dim:
             raise DatasetError(
-                f"embeddings have shape {vectors.shape}, the model expects dimension "
+                f"embeddings have dimension {vectors.shape[1]}, the model expects dimension "
                 f"{self.embedding_dim}: use the embeddings the run was trained on"
             )
-        row_of = {str(pid): i for i, pid in enumerate(embeddings.ids)}
-        missing = [p.id for p in products if p.id not in row_of]
-        if missing:
-            raise DatasetError(
-                f"{len(missing)} product(s) have no CNN embedding (e.g. {missing[:5]}): "
-                "re-run `stylegraph embed` (or add-product) so the embeddings cover the graph"
-            )
-        parts = [vectors[[row_of[p.id] for p in products]]]
+        if self.emb_mean:
+            vectors = (vectors - np.asarray(self.emb_mean, np.float32)) / np.asarray(
+                self.emb_std, np.float32)
+        parts = [vectors]
         if self.use_category:
             col = {c: i for i, c in enumerate(self.categories)}
             onehot = np.zeros((len(products), len(self.categories)), dtype=np.float32)
@@ -137,6 +153,21 @@ class FeatureSpec:
     def load(cls, path: Path) -> "FeatureSpec":
         """Read a spec written by :meth:`save`."""
         return cls(**json.loads(Path(path).read_text()))
+
+
+def _rows_for(products: Sequence[ProductRow], embeddings: EmbeddingsLike) -> np.ndarray:
+    """The CNN vectors of ``products``, in order (n x d float32); clear error on gaps."""
+    vectors = np.asarray(embeddings.vectors, dtype=np.float32)
+    if vectors.ndim != 2:
+        raise DatasetError(f"embeddings must be a 2-D array, got shape {vectors.shape}")
+    row_of = {str(pid): i for i, pid in enumerate(embeddings.ids)}
+    missing = [p.id for p in products if p.id not in row_of]
+    if missing:
+        raise DatasetError(
+            f"{len(missing)} product(s) have no CNN embedding (e.g. {missing[:5]}): "
+            "re-run `stylegraph embed` (or add-product) so the embeddings cover the graph"
+        )
+    return vectors[[row_of[p.id] for p in products]]
 
 
 def undirected_pairs(edges: Iterable[EdgeRow], index: dict[str, int]) -> np.ndarray:
@@ -213,6 +244,7 @@ class LinkDataset:
     ids: list[str]
     index: dict[str, int]
     feat: torch.Tensor
+    emb: torch.Tensor  # the raw CNN vectors (for the cosine baseline)
     spec: FeatureSpec
     all_pairs: np.ndarray
     split: EdgeSplit
@@ -253,9 +285,10 @@ def build_dataset(
     if len(index) != len(ids):
         raise DatasetError("duplicate product ids in the export")
     if spec is None:
-        dim = np.asarray(embeddings.vectors).shape[1]
-        spec = FeatureSpec.fit(products, dim, use_category=use_category, use_price=use_price)
+        spec = FeatureSpec.fit(products, embeddings, use_category=use_category,
+                               use_price=use_price)
     feat = torch.from_numpy(spec.encode(products, embeddings))
+    emb = torch.from_numpy(_rows_for(products, embeddings))
     pairs = undirected_pairs(exported.edges, index)
     if split is None:
         split = EdgeSplit.random(pairs, val_frac, test_frac, seed)
@@ -263,7 +296,7 @@ def build_dataset(
     train_graph, reverse_eids = bidirected_graph(len(ids), split.train, feat)
     log.info("dataset: %d products, %d pairs (train %d, val %d, test %d), %d features",
              len(ids), len(pairs), len(split.train), len(split.val), len(split.test), spec.dim)
-    return LinkDataset(ids=ids, index=index, feat=feat, spec=spec, all_pairs=pairs, split=split,
+    return LinkDataset(ids=ids, index=index, feat=feat, emb=emb, spec=spec, all_pairs=pairs, split=split,
                        train_graph=train_graph, reverse_eids=reverse_eids)
 
 

@@ -92,9 +92,8 @@ def gnn_metrics(model: SAGE, h: torch.Tensor, es: EvalSet) -> dict:
 
 
 def cosine_embeddings(dataset: LinkDataset) -> torch.Tensor:
-    """The L2-normalised CNN embedding part of the node features."""
-    emb = dataset.feat[:, :dataset.spec.embedding_dim]
-    return torch.nn.functional.normalize(emb, dim=1)
+    """The L2-normalised CNN embeddings of the dataset's products."""
+    return torch.nn.functional.normalize(dataset.emb, dim=1)
 
 
 def cosine_metrics(dataset: LinkDataset, es: EvalSet) -> dict:

@@ -16,6 +16,15 @@ from stylegraph.gnn.sampler import quiet_dgl
 from stylegraph.gnn.config import GNNConfig
 
 
+def configure_torch() -> None:
+    """Flush denormal floats to zero on CPU.
+
+    Weight decay drives many weights towards zero; once their gradients turn
+    denormal, CPU training slowed down 40x in our runs (2 s -> 90 s per epoch).
+    """
+    torch.set_flush_denormal(True)
+
+
 class SAGE(nn.Module):
     """``num_layers`` SAGEConv layers and an edge scorer on ``(h_u, h_v)``."""
 

@@ -18,7 +18,7 @@ import torch
 
 from stylegraph.gnn.config import GNNConfig
 from stylegraph.gnn.dataset import FeatureSpec
-from stylegraph.gnn.model import SAGE
+from stylegraph.gnn.model import SAGE, configure_torch
 
 LATEST = "latest"
 CONFIG_FILE = "config.json"
@@ -137,6 +137,7 @@ def load_run(run_dir: Path) -> TrainedRun:
     for f in (CONFIG_FILE, FEATURES_FILE, WEIGHTS_FILE):
         if not (run_dir / f).exists():
             raise RunError(f"{run_dir} has no {f}: the run did not finish")
+    configure_torch()
     cfg = GNNConfig.load(run_dir / CONFIG_FILE)
     spec = FeatureSpec.load(run_dir / FEATURES_FILE)
     model = SAGE.from_config(cfg, spec.dim)

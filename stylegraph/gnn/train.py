@@ -24,7 +24,7 @@ from stylegraph.gnn import runs
 from stylegraph.gnn.config import GNNConfig
 from stylegraph.gnn.dataset import LinkDataset
 from stylegraph.gnn.evaluate import eval_set, evaluate_model, gnn_metrics
-from stylegraph.gnn.model import SAGE
+from stylegraph.gnn.model import SAGE, configure_torch
 from stylegraph.gnn.sampler import quiet_dgl, train_loader
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def seed_everything(seed: int) -> None:
     """Seed Python, numpy, torch and DGL."""
     import dgl
 
+    configure_torch()
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -80,6 +81,7 @@ def train_run(dataset: LinkDataset, cfg: GNNConfig, runs_dir: Path,
     handler = logging.FileHandler(run_dir / runs.LOG_FILE)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     pkg_log = logging.getLogger("stylegraph.gnn")
+    old_level = pkg_log.level
     pkg_log.addHandler(handler)
     if pkg_log.getEffectiveLevel() > logging.INFO:
         pkg_log.setLevel(logging.INFO)
@@ -87,6 +89,7 @@ def train_run(dataset: LinkDataset, cfg: GNNConfig, runs_dir: Path,
         metrics = _train(dataset, cfg, run_dir, progress)
     finally:
         pkg_log.removeHandler(handler)
+        pkg_log.setLevel(old_level)
         handler.close()
     return TrainResult(run_dir=run_dir, metrics=metrics)
 

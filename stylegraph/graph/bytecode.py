@@ -12,7 +12,7 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from gremlin_python.process.traversal import Binding, Bytecode, TraversalStrategy
+from gremlin_python.process.traversal import Binding, Bytecode, Direction, TraversalStrategy
 
 from stylegraph.graph.errors import InvalidRequestError
 from stylegraph.graph.steps import STEPS, Step, Traversal
@@ -81,7 +81,7 @@ def compile_traversal(bc: Bytecode, root: bool = True) -> Traversal:
         args = [a if type(a) in _PLAIN else convert_arg(a, name) for a in inst[1:]]
         if name == "as":
             _add_labels(steps, args)
-        elif name in MODULATORS:
+        elif name in MODULATORS and not (name == "to" and args and isinstance(args[0], Direction)):
             _modulate(steps, name, args)
         elif name == "repeat" and steps and isinstance(steps[-1], RepeatStep) and steps[-1].body is None:
             steps[-1].set_body(args)

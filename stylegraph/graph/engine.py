@@ -23,10 +23,13 @@ from stylegraph.graph.traverser import SEED, Traverser
 
 #: strategies that change nothing observable here, accepted and ignored
 _IGNORED_STRATEGIES = frozenset({
-    "OptionsStrategy", "ReadOnlyStrategy", "ProductiveByStrategy", "SeedStrategy",
+    "ProductiveByStrategy",
     "EdgeLabelVerificationStrategy", "ReservedKeysVerificationStrategy",
     "LambdaRestrictionStrategy", "HaltedTraverserStrategy",
 })
+
+
+_MUTATING_STEPS = frozenset({"addV", "addE", "property", "drop", "mergeV", "mergeE"})
 
 
 class SourceOptions:
@@ -36,6 +39,8 @@ class SourceOptions:
         self.side_effects: dict[str, Any] = {}
         self.sack: Any = None
         self.timeout_ms: Optional[float] = None
+        self.read_only = False
+        self.seed: Any = None
 
 
 def _strategy_name(strategy: Any) -> str:
@@ -85,6 +90,12 @@ def _apply_strategy(strategy: Any, opts: SourceOptions) -> None:
                 raise InvalidRequestError(f"evaluationTimeout must be a number of ms, got {timeout!r}")
             opts.timeout_ms = float(timeout)
         return
+    if name == "SeedStrategy":
+        opts.seed = (strategy.configuration or {}).get("seed")
+        return
+    if name == "ReadOnlyStrategy":
+        opts.read_only = True
+        return
     if name in _IGNORED_STRATEGIES:
         return
     if name == "VertexProgramStrategy":
@@ -98,7 +109,12 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
         raise InvalidRequestError(f"expected gremlinpython Bytecode, got {type(bytecode).__name__}")
     opts = parse_source(bytecode)
     traversal = compile_traversal(bytecode, root=True)
-    apply_all(traversal)
+    apply_all(traversal, root=True)
+    if opts.read_only:
+        for step in traversal.walk():
+            if step.name in _MUTATING_STEPS:
+                raise InvalidRequestError(
+                    f"ReadOnlyStrategy: the traversal is not allowed to mutate the graph ({step.name}())")
     return traversal, opts
 
 
@@ -127,7 +143,7 @@ def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
         if opts.timeout_ms is not None and opts.timeout_ms > 0:
             own = time.monotonic() + opts.timeout_ms / 1000.0
             deadline = own if deadline is None else min(deadline, own)
-        ctx = Context(graph, deadline)
+        ctx = Context(graph, deadline, opts.seed)
         ctx.side_effects.update(opts.side_effects)
         ctx.sack_init = opts.sack
         ctx.path_mode = path_mode(traversal)

@@ -9,12 +9,15 @@ incomparable types (``"a" < 1``) is simply false rather than an error.
 """
 from __future__ import annotations
 
+import datetime
 import re
+import uuid
 from typing import Any, Callable, Iterable
 
 from gremlin_python.process.traversal import P, TextP
 from gremlin_python.structure import graph as gp
 
+from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.errors import GremlinError
 
 Predicate = Callable[[Any], bool]
@@ -28,29 +31,35 @@ def is_number(value: Any) -> bool:
 
 
 def normalize(value: Any) -> Any:
-    """Map client-side structure objects (gremlinpython Vertex/Edge) to their id."""
+    """Map client-side structure objects (gremlinpython Vertex/Edge) to their id (id lookups)."""
     if isinstance(value, gp.Element):
         return value.id
     return value
 
 
 def values_equal(a: Any, b: Any) -> bool:
-    """Gremlin equality: numbers by value, booleans only with booleans."""
+    """Gremlin equality: numbers by value, booleans only with booleans, elements by id."""
     if a is b:
         return True
     ta, tb = type(a), type(b)
     if ta is bool or tb is bool:
         return ta is tb and a == b
     if isinstance(a, gp.Element) or isinstance(b, gp.Element):
-        return _element_id(a) == _element_id(b)
+        # a client-side Vertex/Edge argument equals the graph element with its id
+        return _is_element(a) and _is_element(b) and a.id == b.id and \
+            _kind(a) == _kind(b)
     try:
         return bool(a == b)
     except Exception:
         return False
 
 
-def _element_id(x: Any) -> Any:
-    return getattr(x, "id", x)
+def _is_element(x: Any) -> bool:
+    return isinstance(x, (gp.Element, Vertex, Edge))
+
+
+def _kind(x: Any) -> str:
+    return "v" if isinstance(x, (gp.Vertex, Vertex)) else "e" if isinstance(x, (gp.Edge, Edge)) else "p"
 
 
 def _comparable(a: Any, b: Any) -> bool:
@@ -88,8 +97,7 @@ def _hashable_set(values: Iterable[Any]) -> tuple[set[Any], list[Any]]:
     fast: set[Any] = set()
     slow: list[Any] = []
     for v in values:
-        v = normalize(v)
-        if type(v) in (str, int, float) and type(v) is not bool:
+        if type(v) in (str, int, float):
             fast.add(v)
         else:
             slow.append(v)
@@ -146,8 +154,7 @@ _TEXT_OPS = {"containing", "notContaining", "startingWith", "notStartingWith",
 def compile_p(p: Any) -> Predicate:
     """Compile a gremlinpython P/TextP (or a plain value, meaning eq) to a function."""
     if not isinstance(p, P):
-        ref = normalize(p)
-        return lambda x: values_equal(x, ref)
+        return lambda x: values_equal(x, p)
     op = p.operator
     if isinstance(p, TextP) or op in _TEXT_OPS:
         return _text(op, p.value)
@@ -160,10 +167,10 @@ def compile_p(p: Any) -> Predicate:
         inner = compile_p(p.value)
         return lambda x: not inner(x)
     if op == "eq":
-        ref = normalize(p.value)
+        ref = p.value
         return lambda x: values_equal(x, ref)
     if op == "neq":
-        ref = normalize(p.value)
+        ref = p.value
         return lambda x: not values_equal(x, ref)
     if op in ("lt", "lte", "gt", "gte"):
         return _cmp_pred(op, normalize(p.value))
@@ -246,7 +253,12 @@ def p_leaf_values(p: Any) -> list[Any]:
 
 
 # ---------------------------------------------------------------- orderability
-_RANK_NULL, _RANK_BOOL, _RANK_NUM, _RANK_STR, _RANK_ELEM, _RANK_LIST, _RANK_MAP, _RANK_OTHER = range(8)
+# TinkerPop's orderability: null < boolean < number < date < string < uuid < vertex < edge
+# < vertex property < property < path < set < list < map < anything else
+_RANK_NULL, _RANK_BOOL, _RANK_NUM, _RANK_DATE, _RANK_STR, _RANK_UUID = range(6)
+_RANK_BY_TYPE_NAME = {"Vertex": 6, "Edge": 7, "VertexProp": 8, "VertexProperty": 8,
+                      "EdgeProp": 9, "Property": 9, "Path": 10}
+_RANK_SET, _RANK_LIST, _RANK_MAP, _RANK_OTHER = 11, 12, 13, 14
 
 
 def order_key(value: Any) -> tuple[Any, ...]:
@@ -262,16 +274,27 @@ def order_key(value: Any) -> tuple[Any, ...]:
         return (_RANK_NUM, value, 0)
     if t is str:
         return (_RANK_STR, value)
+    rank = _RANK_BY_TYPE_NAME.get(t.__name__)
+    if rank is not None:
+        if rank == 10:  # a path: by its objects
+            return (rank, tuple(order_key(v) for v in value.objects))
+        ident = getattr(value, "id", None)
+        if ident is None:  # an edge property has no id: by key, then value
+            return (rank, order_key(value.key), order_key(value.value))
+        return (rank, order_key(ident))
+    if isinstance(value, (set, frozenset)):
+        return (_RANK_SET, tuple(sorted(order_key(v) for v in value)))
     if isinstance(value, (list, tuple)):
         return (_RANK_LIST, tuple(order_key(v) for v in value))
     if isinstance(value, dict):
         return (_RANK_MAP, tuple((order_key(k), order_key(v)) for k, v in value.items()))
-    ident = getattr(value, "id", None)
-    if ident is not None:
-        return (_RANK_ELEM, type(value).__name__, order_key(ident))
+    if isinstance(value, datetime.datetime):
+        return (_RANK_DATE, value.timestamp() if value.tzinfo else value.isoformat())
+    if isinstance(value, uuid.UUID):
+        return (_RANK_UUID, str(value))
     if is_number(value):
         return (_RANK_NUM, float(value), 0)
-    return (_RANK_OTHER, type(value).__name__, str(value))
+    return (_RANK_OTHER, t.__name__, str(value))
 
 
 class Descending:

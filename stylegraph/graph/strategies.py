@@ -1,5 +1,8 @@
-"""Optimisation passes over a compiled step list (each one pass, applied recursively).
+"""Passes over a compiled step list (each one pass, applied recursively).
 
+- :func:`fold_connectives`: the infix ``a.and().b`` / ``a.or().b`` become
+  ``and(a, b)`` / ``or(a, b)`` (ConnectiveStrategy; and binds tighter than or).
+- where()-traversals get their start/end label steps (WhereTraversalStep).
 - :func:`fold_has_into_graph_step`: ``V().has(...)``/``hasLabel``/``hasId`` become
   conditions of the V() step so it can use the id map, a property index or the
   label index instead of a scan (TinkerGraphStepStrategy).
@@ -12,11 +15,12 @@ from __future__ import annotations
 
 from stylegraph.graph.steps.barrier import OrderStep, TopKStep
 from stylegraph.graph.steps.base import Step, Traversal
-from stylegraph.graph.steps.filter import HasStep
+from stylegraph.graph.steps.filter import ConnectiveStep, HasStep
 from stylegraph.graph.steps.range import RangeStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep
 from stylegraph.graph.steps.mutation import PropertyStep, _AddStep
-from stylegraph.graph.steps.start import GraphStep
+from stylegraph.graph.steps.start import GraphStep, InjectStep
+from stylegraph.graph.steps.where import WhereStep
 from stylegraph.graph.traverser import PATH_FULL, PATH_LABELED, PATH_NONE
 
 _FULL_PATH_STEPS = frozenset({"path", "simplePath", "cyclicPath", "tree", "otherV"})
@@ -63,10 +67,40 @@ def top_k(tr: Traversal) -> None:
         i += 1
 
 
-def apply_all(tr: Traversal) -> None:
-    """Run every optimisation pass over ``tr`` and all nested traversals."""
+def _is_start(step: Step) -> bool:
+    return type(step) is GraphStep or (type(step) is InjectStep and step.is_start)
+
+
+def _process_connective(tr: Traversal, name: str, root: bool) -> None:
+    steps = tr.steps
+    idx = next((i for i, s in enumerate(steps)
+                if type(s) is ConnectiveStep and s.name == name and not s.traversals), None)
+    if idx is None:
+        return
+    lo = 1 if root and steps and _is_start(steps[0]) else 0
+    marker = steps[idx]
+    left, right = Traversal(steps[lo:idx]), Traversal(steps[idx + 1:])
+    _process_connective(right, name, False)
+    _process_connective(left, name, False)
+    fused = ConnectiveStep(name, [left, right])
+    fused.labels = marker.labels
+    steps[lo:] = [fused]
+
+
+def fold_connectives(tr: Traversal, root: bool = False) -> None:
+    """Resolve infix and()/or() markers (or first, so that and binds tighter)."""
+    _process_connective(tr, "or", root)
+    _process_connective(tr, "and", root)
+
+
+def apply_all(tr: Traversal, root: bool = False) -> None:
+    """Run every pass over ``tr`` and all nested traversals (``root``: the outermost one)."""
     if len(tr.steps) == 1 and type(tr.steps[0]) is GraphStep:
         return
+    fold_connectives(tr, root)
+    for step in tr.steps:
+        if type(step) is WhereStep:
+            step.configure(fold_connectives)
     fold_has_into_graph_step(tr)
     fold_properties_into_add(tr)
     top_k(tr)

@@ -113,6 +113,23 @@ def path_values(path: Optional[PathNode], key: str) -> Iterator[Any]:
 EMPTY_LABELS = _EMPTY
 
 
+def sub_path(nodes: list[PathNode], from_label: Optional[str], to_label: Optional[str]) -> list[PathNode]:
+    """The part of a path from the first node labelled ``from_label`` up to and including
+    the next node labelled ``to_label`` (None: the start / the end), as Path.subPath does."""
+    if from_label is None and to_label is None:
+        return nodes
+    out: list[PathNode] = []
+    collecting = from_label is None
+    for node in nodes:
+        if not collecting and from_label in node.labels:
+            collecting = True
+        if collecting:
+            out.append(node)
+            if to_label is not None and to_label in node.labels:
+                break
+    return out
+
+
 class _Seed:
     """The object of the one traverser fed to a traversal's start: "no object yet"."""
 

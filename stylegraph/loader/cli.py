@@ -76,7 +76,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
         catalog=str(args.catalog), model=args.model or s.model, weights=args.weights or s.weights,
         seed=s.seed if args.seed is None else args.seed, style=args.style, image_size=args.image_size,
         similarity_dims=args.similarity_dims, lr=args.lr, optimizer=args.optimizer, epochs=args.epochs,
-        batch_size=args.batch_size, margin=args.margin, train_last_block=args.train_last_block,
+        batch_size=args.batch_size, margin=args.margin, pairs_per_anchor=args.pairs_per_anchor, train_last_block=args.train_last_block,
         label_columns=[c.strip() for c in args.labels.split(",") if c.strip()], name=args.name,
         runs_dir=str(args.runs_dir or s.runs_dir),
     )
@@ -214,7 +214,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--similarity-dims", type=int, default=64, choices=(16, 32, 64, 96, 128))
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
-    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--pairs-per-anchor", type=int, default=3, help="positive+negative pairs per product per epoch")
     p.add_argument("--batch-size", type=int, default=128, help="pairs per step")
     p.add_argument("--margin", type=float, default=0.7, help="contrastive margin (on unit vectors)")
     p.add_argument("--train-last-block", action="store_true", help="also train the backbone's last block")

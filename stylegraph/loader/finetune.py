@@ -3,7 +3,8 @@
 A projection head (Linear -> ReLU -> Linear to ``similarity_dims``), and
 optionally the backbone's last block, is trained on pairs drawn from the
 catalog's labels (by default the style: subcategory + pattern + colour):
-a positive pair shares the label, a negative pair does not. The loss is the
+a positive pair shares the label, a negative pair does not; each epoch draws
+``pairs_per_anchor`` positive and negative pairs per training product. The loss is the
 contrastive loss of Hadsell et al. on L2-normalised outputs,
 ``y d^2 + (1 - y) max(0, margin - d)^2``. Frozen parts are run once and
 cached, so an epoch costs only the trainable part.
@@ -52,7 +53,8 @@ class FinetuneConfig:
     hidden: int = 256
     lr: float = 1e-3
     optimizer: str = "adam"
-    epochs: int = 15
+    epochs: int = 30
+    pairs_per_anchor: int = 3
     batch_size: int = 128
     margin: float = 0.7
     train_last_block: bool = False
@@ -69,8 +71,8 @@ class FinetuneConfig:
             raise FinetuneError(f"--optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
         if not self.lr > 0:
             raise FinetuneError(f"--lr must be > 0, got {self.lr}")
-        if self.epochs < 1 or self.batch_size < 2:
-            raise FinetuneError("--epochs must be >= 1 and --batch-size >= 2")
+        if self.epochs < 1 or self.batch_size < 2 or self.pairs_per_anchor < 1:
+            raise FinetuneError("--epochs and --pairs-per-anchor must be >= 1, --batch-size >= 2")
         if not 0 < self.val_fraction < 0.9:
             raise FinetuneError(f"val fraction must be in (0, 0.9), got {self.val_fraction}")
         if self.train_last_block and self.style == "style":
@@ -100,14 +102,17 @@ class Trainable(nn.Module):
         self.layer4 = embedder.features.backbone.layer4 if cfg.train_last_block else None
         self.head = ProjectionHead(in_dim, cfg.hidden, cfg.similarity_dims)
 
-    def forward(self, cached: dict[str, torch.Tensor]) -> torch.Tensor:
+    def features(self, cached: dict[str, torch.Tensor]) -> torch.Tensor:
+        """The head's input: exactly what the embedder's feature extractor computes."""
         if self.layer4 is None:
-            feats = cached["features"]
-        else:
-            content = nn.functional.normalize(self.layer4(cached["layer3"]).mean(dim=(2, 3)), dim=1)
-            feats = content if self.style == "none" else torch.cat(
-                [content, nn.functional.normalize(cached["style"], dim=1)], dim=1) / np.sqrt(2)
-        return nn.functional.normalize(self.head(feats), dim=1)
+            return cached["features"]
+        content = nn.functional.normalize(self.layer4(cached["layer3"]).mean(dim=(2, 3)), dim=1)
+        if self.style == "none":
+            return content
+        return torch.cat([content, nn.functional.normalize(cached["style"], dim=1)], dim=1) / np.sqrt(2)
+
+    def forward(self, cached: dict[str, torch.Tensor]) -> torch.Tensor:
+        return nn.functional.normalize(self.head(self.features(cached)), dim=1)
 
 
 @torch.no_grad()
@@ -185,16 +190,11 @@ def _plot(metrics: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
-def finetune(cfg: FinetuneConfig, progress: bool = True) -> tuple[Path, dict[str, Any]]:
-    """Train, evaluate and save a run; returns the run directory and its metrics."""
-    cfg.validate()
-    start = time.perf_counter()
-    torch.manual_seed(cfg.seed)
-    rng = np.random.default_rng(cfg.seed)
-    catalog = read_catalog(cfg.catalog)
-    all_labels = catalog.labels(cfg.label_columns)
+def training_images(catalog_path: str, columns: list[str]) -> tuple[list, np.ndarray, list[str]]:
+    """Usable images with their labels, and the skipped ones (as text)."""
+    catalog = read_catalog(catalog_path)
     images, labels, skipped = [], [], []
-    for product, label in zip(catalog.products, all_labels):
+    for product, label in zip(catalog.products, catalog.labels(columns)):
         img = load_product_image(product.product_id, catalog.image_path(product))
         if isinstance(img, SkippedImage):
             skipped.append(str(img))
@@ -203,7 +203,16 @@ def finetune(cfg: FinetuneConfig, progress: bool = True) -> tuple[Path, dict[str
             labels.append(label)
     if len(images) < 4 or len(set(labels)) < 2:
         raise FinetuneError(f"need at least 4 usable images and 2 labels, got {len(images)} and {len(set(labels))}")
-    labels_arr = np.array(labels)
+    return images, np.array(labels), skipped
+
+
+def finetune(cfg: FinetuneConfig, progress: bool = True) -> tuple[Path, dict[str, Any]]:
+    """Train, evaluate and save a run; returns the run directory and its metrics."""
+    cfg.validate()
+    start = time.perf_counter()
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    images, labels_arr, skipped = training_images(cfg.catalog, cfg.label_columns)
     embedder = Embedder(make_spec(cfg.model, cfg.weights, style=cfg.style, image_size=cfg.image_size, seed=cfg.seed))
     cached = cache_inputs(embedder, images, cfg, progress)
     in_dim = embedder.dim
@@ -229,16 +238,15 @@ def finetune(cfg: FinetuneConfig, progress: bool = True) -> tuple[Path, dict[str
         return loss, _precision(out.numpy(), labels_arr[val_rows])
 
     with torch.no_grad():
-        base_feats = nn.functional.normalize(
-            embedder.features.backbone.layer4(cached["layer3"][val_rows]).mean(dim=(2, 3)), dim=1
-        ) if cfg.train_last_block else cached["features"][val_rows]
+        base_feats = model.features(_select(cached, torch.from_numpy(val_rows)))
     metrics: dict[str, Any] = {"train_loss": [], "val_loss": [], "val_precision_at_10": [],
                                "base_val_precision_at_10": _precision(base_feats.numpy(), labels_arr[val_rows])}
     for epoch in tqdm(range(cfg.epochs), desc="finetune", unit="epoch", disable=not progress):
         model.train()
         if model.layer4 is not None:
             model.layer4.eval()  # keep BatchNorm statistics frozen
-        pairs = torch.from_numpy(sample_pairs(labels_arr, train_rows, rng))
+        pairs = np.concatenate([sample_pairs(labels_arr, train_rows, rng) for _ in range(cfg.pairs_per_anchor)])
+        pairs = torch.from_numpy(pairs[rng.permutation(len(pairs))])
         total, count = 0.0, 0
         for s in range(0, len(pairs), cfg.batch_size):
             batch = pairs[s:s + cfg.batch_size]
@@ -255,7 +263,7 @@ def finetune(cfg: FinetuneConfig, progress: bool = True) -> tuple[Path, dict[str
         metrics["val_loss"].append(val_loss)
         metrics["val_precision_at_10"].append(val_p10)
     metrics.update(final_val_precision_at_10=metrics["val_precision_at_10"][-1], n_train=len(train_rows),
-                   n_val=len(val_rows), n_labels=len(set(labels)), skipped_images=skipped,
+                   n_val=len(val_rows), n_labels=len(set(labels_arr.tolist())), skipped_images=skipped,
                    seconds=time.perf_counter() - start)
 
     run = new_run_dir(cfg.runs_dir, cfg.name)

@@ -22,7 +22,15 @@ def test_features_are_embedding_onehot_and_scaled_price(catalog, dataset):
     assert spec.dim == 16 + 3 + 1 == dataset.feat.shape[1]
     i = dataset.index["p0001"]
     row = dataset.feat[i]
-    assert torch.allclose(row[:16], torch.from_numpy(emb.vectors[1]))
+    # the CNN part is standardised per dimension over the catalog
+    vec = emb.vectors
+    expected = (vec[1] - vec.mean(0)) / vec.std(0)
+    assert torch.allclose(row[:16], torch.from_numpy(expected), atol=1e-4)
+    cnn = dataset.feat[:, :16]
+    assert torch.allclose(cnn.mean(0), torch.zeros(16), atol=1e-4)
+    assert torch.allclose(cnn.std(0, unbiased=False), torch.ones(16), atol=1e-3)
+    # the raw vectors are kept for the cosine baseline
+    assert torch.equal(dataset.emb[i], torch.from_numpy(vec[1]))
     product = next(p for p in products if p.id == "p0001")
     onehot = row[16:19].tolist()
     assert onehot[spec.categories.index(product.category)] == 1.0 and sum(onehot) == 1.0

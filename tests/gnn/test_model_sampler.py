@@ -44,7 +44,7 @@ def test_layer_count_is_configurable():
 
 
 def test_sampler_never_shows_a_seed_edge_or_its_reverse(dataset):
-    cfg = small_config(batch_size=16, fanouts=[-1, -1])  # full neighbourhoods: worst case
+    cfg = small_config(batch_size=16, fanouts=[-1, -1], neg_ratio=3)  # full neighbourhoods
     g = dataset.train_graph
     loader = train_loader(g, torch.arange(g.num_edges()), cfg, dataset.reverse_eids)
     batches = 0
@@ -55,9 +55,9 @@ def test_sampler_never_shows_a_seed_edge_or_its_reverse(dataset):
         banned = set(seeds.tolist()) | set(dataset.reverse_eids[seeds].tolist())
         for block in blocks:
             assert not banned & set(block.edata[dgl.EID].tolist())
-        # one uniform negative per positive, sharing the positive's source
-        assert neg_graph.num_edges() == pair_graph.num_edges()
-        assert torch.equal(neg_graph.edges()[0], pair_graph.edges()[0])
+        # neg_ratio uniform negatives per positive, each sharing its positive's source
+        assert neg_graph.num_edges() == 3 * pair_graph.num_edges()
+        assert torch.equal(neg_graph.edges()[0], pair_graph.edges()[0].repeat_interleave(3))
         batches += 1
     assert batches == -(-g.num_edges() // 16)
 

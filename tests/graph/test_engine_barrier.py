@@ -114,8 +114,13 @@ def test_group(graph):
     assert got == [{"person": 4, "software": 2}]
     got = run(graph, g.V().group().by(T.label).by(__.values("name").fold()))
     assert got[0]["software"] == ["lop", "ripple"]
-    got = run(graph, g.V().has_label("person").group().by("age").by(__.values("name").order().limit(1)))
-    assert got == [{29: ["marko"], 27: ["vadas"], 32: ["josh"], 35: ["peter"]}]
+    # a value traversal that does not reduce keeps its first result (no implicit fold)
+    got = run(graph, g.V().group().by(T.label).by(__.values("name").order()))
+    assert got == [{"person": "josh", "software": "lop"}]
+    # each group's value traversal starts afresh (dedup state is per group)
+    got = run(graph, g.V().group().by(T.label)
+              .by(__.both_e().values("weight").dedup().order().fold()))
+    assert got == [{"person": [0.2, 0.4, 0.5, 1.0], "software": [0.2, 0.4, 1.0]}]
     got = run(graph, g.V().group())
     assert sorted(len(v) for v in got[0].values()) == [1, 1, 1, 1, 1, 1]
 
@@ -130,7 +135,7 @@ def test_group_count(graph):
 
 def test_group_with_list_keys_uses_tuples(graph):
     got = run(graph, g.V().has_label("software").group().by(__.in_("created").values("name").fold())
-              .by(__.values("name")))
+              .by("name"))
     assert got == [{("marko", "josh", "peter"): ["lop"], ("josh",): ["ripple"]}]
 
 
@@ -165,3 +170,36 @@ def test_sack(graph):
     got = execute(graph, g.with_sack(1.0).V("1").out_e("knows")
                   .sack(Operator.mult).by("weight").in_v().sack().bytecode)
     assert got == [0.5, 1.0]
+
+
+def test_group_count_side_effect_accumulates_across_children(graph):
+    got = run(graph, g.V().side_effect(__.group_count("m").by(T.label)).cap("m"))
+    assert got == [{"person": 4, "software": 2}]
+    got = run(graph, g.V().group_count("m").by("name").out().group_count("m").by("name").cap("m"))
+    assert got == [{"marko": 1, "vadas": 2, "lop": 4, "josh": 2, "ripple": 2, "peter": 1}]
+    got = run(graph, g.V("1").repeat(__.group_count("m").by(__.loops()).out()).times(3).cap("m"))
+    assert got == [{0: 1, 1: 3, 2: 2}]
+
+
+def test_select_keys_and_values_of_a_path(graph):
+    got = run(graph, g.V("1").as_("a", "b").out().as_("c").path().select(Column.keys))
+    assert got[0] == [{"a", "b"}, {"c"}]
+    got = run(graph, g.V("1").out().path().select(Column.values))
+    assert [v.id for v in got[0]] == ["1", "2"]
+
+
+def test_seed_strategy_makes_randomness_repeatable(graph):
+    from gremlin_python.process.strategies import SeedStrategy
+    seeded = g.with_strategies(SeedStrategy(seed=7))
+    first = execute(graph, seeded.V().values("name").order().by(Order.shuffle).bytecode)
+    again = execute(graph, seeded.V().values("name").order().by(Order.shuffle).bytecode)
+    assert first == again and sorted(first) == sorted(again)
+    assert execute(graph, seeded.V().sample(3).id_().bytecode) == \
+        execute(graph, seeded.V().sample(3).id_().bytecode)
+
+
+def test_order_across_element_types(graph):
+    # orderability: vertices before edges before vertex properties
+    got = run(graph, g.V("1").union(__.out_e("knows").limit(1), __.properties("age"), __.identity())
+              .order())
+    assert [type(x).__name__ for x in got] == ["Vertex", "Edge", "VertexProperty"]

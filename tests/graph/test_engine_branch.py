@@ -140,3 +140,27 @@ def test_union_of_start_steps(graph):
     # Union.feature g_unionXinjectX1X_injectX2X
     assert run(graph, g.union(__.inject(1), __.inject(2))) == [1, 2]
     assert run(graph, g.union()) == []
+
+
+def test_global_children_keep_state_across_traversers(graph):
+    # union()/repeat() children are TinkerPop "global" children: one limit/dedup for all
+    got = run(graph, g.V().union(__.out().limit(1), __.in_().limit(1)).values("name"))
+    assert got == ["vadas", "marko"]
+    # Dedup.feature: g_V_repeatXdedupX_timesX2X_count -> 0
+    assert run(graph, g.V().repeat(__.dedup()).times(2).count()) == [0]
+    # local() children start afresh for each traverser
+    assert run(graph, g.V().local(__.out().limit(1)).count()) == [3]
+
+
+def test_union_branch_with_barrier_sees_the_whole_stream(graph):
+    # Union.feature g_VX1_2X_unionXoutE_count__inE_count__outE_weight_sumX
+    got = run(graph, g.V("1", "2").union(__.out_e().count(), __.in_e().count(),
+                                         __.out_e().values("weight").sum_()))
+    assert got == [3, 1, pytest.approx(1.9)]
+    got = run(graph, g.V("1", "2").local(__.union(__.out_e().count(), __.in_e().count())))
+    assert got == [3, 0, 0, 1]
+
+
+def test_choose_branch_with_barrier(graph):
+    got = run(graph, g.V().choose(__.has_label("person"), __.values("age").sum_(), __.constant("s")))
+    assert sorted(got, key=str) == [123, "s", "s"]

@@ -128,3 +128,14 @@ def test_spawned_child_traversal_is_refused(graph):
     bc.add_step("local", child)
     with pytest.raises(InvalidRequestError, match="anonymous"):
         execute(graph, bc)
+
+
+def test_read_only_strategy_refuses_writes(graph):
+    from gremlin_python.process.strategies import ReadOnlyStrategy
+    ro = g.with_strategies(ReadOnlyStrategy())
+    assert execute(graph, ro.V().count().bytecode) == [6]
+    with pytest.raises(InvalidRequestError, match="ReadOnlyStrategy"):
+        execute(graph, ro.V("1").property("age", 1).bytecode)
+    with pytest.raises(InvalidRequestError, match="addV"):
+        execute(graph, ro.inject(1).union(__.add_v("x")).bytecode)
+    assert graph.vertex("1").properties["age"] == [29]

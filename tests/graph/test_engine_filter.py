@@ -170,3 +170,55 @@ def test_simple_and_cyclic_path(graph):
 
 def test_none_discards_everything(graph):
     assert run(graph, g.V().none()) == []
+
+
+def test_client_side_elements_compare_by_id(graph):
+    from gremlin_python.structure.graph import Vertex as GVertex
+    assert [v.id for v in run(graph, g.V().is_(GVertex("2")))] == ["2"]
+    assert [v.id for v in run(graph, g.V().is_(P.within(GVertex("1"), GVertex("6"))))] == ["1", "6"]
+    # an id string is not the vertex itself
+    assert run(graph, g.V().is_("2")) == []
+    assert [v.id for v in run(graph, g.V().has_id(GVertex("3")))] == ["3"]
+
+
+def test_infix_and_or(graph):
+    # and binds tighter than or: (created and knows) or in(knows)
+    got = names(graph, g.V().where(__.out("created").and_().out("knows").or_().in_("knows")))
+    assert got == ["marko", "vadas", "josh"]
+    # like TinkerPop's ConnectiveStrategy, the right operand runs to the end of the traversal
+    got = run(graph, g.V().has_label("person").and_().has("age", P.gt(30)).values("name"))
+    assert [v.id for v in got] == ["4", "6"]
+
+
+def test_where_start_labels_inside_and_or(graph):
+    got = run(graph, g.V().as_("a").out().as_("b").where(__.and_(
+        __.as_("a").out("knows").as_("b"),
+        __.or_(__.as_("b").out("created").has("name", "ripple"),
+               __.as_("b").in_("knows").count().is_(P.not_(P.eq(0)))))).select("a", "b").by(T.id))
+    assert got == [{"a": "1", "b": "2"}, {"a": "1", "b": "4"}]
+
+
+def test_where_by_modulators_cycle_over_labels(graph):
+    got = run(graph, g.V().as_("a").out_e("created").as_("b").in_v().as_("c")
+              .where("a", P.gt("b").or_(P.eq("b"))).by("age").by("weight").by("weight")
+              .select("a", "c").by("name"))
+    assert len(got) == 4 and {"a": "marko", "c": "lop"} in got
+
+
+def test_dedup_of_properties_uses_property_equality(graph):
+    # Dedup.feature: edge properties are equal by key and value, vertex properties by id
+    assert run(graph, g.V().both_e().properties().dedup().count()) == [4]
+    assert run(graph, g.V().both().properties().dedup().count()) == [12]
+
+
+def test_dedup_by_unproductive_label_value_filters(graph):
+    got = run(graph, g.V("1").as_("a").both().as_("b").dedup("a", "b").by("age").select("b").by("name"))
+    assert got == ["vadas", "josh"]
+
+
+def test_limit_inside_repeat_counts_per_loop(graph):
+    assert names(graph, g.V("5").repeat(__.limit(1).in_()).times(2)) == ["marko"]
+    got = run(graph, g.V("5").repeat(__.limit(1).in_().aggregate("x")).times(2).cap("x"))
+    assert [v.id for v in got[0]] == ["4", "1"]
+    # range(local) leaves a scalar as it is
+    assert run(graph, g.V("1").values("age").range_(Scope.local, 20, 30)) == [29]

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
-from gremlin_python.process.traversal import Column, Direction, Pop, T, WithOptions
+from gremlin_python.process.traversal import Column, Direction, P, Pop, T, WithOptions
 from gremlin_python.structure.graph import Graph as GPGraph
 from gremlin_python.structure.graph import Path, Property, VertexProperty
 
@@ -150,3 +150,55 @@ def test_flat_map_values_of_multi_properties():
     assert run(graph, g.V("x").values("tag")) == ["a", "b"]
     assert run(graph, g.V("x").value_map()) == [{"tag": ["a", "b"]}]
     assert run(graph, g.V("x").properties("tag").count()) == [2]
+
+
+def test_string_steps(graph):
+    assert run(graph, g.V("1").values("name").to_upper()) == ["MARKO"]
+    assert run(graph, g.inject("  a b ").trim()) == ["a b"]
+    assert run(graph, g.inject("  a ").l_trim()) == ["a "]
+    assert run(graph, g.inject(" a  ").r_trim()) == [" a"]
+    assert run(graph, g.V().has_label("software").values("name").length()) == [3, 6]
+    assert run(graph, g.inject("a,b,c").split(",")) == [["a", "b", "c"]]
+    assert run(graph, g.inject("marko").substring(1, 3)) == ["ar"]
+    assert run(graph, g.inject("marko").substring(-2)) == ["ko"]
+    assert run(graph, g.inject("marko").replace("ar", "AR")) == ["mARko"]
+    assert run(graph, g.inject("abc").reverse()) == ["cba"]
+    assert run(graph, g.inject(None, "x").to_lower()) == [None, "x"]
+    # AsString.feature: numbers, elements and concat
+    ages = g.V().has_label("person").values("age").as_string().concat(" years old")
+    assert run(graph, ages) == ["29 years old", "27 years old", "32 years old", "35 years old"]
+    assert run(graph, g.E("7").as_string()) == ["e[7][1-knows->2]"]
+    assert run(graph, g.V("1").value_map("name").as_string()) == ["{name=[marko]}"]
+    assert run(graph, g.V("1").values("name").concat(__.constant("!"))) == ["marko!"]
+
+
+def test_string_step_on_a_non_string_is_an_error(graph):
+    from stylegraph.graph.errors import GremlinError
+    with pytest.raises(GremlinError, match="toUpper"):
+        run(graph, g.V("1").values("age").to_upper())
+
+
+def test_path_from_to_and_unproductive_by(graph):
+    got = run(graph, g.V().as_("a").out().as_("b").out().as_("c").path().from_("b").to("c").by("name"))
+    assert [p.objects for p in got] == [["josh", "ripple"], ["josh", "lop"]]
+    # Path.feature: an unproductive by() drops the traverser
+    got = run(graph, g.V("1").out().path().by("age"))
+    assert [p.objects for p in got] == [[29, 27], [29, 32]]
+    got = run(graph, g.V().as_("a").out().as_("b").out().as_("c").simple_path().by(T.label)
+              .from_("b").to("c").path().by("name"))
+    assert [p.objects for p in got] == [["marko", "josh", "ripple"], ["marko", "josh", "lop"]]
+
+
+def test_list_steps(graph):
+    names = g.V().has_label("person").values("name").fold()
+    assert run(graph, names.combine(["x"])) == [["marko", "vadas", "josh", "peter", "x"]]
+    assert run(graph, g.inject([1, 2, 2]).merge([2, 3])) == [{1, 2, 3}]
+    assert run(graph, g.inject([1, 2, 3]).difference([2])) == [{1, 3}]
+    assert run(graph, g.inject([1, 2, 3]).intersect(__.constant([3, 2, 9]))) == [{2, 3}]
+    assert run(graph, g.inject([1, 2]).disjunct([2, 3])) == [{1, 3}]
+    assert run(graph, g.inject([1, 2]).product(["a"])) == [[[1, "a"], [2, "a"]]]
+    assert run(graph, g.inject(["a", None, 1]).conjoin("-")) == ["a-1"]
+    assert run(graph, g.inject([1, 2], [5, 6]).all_(P.gt(3))) == [[5, 6]]
+    assert run(graph, g.inject([1, 2], [5, 6]).any_(P.lt(2))) == [[1, 2]]
+    assert run(graph, g.inject(["a", "b"]).index()) == [[["a", 0], ["b", 1]]]
+    assert run(graph, g.V("1").properties("name").element().id_()) == ["1"]

@@ -253,3 +253,8 @@ def test_merge_v_null_and_empty_maps(graph):
 def test_merge_v_label_must_be_a_string(graph):
     with pytest.raises(GremlinError, match="label"):
         run(graph, g.merge_v({T.label: None, "name": "marko"}))
+
+
+def test_drop_every_property(graph):
+    assert run(graph, g.V().properties().drop()) == []
+    assert run(graph, g.V().properties().count()) == [0] and run(graph, g.V().count()) == [6]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterator
 
 from gremlin_python.process.traversal import Column, Order, T
+from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.errors import GremlinError, InvalidRequestError
@@ -84,10 +85,11 @@ class EdgeProp:
         self.value = value
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, EdgeProp) and other.element is self.element and other.key == self.key
+        # TinkerPop: two properties are equal when their keys and values are
+        return isinstance(other, EdgeProp) and other.key == self.key and other.value == self.value
 
     def __hash__(self) -> int:
-        return hash((self.element.id, self.key))
+        return hash((self.key, self.value))
 
 
 def is_element(x: Any) -> bool:
@@ -112,15 +114,16 @@ def property_values(x: Any, key: str) -> list[Any]:
 def all_properties(x: Any, keys: tuple[str, ...] = ()) -> Iterator[Any]:
     """The property objects of an element (VertexProp / EdgeProp), optionally filtered."""
     t = type(x)
+    # snapshots: a later drop() may remove properties while this is being iterated
     if t is Vertex:
-        items = x.properties.items() if not keys else \
-            ((k, x.properties[k]) for k in keys if k in x.properties)
+        props = x.properties
+        items = list(props.items()) if not keys else [(k, props[k]) for k in keys if k in props]
         for k, vals in items:
-            for i, val in enumerate(vals):
+            for i, val in enumerate(list(vals)):
                 yield VertexProp(x, k, val, i)
     elif t is Edge:
-        items = x.properties.items() if not keys else \
-            ((k, x.properties[k]) for k in keys if k in x.properties)
+        props = x.properties
+        items = list(props.items()) if not keys else [(k, props[k]) for k in keys if k in props]
         for k, val in items:
             yield EdgeProp(x, k, val)
     elif t is VertexProp or t is EdgeProp:
@@ -173,6 +176,9 @@ def column_value(x: Any, column: Column) -> Any:
         return GSet(x.keys()) if column is Column.keys else list(x.values())
     if isinstance(x, (VertexProp, EdgeProp)):
         return x.key if column is Column.keys else x.value
+    if isinstance(x, Path):
+        # a path's keys are its labels, its values its objects
+        return [set(s) for s in x.labels] if column is Column.keys else list(x.objects)
     raise GremlinError(f"select({column.name}) requires a map or map entry, got {x!r}")
 
 

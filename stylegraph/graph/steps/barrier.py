@@ -3,7 +3,6 @@ groupCount, barrier, cap -- each also in its Scope.local form where Gremlin has 
 from __future__ import annotations
 
 import heapq
-import random
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
@@ -12,10 +11,11 @@ from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.predicates import Descending, is_number, order_key
-from stylegraph.graph.steps.access import ByModulator, MapEntry, hkey, map_key
+from stylegraph.graph.steps.access import ByModulator, MapEntry
 from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, expect_str, register,
 )
+from stylegraph.graph.steps.group import LazyGroup
 from stylegraph.graph.steps.operators import apply_operator
 from stylegraph.graph.traverser import Traverser
 
@@ -73,13 +73,20 @@ def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
 class ReduceStep(Step):
     """count()/sum()/mean()/min()/max(): reduce the stream (or, local, a collection)."""
 
+    @property
+    def is_barrier(self) -> bool:
+        """Global reducers see the whole stream."""
+        return not self.local
+
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.local, rest = _scope(self, args)
         if rest:
             raise self.error(f"unexpected arguments {rest!r}")
         self.extends_path = self.local
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         kind = self.name
         if self.local:
             mode, labels = self.ctx.path_mode, self.labels
@@ -108,7 +115,13 @@ class ReduceStep(Step):
 class FoldStep(Step):
     """fold() into a list, or fold(seed, operator)."""
 
+    @property
+    def is_barrier(self) -> bool:
+        """Always a barrier."""
+        return True
+
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.seed: Any = NO_VALUE
         self.operator: Operator | None = None
         if len(args) == 2:
@@ -119,6 +132,7 @@ class FoldStep(Step):
             raise self.error(f"takes no arguments or (seed, operator), got {args!r}")
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         if self.operator is None:
             yield self.ctx.start([t.obj for t in it], self.labels)
             return
@@ -155,7 +169,13 @@ class OrderStep(Step):
 
     accepts = frozenset({"by"})
 
+    @property
+    def is_barrier(self) -> bool:
+        """Global order() sees the whole stream."""
+        return not self.local
+
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.local, rest = _scope(self, args)
         if rest:
             raise self.error(f"unexpected arguments {rest!r}")
@@ -163,9 +183,11 @@ class OrderStep(Step):
         self.extends_path = self.local
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.bys.append(ByModulator(args, "order", allow_order=True))
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [b.traversal for b in self.bys if b.traversal is not None]
 
     @property
@@ -187,13 +209,14 @@ class OrderStep(Step):
         """The traversers in order."""
         if self.shuffle:
             items = [t for _, t in self.keyed(it)]
-            random.shuffle(items)
+            self.ctx.random.shuffle(items)
             return items
         pairs = self.keyed(it)
         pairs.sort(key=lambda p: p[0])
         return [t for _, t in pairs]
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         if not self.local:
             yield from self.sort(it)
             return
@@ -211,152 +234,22 @@ class OrderStep(Step):
         return obj
 
 
-def group_value_traversal(arg: list[Any]) -> tuple[Traversal | None, Any]:
-    """The value reducer of group().by(key).by(value): a traversal or a simple by()."""
-    if len(arg) == 1 and isinstance(arg[0], Traversal):
-        return arg[0], None
-    return None, arg
-
-
-class Grouping:
-    """Shared group()/groupCount() state: key by(), value by(), accumulation, result."""
-
-    def __init__(self, step: Step, counting: bool) -> None:
-        self.step = step
-        self.counting = counting
-        self.key_by: ByModulator | None = None
-        self.value_by: ByModulator | None = None
-        self.value_traversal: Traversal | None = None
-
-    def add_by(self, args: list[Any]) -> None:
-        """Record the next by(): the first is the key, the second the value."""
-        if self.key_by is None:
-            self.key_by = ByModulator(args, self.step.name)
-        elif self.value_by is None and not self.counting:
-            self.value_by = ByModulator(args, self.step.name)
-            self.value_traversal = self.value_by.traversal
-        else:
-            raise self.step.error("too many by() modulators")
-
-    def traversals(self) -> list[Traversal]:
-        """Child traversals of the by() modulators."""
-        return [b.traversal for b in (self.key_by, self.value_by) if b and b.traversal]
-
-    def new_state(self) -> dict[Any, list[Any]]:
-        """An empty accumulator: hashed key -> [key, items]."""
-        return {}
-
-    def add(self, state: dict[Any, list[Any]], t: Traverser) -> None:
-        """Add one traverser to the accumulator."""
-        key = self.key_by.fn(t) if self.key_by is not None else t.obj
-        if key is NO_VALUE:
-            return
-        h = hkey(key)
-        slot = state.get(h)
-        if slot is None:
-            slot = state[h] = [key, 0 if self.counting else []]
-        if self.counting:
-            slot[1] += 1
-        else:
-            slot[1].append(t)
-
-    def result(self, state: dict[Any, list[Any]]) -> dict[Any, Any]:
-        """The finished map."""
-        out: dict[Any, Any] = {}
-        for key, acc in state.values():
-            if self.counting:
-                out[map_key(key)] = acc
-                continue
-            value = self._reduce(acc)
-            if value is not NO_VALUE:
-                out[map_key(key)] = value
-        return out
-
-    def _reduce(self, traversers: list[Traverser]) -> Any:
-        tr = self.value_traversal
-        if tr is not None:
-            results = [x.obj for x in tr.run(iter(traversers))]
-            last = tr.steps[-1] if tr.steps else None
-            if isinstance(last, (ReduceStep, FoldStep)) and not getattr(last, "local", False):
-                return results[0] if results else NO_VALUE
-            return results
-        if self.value_by is None:
-            return [t.obj for t in traversers]
-        fn = self.value_by.fn
-        values = []
-        for t in traversers:
-            v = fn(t)
-            if v is not NO_VALUE:
-                values.append(v)
-        return values
-
-
-@register("group", "groupCount")
-class GroupStep(Step):
-    """group()/groupCount() as a barrier, or group('x')/groupCount('x') as a side effect."""
-
-    accepts = frozenset({"by"})
-
-    def setup(self, args: list[Any]) -> None:
-        self.side_effect_key: str | None = None
-        if len(args) == 1 and isinstance(args[0], Scope):
-            args = []
-        if args:
-            if len(args) != 1:
-                raise self.error("takes at most one side-effect key")
-            self.side_effect_key = expect_str(self, args[0], "side-effect key")
-        self.grouping = Grouping(self, self.name == "groupCount")
-
-    def mod_by(self, args: list[Any]) -> None:
-        self.grouping.add_by(args)
-
-    def children(self) -> list[Traversal]:
-        return self.grouping.traversals()
-
-    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
-        grouping = self.grouping
-        state = grouping.new_state()
-        if self.side_effect_key is None:
-            for t in it:
-                grouping.add(state, t)
-            yield self.ctx.start(grouping.result(state), self.labels)
-            return
-        effects = self.ctx.side_effects
-        key = self.side_effect_key
-        effects[key] = _LazyGroup(grouping, state, effects.get(key))
-        for t in it:
-            grouping.add(state, t)
-            yield t
-
-
-class _LazyGroup:
-    """A group side effect, finished into a map when read (cap/select)."""
-
-    def __init__(self, grouping: Grouping, state: dict[Any, list[Any]], base: Any) -> None:
-        self.grouping = grouping
-        self.state = state
-        self.base = base if isinstance(base, dict) else None
-
-    def value(self) -> dict[Any, Any]:
-        """The current map."""
-        out = dict(self.base) if self.base else {}
-        for k, v in self.grouping.result(self.state).items():
-            if self.grouping.counting and k in out and is_number(out[k]):
-                out[k] = out[k] + v
-            else:
-                out[k] = v
-        return out
-
-
 @register("barrier")
 class BarrierStep(Step):
     """barrier(): collect every traverser before passing any on."""
 
+    @property
+    def is_barrier(self) -> bool:
+        """Always a barrier."""
+        return True
+
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) > 1 or (args and not isinstance(args[0], int)):
             raise self.error(f"takes an optional max size, got {args!r}")
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         yield from list(it)
 
 
@@ -364,12 +257,19 @@ class BarrierStep(Step):
 class CapStep(Step):
     """cap(keys...): after the whole stream, emit side effect(s)."""
 
+    @property
+    def is_barrier(self) -> bool:
+        """Always a barrier."""
+        return True
+
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if not args:
             raise self.error("requires at least one side-effect key")
         self.keys = [expect_str(self, a, "side-effect key") for a in args]
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         deque(it, maxlen=0)
         effects = self.ctx.side_effects
         values = {}
@@ -377,13 +277,18 @@ class CapStep(Step):
             if k not in effects:
                 raise GremlinError(f"cap(): no side effect named {k!r}")
             v = effects[k]
-            values[k] = v.value() if isinstance(v, _LazyGroup) else v
+            values[k] = v.value() if isinstance(v, LazyGroup) else v
         value = values[self.keys[0]] if len(self.keys) == 1 else values
         yield self.ctx.start(value, self.labels)
 
 
 class TopKStep(Step):
     """order().by(...).limit(k) fused by the top-k strategy: heapq.nsmallest, no full sort."""
+
+    @property
+    def is_barrier(self) -> bool:
+        """Always a barrier."""
+        return True
 
     def __init__(self, order: OrderStep, k: int) -> None:
         super().__init__("order", [])
@@ -392,13 +297,16 @@ class TopKStep(Step):
         self.labels = order.labels
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self.order.children()
 
     def bind(self, ctx: Any) -> None:
+        """Bind this step and the order() step it wraps."""
         super().bind(ctx)
         self.order.bind(ctx)
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         pairs = self.order.keyed(it)
         if len(pairs) > self.k:
             pairs = heapq.nsmallest(self.k, pairs, key=_first)

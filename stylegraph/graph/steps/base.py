@@ -10,6 +10,7 @@ a chain of generators, so traversals are lazy and barriers are explicit.
 """
 from __future__ import annotations
 
+import random
 import time
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
@@ -42,15 +43,25 @@ def register(*names: str) -> Callable[[type["Step"]], type["Step"]]:
 class Context:
     """Per-execution state shared by every step: graph, side effects, deadline, path mode."""
 
-    __slots__ = ("graph", "side_effects", "deadline", "path_mode", "sack_init", "_ticks")
+    __slots__ = ("graph", "side_effects", "deadline", "path_mode", "sack_init", "_seed", "_rng",
+                 "_ticks")
 
-    def __init__(self, graph: Any, deadline: Optional[float] = None) -> None:
+    def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None) -> None:
         self.graph = graph
+        self._seed = seed
+        self._rng: Optional[random.Random] = None
         self.side_effects: dict[str, Any] = {}
         self.deadline = deadline
         self.path_mode = PATH_NONE
         self.sack_init: Any = None
         self._ticks = 0
+
+    @property
+    def random(self) -> random.Random:
+        """Randomness of coin()/sample()/order().by(shuffle), seeded by SeedStrategy."""
+        if self._rng is None:
+            self._rng = random.Random(self._seed)
+        return self._rng
 
     def tick(self) -> None:
         """Count one unit of work; every few hundred, check the deadline."""
@@ -79,17 +90,35 @@ class Context:
 class Traversal:
     """A compiled step list; also the form nested anonymous traversals take."""
 
-    __slots__ = ("steps", "ctx")
+    __slots__ = ("steps", "ctx", "stateful", "_has_barrier")
 
     def __init__(self, steps: list["Step"]) -> None:
         self.steps = steps
         self.ctx: Optional[Context] = None
+        #: steps holding state across traversers (dedup sets, limit counters...)
+        self.stateful: list[Step] = []
+        self._has_barrier: Optional[bool] = None
 
     def bind(self, ctx: Context) -> None:
         """Attach the execution context to every step (recursively)."""
         self.ctx = ctx
         for step in self.steps:
             step.bind(ctx)
+        self.stateful = [s for s in self.steps if s.stateful]
+        self._has_barrier = None
+        self.reset()
+
+    @property
+    def has_barrier(self) -> bool:
+        """True when a barrier step occurs anywhere inside (TinkerPop's BranchStep test)."""
+        if self._has_barrier is None:
+            self._has_barrier = any(s.is_barrier for s in self.walk())
+        return self._has_barrier
+
+    def reset(self) -> None:
+        """Forget per-invocation state (a local child starts afresh for each traverser)."""
+        for step in self.stateful:
+            step.reset()
 
     def run(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Feed ``it`` through the steps and return the output iterator.
@@ -111,21 +140,32 @@ class Traversal:
         return it
 
     def run_one(self, t: Traverser) -> Iterator[Traverser]:
-        """Run the traversal for a single input traverser (a child invocation)."""
+        """Run a local child for one traverser: its state starts afresh (like TinkerPop's
+        local children: by(), where(), local(), coalesce()...)."""
+        if self.stateful:
+            self.reset()
+        return self.run(iter((t,)))
+
+    def run_shared(self, t: Traverser) -> Iterator[Traverser]:
+        """Run a global child for one traverser, keeping its state across traversers
+        (union/choose/optional branches and repeat bodies, as in TinkerPop)."""
         return self.run(iter((t,)))
 
     def first(self, t: Traverser) -> Any:
         """The first object the traversal produces for ``t``, else :data:`NO_VALUE`."""
+        if self.stateful:
+            self.reset()
         steps = self.steps
         if len(steps) == 1:
             # one map/flatMap step: call it directly, skipping the generator chain
             step = steps[0]
             if step.passthrough:
                 return t.obj
-            if isinstance(step, MapStep):
-                return step.map(t)
-            if isinstance(step, FlatMapStep):
-                for obj in step.flat_map(t):
+            apply = type(step).apply
+            if apply is MapStep.apply:
+                return step.map(t)  # type: ignore[attr-defined]
+            if apply is FlatMapStep.apply:
+                for obj in step.flat_map(t):  # type: ignore[attr-defined]
                     return obj
                 return NO_VALUE
         for out in self.run(iter((t,))):
@@ -134,20 +174,26 @@ class Traversal:
 
     def objects(self, t: Traverser) -> Iterator[Any]:
         """All objects produced for ``t``."""
-        return (out.obj for out in self.run(iter((t,))))
+        return (out.obj for out in self.run_one(t))
 
     def test(self, t: Traverser) -> bool:
         """True when the traversal produces at least one result for ``t``."""
-        for _ in self.run(iter((t,))):
+        for _ in self.run_one(t):
             return True
         return False
 
-    def walk(self) -> Iterator["Step"]:
-        """Every step of this traversal and of its children, depth first."""
-        for step in self.steps:
-            yield step
-            for child in step.children():
-                yield from child.walk()
+    def walk(self) -> list["Step"]:
+        """Every step of this traversal and of its nested traversals (parents first)."""
+        out: list[Step] = []
+        stack: list[Traversal] = [self]
+        while stack:
+            tr = stack.pop()
+            for step in tr.steps:
+                out.append(step)
+                kids = step.children()
+                if kids:
+                    stack.extend(reversed(kids))
+        return out
 
     def __repr__(self) -> str:
         return "[" + ", ".join(repr(s) for s in self.steps) + "]"
@@ -160,6 +206,8 @@ class Step:
     extends_path: ClassVar[bool] = False
     #: True for identity(): the output is the input
     passthrough: ClassVar[bool] = False
+    #: True when the step keeps state across traversers and implements reset()
+    stateful: ClassVar[bool] = False
     #: modulators this step accepts (``by``, ``with``, ``option``, ``from``, ``to``...)
     accepts: ClassVar[frozenset[str]] = frozenset()
 
@@ -184,6 +232,15 @@ class Step:
     def children(self) -> list[Traversal]:
         """Nested traversals (for strategies, binding and path analysis)."""
         return []
+
+    @property
+    def is_barrier(self) -> bool:
+        """True when the step must see its whole input before emitting (count, order...)."""
+        return False
+
+    def reset(self) -> None:
+        """Forget state kept across traversers (only called when ``stateful`` is set)."""
+        raise NotImplementedError(f"step {self.name} is stateful but has no reset()")
 
     def bind(self, ctx: Context) -> None:
         """Attach the execution context to this step and its children."""
@@ -224,6 +281,7 @@ class MapStep(Step):
         raise NotImplementedError
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         fn, labels, mode = self.map, self.labels, self.ctx.path_mode
         for t in it:
             obj = fn(t)
@@ -241,6 +299,7 @@ class FlatMapStep(Step):
         raise NotImplementedError
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         fn, labels, mode, tick = self.flat_map, self.labels, self.ctx.path_mode, self.ctx.tick
         if mode == PATH_NONE:
             for t in it:
@@ -263,6 +322,7 @@ class FilterStep(Step):
         raise NotImplementedError
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         return filter(self.test, it)
 
 
@@ -274,6 +334,7 @@ class SideEffectStep(Step):
         raise NotImplementedError
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         fn = self.side_effect
         for t in it:
             fn(t)

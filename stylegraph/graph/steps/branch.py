@@ -9,6 +9,7 @@ from stylegraph.graph.predicates import compile_p, values_equal
 from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, expect_int, register,
 )
+from stylegraph.graph.steps.range import RangeStep
 from stylegraph.graph.traverser import Traverser
 
 
@@ -19,26 +20,46 @@ class _ChildrenStep(Step):
     max_children = 1 << 30
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if not (self.min_children <= len(args) <= self.max_children) or \
                 not all(isinstance(a, Traversal) for a in args):
             raise self.error(f"requires traversal arguments, got {args!r}")
         self.traversals: list[Traversal] = list(args)
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self.traversals
 
 
+class _GlobalChildrenStep(_ChildrenStep):
+    """Children are TinkerPop "global" children: their state (dedup, limit) spans all traversers."""
+
+    stateful = True
+
+    def reset(self) -> None:
+        """Reset the state of the global children."""
+        for tr in self.children():
+            tr.reset()
+
+
 @register("union")
-class UnionStep(_ChildrenStep):
-    """union(t1, t2, ...): every branch's results for each traverser."""
+class UnionStep(_GlobalChildrenStep):
+    """union(t1, t2, ...): every branch's results for each traverser; a branch holding a
+    barrier (count, fold...) sees the whole input stream at once, as in TinkerPop."""
 
     min_children = 0
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         branches = self.traversals
+        if any(tr.has_barrier for tr in branches):
+            held = list(it)
+            for tr in branches:
+                yield from tr.run(iter(held))
+            return
         for t in it:
             for tr in branches:
-                yield from tr.run_one(t)
+                yield from tr.run_shared(t)
 
 
 @register("coalesce")
@@ -46,6 +67,7 @@ class CoalesceStep(_ChildrenStep):
     """coalesce(t1, t2, ...): the results of the first productive branch."""
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         branches = self.traversals
         for t in it:
             for tr in branches:
@@ -58,16 +80,17 @@ class CoalesceStep(_ChildrenStep):
 
 
 @register("optional")
-class OptionalStep(_ChildrenStep):
+class OptionalStep(_GlobalChildrenStep):
     """optional(t): t's results, or the traverser itself when t produces nothing."""
 
     max_children = 1
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         tr = self.traversals[0]
         for t in it:
             produced = False
-            for out in tr.run_one(t):
+            for out in tr.run_shared(t):
                 produced = True
                 yield out
             if not produced:
@@ -81,6 +104,7 @@ class LocalStep(_ChildrenStep):
     max_children = 1
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         tr = self.traversals[0]
         for t in it:
             yield from tr.run_one(t)
@@ -96,8 +120,10 @@ class ChooseStep(Step):
     """
 
     accepts = frozenset({"option"})
+    stateful = True
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.condition: Callable[[Traverser], bool] | None = None
         self.selector: Traversal | None = None
         self.true_branch: Traversal | None = None
@@ -131,6 +157,7 @@ class ChooseStep(Step):
         self.false_branch = args[2] if len(args) == 3 else None
 
     def mod_option(self, args: list[Any]) -> None:
+        """Record an option() modulator."""
         if self.selector is None:
             raise self.error("option() needs choose(traversal) / branch(traversal)")
         if len(args) != 2 or not isinstance(args[1], Traversal):
@@ -142,7 +169,19 @@ class ChooseStep(Step):
         self._kids.append(args[1])
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self._kids
+
+    def branches(self) -> list[Traversal]:
+        """The global children: the branches (not the condition/selector)."""
+        out = [tr for _, tr in self.options]
+        out += [tr for tr in (self.true_branch, self.false_branch) if tr is not None]
+        return out
+
+    def reset(self) -> None:
+        """Reset the branches' state."""
+        for tr in self.branches():
+            tr.reset()
 
     def _picked(self, t: Traverser) -> list[Traversal]:
         assert self.selector is not None
@@ -171,25 +210,47 @@ class ChooseStep(Step):
             return picked[:1]
         return picked
 
-    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+    def _route(self, t: Traverser) -> list[Traversal] | None:
+        """The branches ``t`` goes to; None means it passes through unchanged."""
         if self.selector is not None:
-            passthrough = self.name == "choose"
-            for t in it:
-                picked = self._picked(t)
-                if not picked and passthrough:
-                    yield t
-                for tr in picked:
-                    yield from tr.run_one(t)
+            picked = self._picked(t)
+            if not picked and self.name == "choose":
+                return None
+            return picked
+        assert self.condition is not None and self.true_branch is not None
+        if self.condition(t):
+            return [self.true_branch]
+        return [self.false_branch] if self.false_branch is not None else None
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
+        if any(tr.has_barrier for tr in self.branches()):
+            yield from self._apply_with_barrier(it)
             return
-        cond = self.condition
-        assert cond is not None and self.true_branch is not None
         for t in it:
-            if cond(t):
-                yield from self.true_branch.run_one(t)
-            elif self.false_branch is not None:
-                yield from self.false_branch.run_one(t)
-            else:
+            routes = self._route(t)
+            if routes is None:
                 yield t
+                continue
+            for tr in routes:
+                yield from tr.run_shared(t)
+
+    def _apply_with_barrier(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """A branch with a barrier gets all of its traversers first (TinkerPop's BranchStep)."""
+        routed: dict[int, tuple[Traversal, list[Traverser]]] = {}
+        passed: list[Traverser] = []
+        for t in it:
+            routes = self._route(t)
+            if routes is None:
+                passed.append(t)
+                continue
+            for tr in routes:
+                routed.setdefault(id(tr), (tr, []))[1].append(t)
+        for tr in self.branches():
+            entry = routed.pop(id(tr), None)
+            if entry is not None:
+                yield from tr.run(iter(entry[1]))
+        yield from passed
 
 
 @register("repeat")
@@ -197,8 +258,15 @@ class RepeatStep(Step):
     """repeat(body) with times()/until()/emit() before (check first) or after (check last)."""
 
     accepts = frozenset({"times", "until", "emit"})
+    stateful = True
+
+    def reset(self) -> None:
+        """Reset the body's state (the body is a global child)."""
+        if self.body is not None:
+            self.body.reset()
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.body: Traversal | None = None
         self.until: Callable[[Traverser], bool] | None = None
         self.until_first = False
@@ -218,8 +286,12 @@ class RepeatStep(Step):
             raise self.error("has two bodies")
         self.body = args[0]
         self._kids.append(args[0])
+        for step in self.body.walk():
+            if isinstance(step, RangeStep):
+                step.per_loop = True
 
     def mod_times(self, args: list[Any]) -> None:
+        """times(n): loop n times."""
         if len(args) != 1:
             raise self.error("times() takes one integer")
         n = expect_int(self, args[0], "times()")
@@ -227,10 +299,12 @@ class RepeatStep(Step):
         self.until_first = self.body is None
 
     def mod_until(self, args: list[Any]) -> None:
+        """until(): the loop's exit condition."""
         self.until = self._condition(args, "until")
         self.until_first = self.body is None
 
     def mod_emit(self, args: list[Any]) -> None:
+        """emit(): which traversers leave the loop early as results too."""
         self.emit = (lambda t: True) if not args else self._condition(args, "emit")
         self.emit_first = self.body is None
 
@@ -247,9 +321,11 @@ class RepeatStep(Step):
         raise self.error(f"{what}() requires a traversal or predicate, got {arg!r}")
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self._kids
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         if self.body is None:
             raise self.error("until()/emit()/times() without a repeat() body")
         for t in it:

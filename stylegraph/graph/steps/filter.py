@@ -1,25 +1,17 @@
-"""Filter steps: has*, is, where, filter, not, and, or, simplePath, cyclicPath, coin,
-none, identity.  (dedup/limit/range/skip/tail/sample are in range.py.)"""
+"""Filter steps: has*, is, filter, not, and, or, simplePath, cyclicPath, coin, none,
+identity.  (where() is in where.py; dedup/limit/range/skip/tail/sample in range.py.)"""
 from __future__ import annotations
 
-import random
 import uuid
 from collections import deque
 from typing import Any, Callable, Iterator
 
-from gremlin_python.process.traversal import P, Pop, T
+from gremlin_python.process.traversal import P, T
 
-from stylegraph.graph.predicates import (
-    compile_p, map_p_values, normalize, p_leaf_values,
-)
-from stylegraph.graph.steps.access import (
-    ByModulator, EdgeProp, VertexProp, hkey, property_values,
-)
-from stylegraph.graph.steps.base import (
-    NO_VALUE, FilterStep, Step, Traversal, expect_str, register,
-)
-from stylegraph.graph.steps.scope import scope_value
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.predicates import compile_p, map_p_values, normalize
+from stylegraph.graph.steps.access import ByModulator, EdgeProp, VertexProp, hkey, property_values
+from stylegraph.graph.steps.base import FilterStep, Step, Traversal, expect_str, register
+from stylegraph.graph.traverser import Traverser, sub_path
 
 
 def id_norm(value: Any) -> Any:
@@ -77,6 +69,7 @@ class HasStep(FilterStep):
     """has()/hasLabel()/hasId()/hasKey()/hasValue()/hasNot(): property conditions."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.containers: list[HasContainer] = []
         self.negate = False
         name = self.name
@@ -104,6 +97,10 @@ class HasStep(FilterStep):
             self.containers.append(HasContainer(key, p))
 
     def _setup_has(self, args: list[Any]) -> None:
+        if args and args[0] is None or (len(args) == 3 and args[1] is None):
+            # has(null) / has(null, value): a null key matches nothing
+            self.containers.append(_NothingContainer())
+            return
         if len(args) == 1:
             key = args[0]
             if isinstance(key, T):
@@ -128,6 +125,7 @@ class HasStep(FilterStep):
             raise self.error(f"takes 1 to 3 arguments, got {len(args)}")
 
     def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
         x = t.obj
         for c in self.containers:
             if not c.test(x):
@@ -145,9 +143,23 @@ class _TraversalContainer(HasContainer):
         self.traversal = traversal
 
     def test(self, x: Any) -> bool:
+        """Whether traverser ``t`` passes."""
         values = property_values(x, self.key) if isinstance(self.key, str) else \
             [getattr(x, "id" if self.key is T.id else "label", None)]
         return any(self.traversal.test(Traverser(v)) for v in values if v is not None)
+
+
+class _NothingContainer(HasContainer):
+    """The condition of has(null ...): never true."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__("", exists=True)
+
+    def test(self, x: Any) -> bool:
+        """Whether traverser ``t`` passes."""
+        return False
 
 
 @register("is")
@@ -155,117 +167,14 @@ class IsStep(FilterStep):
     """is(value|P): the current object satisfies the predicate."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1:
             raise self.error("takes exactly one value or predicate")
         self.pred = compile_p(args[0])
 
     def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
         return self.pred(t.obj)
-
-
-@register("where")
-class WhereStep(FilterStep):
-    """where(P) / where(label, P) / where(traversal)."""
-
-    accepts = frozenset({"by"})
-
-    def setup(self, args: list[Any]) -> None:
-        self.traversal: Traversal | None = None
-        self.start_key: str | None = None
-        self.p: Any = None
-        self.bys: list[ByModulator] = []
-        if len(args) == 1 and isinstance(args[0], Traversal):
-            self.traversal = args[0]
-            self._setup_traversal(args[0])
-        elif len(args) == 1 and isinstance(args[0], P):
-            self.p = args[0]
-        elif len(args) == 2 and isinstance(args[1], P):
-            self.start_key = expect_str(self, args[0], "start label")
-            self.p = args[1]
-        else:
-            raise self.error(f"expects a predicate, a label and a predicate, or a traversal; got {args!r}")
-        if self.p is not None:
-            for label in p_leaf_values(self.p):
-                expect_str(self, label, "predicate value (a step label)")
-
-    def _setup_traversal(self, tr: Traversal) -> None:
-        steps = tr.steps
-        self.start_select: str | None = None
-        self.end_select: str | None = None
-        if steps and steps[0].name == "identity" and steps[0].labels and len(steps[0].labels) == 1:
-            self.start_select = next(iter(steps[0].labels))
-            steps[0].labels = frozenset()
-        if steps and steps[-1].labels and len(steps[-1].labels) == 1 and not (
-                len(steps) == 1 and steps[0].name == "identity"):
-            self.end_select = next(iter(steps[-1].labels))
-            steps[-1].labels = frozenset()
-        self.labels_needed = [x for x in (self.start_select, self.end_select) if x]
-
-    def mod_by(self, args: list[Any]) -> None:
-        self.bys.append(ByModulator(args, "where"))
-
-    def children(self) -> list[Traversal]:
-        out = [self.traversal] if self.traversal else []
-        return out + [b.traversal for b in self.bys if b.traversal is not None]
-
-    def _by(self, i: int) -> Callable[[Traverser], Any] | None:
-        if not self.bys:
-            return None
-        return self.bys[i % len(self.bys)].fn
-
-    def test(self, t: Traverser) -> bool:
-        if self.traversal is not None:
-            return self._test_traversal(t)
-        ctx = self.ctx
-        if self.start_key is not None:
-            start = scope_value(t, self.start_key, Pop.last, ctx)
-            if start is NO_VALUE:
-                return False
-        else:
-            start = t.obj
-        by0 = self._by(0)
-        if by0 is not None:
-            start = by0(t.replace(start))
-            if start is NO_VALUE:
-                return False
-        by1 = self._by(1)
-        missing = []
-
-        def resolve(label: str) -> Any:
-            value = scope_value(t, label, Pop.last, ctx)
-            if value is NO_VALUE:
-                missing.append(label)
-                return None
-            if by1 is not None:
-                value = by1(t.replace(value))
-                if value is NO_VALUE:
-                    missing.append(label)
-                    return None
-            return value
-
-        p = map_p_values(self.p, resolve)
-        if missing:
-            return False
-        return compile_p(p)(start)
-
-    def _test_traversal(self, t: Traverser) -> bool:
-        tr = self.traversal
-        assert tr is not None
-        start_t = t
-        if self.start_select:
-            value = scope_value(t, self.start_select, Pop.last, self.ctx)
-            if value is NO_VALUE:
-                return False
-            start_t = t.replace(value)
-        if not self.end_select:
-            return tr.test(start_t)
-        target = scope_value(t, self.end_select, Pop.last, self.ctx)
-        if target is NO_VALUE:
-            return False
-        for out in tr.run_one(start_t):
-            if out.obj is target or out.obj == target:
-                return True
-        return False
 
 
 @register("filter")
@@ -273,14 +182,17 @@ class FilterTraversalStep(FilterStep):
     """filter(traversal): keep traversers for which the traversal produces something."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1 or not isinstance(args[0], Traversal):
             raise self.error(f"requires one traversal argument, got {args!r}")
         self.traversal = args[0]
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.traversal]
 
     def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
         return self.traversal.test(t)
 
 
@@ -289,6 +201,7 @@ class NotStep(FilterTraversalStep):
     """not(traversal): keep traversers for which the traversal produces nothing."""
 
     def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
         return not self.traversal.test(t)
 
 
@@ -297,14 +210,20 @@ class ConnectiveStep(FilterStep):
     """and(t1, t2...) / or(t1, t2...)."""
 
     def setup(self, args: list[Any]) -> None:
-        if not args or not all(isinstance(a, Traversal) for a in args):
+        """Validate and store this step's arguments."""
+        if not all(isinstance(a, Traversal) for a in args):
             raise self.error(f"requires traversal arguments, got {args!r}")
+        # no arguments: the infix form a.and().b, rewritten by the connective strategy
         self.traversals: list[Traversal] = list(args)
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self.traversals
 
     def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
+        if not self.traversals:
+            raise self.error("infix form without operands", code=597)
         if self.name == "and":
             return all(tr.test(t) for tr in self.traversals)
         return any(tr.test(t) for tr in self.traversals)
@@ -312,13 +231,45 @@ class ConnectiveStep(FilterStep):
 
 @register("simplePath", "cyclicPath")
 class PathFilterStep(FilterStep):
-    """simplePath() / cyclicPath(): no repeated object on the path (or some)."""
+    """simplePath() / cyclicPath(): no repeated object on the path (or some), optionally
+    on the from()/to() segment and comparing by() values."""
+
+    accepts = frozenset({"by", "from", "to"})
+
+    def setup(self, args: list[Any]) -> None:
+        """No arguments; from()/to()/by() modulators may follow."""
+        if args:
+            raise self.error(f"takes no arguments, got {args!r}")
+        self.from_label: str | None = None
+        self.to_label: str | None = None
+        self.bys: list[ByModulator] = []
+
+    def mod_from(self, args: list[Any]) -> None:
+        """from(label): the segment starts at this label."""
+        self.from_label = expect_str(self, args[0] if len(args) == 1 else None, "from() label")
+
+    def mod_to(self, args: list[Any]) -> None:
+        """to(label): the segment ends at this label."""
+        self.to_label = expect_str(self, args[0] if len(args) == 1 else None, "to() label")
+
+    def mod_by(self, args: list[Any]) -> None:
+        """by(): compare path objects by this value (cycling)."""
+        self.bys.append(ByModulator(args, self.name))
+
+    def children(self) -> list[Traversal]:
+        """The by() traversals."""
+        return [b.traversal for b in self.bys if b.traversal is not None]
 
     def test(self, t: Traverser) -> bool:
+        """Whether traverser ``t`` passes."""
         seen: set[Any] = set()
         repeated = False
-        for node in t.path_entries():
-            k = hkey(node.obj)
+        bys = self.bys
+        for i, node in enumerate(sub_path(t.path_entries(), self.from_label, self.to_label)):
+            obj = node.obj
+            if bys:
+                obj = bys[i % len(bys)].fn(t.replace(obj))
+            k = hkey(obj)
             if k in seen:
                 repeated = True
                 break
@@ -331,6 +282,7 @@ class NoneStep(Step):
     """none(): consume and discard everything (what gremlinpython's iterate() appends)."""
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         deque(it, maxlen=0)
         yield from ()
 
@@ -342,6 +294,7 @@ class IdentityStep(Step):
     passthrough = True
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         return it
 
 
@@ -352,9 +305,11 @@ class CoinStep(FilterStep):
     """coin(p): keep each traverser with probability p."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1 or not isinstance(args[0], (int, float)) or isinstance(args[0], bool):
             raise self.error(f"requires a probability, got {args!r}")
         self.p = float(args[0])
 
     def test(self, t: Traverser) -> bool:
-        return random.random() < self.p
+        """Whether traverser ``t`` passes."""
+        return self.ctx.random.random() < self.p

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
+from gremlin_python.process.traversal import Direction
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
@@ -33,18 +34,30 @@ def _edges(adj: dict[str, dict[str, Edge]], labels: tuple[str, ...]) -> list[Edg
     return out
 
 
-@register("out", "in", "both", "outE", "inE", "bothE")
+_DIRECTIONS = {Direction.OUT: "out", Direction.IN: "in", Direction.BOTH: "both"}
+
+
+@register("out", "in", "both", "outE", "inE", "bothE", "to", "toE")
 class VertexStep(FlatMapStep):
-    """out/in/both (to vertices) and outE/inE/bothE (to edges), optionally by label.
+    """out/in/both (to vertices) and outE/inE/bothE (to edges), optionally by label;
+    also to(Direction, labels...) / toE(Direction, labels...).
 
     Only the named labels' edge dicts are read.
     """
 
     def setup(self, args: list[Any]) -> None:
-        self.edge_labels: tuple[str, ...] = tuple(expect_str(self, a, "edge label") for a in args)
+        """Validate and store this step's arguments."""
         name = self.name
-        self.to_edges = name.endswith("E")
-        self.direction = name[:-1] if self.to_edges else name
+        if name in ("to", "toE"):
+            if not args or args[0] not in _DIRECTIONS:
+                raise self.error(f"expects a Direction first, got {args!r}")
+            self.direction = _DIRECTIONS[args[0]]
+            self.to_edges = name == "toE"
+            args = args[1:]
+        else:
+            self.to_edges = name.endswith("E")
+            self.direction = name[:-1] if self.to_edges else name
+        self.edge_labels: tuple[str, ...] = tuple(expect_str(self, a, "edge label") for a in args)
 
     def _require_vertex(self, x: Any) -> Vertex:
         if type(x) is not Vertex:
@@ -52,6 +65,7 @@ class VertexStep(FlatMapStep):
         return x
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         v = self._require_vertex(t.obj)
         labels, direction = self.edge_labels, self.direction
         if self.to_edges:
@@ -68,11 +82,22 @@ class VertexStep(FlatMapStep):
             [e.out_v for e in _edges(v.in_edges, labels)]
 
 
-@register("outV", "inV", "bothV", "otherV")
+@register("outV", "inV", "bothV", "otherV", "toV")
 class EdgeVertexStep(FlatMapStep):
-    """outV/inV/bothV of an edge; otherV relative to the previous vertex on the path."""
+    """outV/inV/bothV (or toV(Direction)) of an edge; otherV relative to the previous
+    vertex on the path."""
+
+    def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
+        if self.name == "toV":
+            if len(args) != 1 or args[0] not in _DIRECTIONS:
+                raise self.error(f"expects one Direction, got {args!r}")
+            self.name = {"out": "outV", "in": "inV", "both": "bothV"}[_DIRECTIONS[args[0]]]
+        elif args:
+            raise self.error(f"takes no arguments, got {args!r}")
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         e = t.obj
         if type(e) is not Edge:
             raise self.error(f"requires an edge, got {e!r}", code=597)
@@ -105,9 +130,11 @@ class ValuesStep(FlatMapStep):
     """values(keys...): property values of an element (all values of multi-properties)."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args)
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         x = t.obj
         keys = self.keys
         tx = type(x)
@@ -135,9 +162,11 @@ class PropertiesStep(FlatMapStep):
     """properties(keys...): the property objects of an element."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args)
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         return all_properties(t.obj, self.keys)
 
 
@@ -146,6 +175,7 @@ class UnfoldStep(FlatMapStep):
     """unfold(): lists/sets/iterables to their items, maps to entries, others unchanged."""
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         x = t.obj
         if isinstance(x, dict):
             return [MapEntry(k, v) for k, v in x.items()]
@@ -165,12 +195,15 @@ class FlatMapTraversalStep(FlatMapStep):
     """flatMap(traversal): every result of the traversal."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1 or not isinstance(args[0], Traversal):
             raise self.error(f"requires one traversal argument (lambdas are not supported), got {args!r}")
         self.traversal = args[0]
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.traversal]
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         return self.traversal.objects(t)

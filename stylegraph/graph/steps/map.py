@@ -2,7 +2,7 @@
 select, path, loops, sack."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from gremlin_python.process.traversal import Column, Direction, Pop, T, WithOptions
 from gremlin_python.structure.graph import Path
@@ -15,7 +15,7 @@ from stylegraph.graph.steps.base import (
     NO_VALUE, MapStep, Traversal, expect_str, register,
 )
 from stylegraph.graph.steps.scope import scope_value
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.traverser import Traverser, sub_path
 
 
 @register("id", "label", "key", "value")
@@ -23,11 +23,13 @@ class TokenStep(MapStep):
     """id() / label() / key() / value() of an element, property or map entry."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if args:
             raise self.error("takes no arguments")
         self.token = {"id": T.id, "label": T.label, "key": T.key, "value": T.value}[self.name]
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         value = token_value(t.obj, self.token)
         if value is NO_VALUE:
             raise self.error(f"is not defined for {t.obj!r}", code=597)
@@ -39,11 +41,13 @@ class ConstantStep(MapStep):
     """constant(value)."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1:
             raise self.error("takes exactly one value")
         self.value = args[0]
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         return self.value
 
 
@@ -56,9 +60,11 @@ class ElementMapStep(MapStep):
     """elementMap(keys...): id, label, (edge ends) and single property values."""
 
     def setup(self, args: list[Any]) -> None:
-        self.keys = tuple(expect_str(self, a, "property key") for a in args)
+        """Property keys (nulls are ignored)."""
+        self.keys = tuple(expect_str(self, a, "property key") for a in args if a is not None)
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         x = t.obj
         keys = self.keys
         if type(x) is Vertex:
@@ -96,14 +102,16 @@ class ValueMapStep(MapStep):
     accepts = frozenset({"by", "with"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.tokens = 0
         if args and isinstance(args[0], bool):
             self.tokens = WithOptions.ids | WithOptions.labels if args[0] else 0
             args = args[1:]
-        self.keys = tuple(expect_str(self, a, "property key") for a in args)
+        self.keys = tuple(expect_str(self, a, "property key") for a in args if a is not None)
         self.by: ByModulator | None = None
 
     def mod_with(self, args: list[Any]) -> None:
+        """Apply a with() modulator."""
         if not args or args[0] != WithOptions.tokens:
             raise self.error(f"unsupported with() option {args!r}")
         value = args[1] if len(args) > 1 else WithOptions.all
@@ -112,12 +120,17 @@ class ValueMapStep(MapStep):
         self.tokens = value
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record the by() modulator (applied to every value list); only one is allowed."""
+        if self.by is not None:
+            raise self.error("takes only one by() modulator")
         self.by = ByModulator(args, "valueMap")
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.by.traversal] if self.by and self.by.traversal else []
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         x = t.obj
         out: dict[Any, Any] = {}
         tokens = self.tokens
@@ -159,12 +172,15 @@ class _ByRing:
         self.bys: list[ByModulator] = []
 
     def add(self, args: list[Any]) -> None:
+        """Append one by() modulator."""
         self.bys.append(ByModulator(args, self.step_name))
 
     def traversals(self) -> list[Traversal]:
+        """The child traversals among the by() modulators."""
         return [b.traversal for b in self.bys if b.traversal is not None]
 
     def apply(self, i: int, t: Traverser, value: Any) -> Any:
+        """The i-th (cycling) by() applied to ``value`` (the traverser's object by default)."""
         if not self.bys:
             return value
         fn = self.bys[i % len(self.bys)].fn
@@ -178,6 +194,7 @@ class ProjectStep(MapStep):
     accepts = frozenset({"by"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if not args:
             raise self.error("requires at least one key")
         self.keys = [expect_str(self, a, "key") for a in args]
@@ -186,12 +203,15 @@ class ProjectStep(MapStep):
         self.ring = _ByRing("project")
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.ring.add(args)
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self.ring.traversals()
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         out: dict[str, Any] = {}
         bys = self.ring.bys
         n = len(bys)
@@ -210,6 +230,7 @@ class SelectStep(MapStep):
     accepts = frozenset({"by"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.pop = Pop.last
         self.column: Column | None = None
         self.key_traversal: Traversal | None = None
@@ -229,13 +250,16 @@ class SelectStep(MapStep):
         self.ring = _ByRing("select")
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.ring.add(args)
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         extra = [self.key_traversal] if self.key_traversal else []
         return extra + self.ring.traversals()
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         if self.column is not None:
             value = column_value(t.obj, self.column)
             return self.ring.apply(0, t, value)
@@ -266,31 +290,54 @@ class SelectStep(MapStep):
 
 @register("path")
 class PathStep(MapStep):
-    """path(): the traverser's history (by() modulators cycle over its objects)."""
+    """path(): the traverser's history; from()/to() cut it to a labelled segment and by()
+    modulators cycle over its objects (an unproductive by() drops the traverser)."""
 
-    accepts = frozenset({"by"})
+    accepts = frozenset({"by", "from", "to"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if args:
             raise self.error("takes no arguments")
         self.ring = _ByRing("path")
+        self.from_label: str | None = None
+        self.to_label: str | None = None
+
+    def mod_from(self, args: list[Any]) -> None:
+        """from(label): the segment starts at this label."""
+        self.from_label = _one_label(self, args, "from")
+
+    def mod_to(self, args: list[Any]) -> None:
+        """to(label): the segment ends at this label."""
+        self.to_label = _one_label(self, args, "to")
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.ring.add(args)
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return self.ring.traversals()
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         labels: list[set[str]] = []
         objects: list[Any] = []
-        for i, node in enumerate(t.path_entries()):
+        nodes = sub_path(t.path_entries(), self.from_label, self.to_label)
+        for i, node in enumerate(nodes):
             obj = self.ring.apply(i, t, node.obj) if self.ring.bys else node.obj
             if obj is NO_VALUE:
-                raise self.error(f"by() produced no value for path element {node.obj!r}", code=597)
+                return NO_VALUE
             labels.append(set(node.labels))
             objects.append(obj)
         return Path(labels, objects)
+
+
+def _one_label(step: Any, args: list[Any], what: str) -> str:
+    """The single step label of a from()/to() modulator."""
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise step.error(f"{what}() takes one step label, got {args!r}")
+    return args[0]
 
 
 @register("loops")
@@ -298,6 +345,7 @@ class LoopsStep(MapStep):
     """loops(): how many times the enclosing repeat() has looped."""
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         return t.loops
 
 
@@ -308,6 +356,7 @@ class SackStep(MapStep):
     accepts = frozenset({"by"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         from gremlin_python.process.traversal import Operator
         self.operator: Operator | None = None
         self.by: ByModulator | None = None
@@ -318,12 +367,15 @@ class SackStep(MapStep):
             self.extends_path = False
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.by = ByModulator(args, "sack")
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.by.traversal] if self.by and self.by.traversal else []
 
-    def apply(self, it):  # type: ignore[override]
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         if self.operator is None:
             yield from super().apply(it)
             return
@@ -335,6 +387,7 @@ class SackStep(MapStep):
             yield t.with_sack(apply_operator(self.operator, t.sack, value))
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         return t.sack
 
 
@@ -343,12 +396,15 @@ class MapTraversalStep(MapStep):
     """map(traversal): the traversal's first result (the traverser is dropped if none)."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1 or not isinstance(args[0], Traversal):
             raise self.error(f"requires one traversal argument (lambdas are not supported), got {args!r}")
         self.traversal = args[0]
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.traversal]
 
     def map(self, t: Traverser) -> Any:
+        """The new object for traverser ``t``."""
         return self.traversal.first(t)

@@ -9,7 +9,8 @@ from gremlin_python.structure import graph as gp
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.predicates import values_equal
 from stylegraph.graph.steps.base import NO_VALUE, Step, Traversal, child_list, register
-from stylegraph.graph.steps.mutation import CardValue
+from stylegraph.graph.steps.access import MapEntry
+from stylegraph.graph.steps.mutation import CARDINALITY_NAMES, CardValue
 from stylegraph.graph.traverser import SEED, Traverser
 
 _MERGE_KEYS = {Merge.on_create: "onCreate", Merge.on_match: "onMatch",
@@ -32,6 +33,24 @@ def _props_match(element: Any, props: dict[str, Any]) -> bool:
     return True
 
 
+def find_vertices(graph: Any, m: dict[Any, Any]) -> list[Vertex]:
+    """Vertices matching a merge map, using the id, a property index or the label index."""
+    label = m.get(T.label)
+    props = {k: v for k, v in m.items() if isinstance(k, str)}
+    if T.id in m:
+        v = graph.vertex(_plain(m[T.id]))
+        candidates: Iterable[Vertex] = [v] if v is not None else []
+    elif props:
+        key = next(iter(props))
+        candidates = graph.lookup_vertices(key, _plain(props[key]), label)
+    elif label is not None:
+        candidates = list(graph.vertices_by_label(label))
+    else:
+        candidates = list(graph.vertices.values())
+    return [v for v in candidates
+            if (label is None or v.label == label) and _props_match(v, props)]
+
+
 class _MergeStep(Step):
     """Shared parts: the merge map (constant, traversal or incoming map) and options."""
 
@@ -40,6 +59,7 @@ class _MergeStep(Step):
     allowed_keys: tuple[Any, ...] = (T.id, T.label)
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) > 1:
             raise self.error(f"takes at most one map or traversal, got {args!r}")
         self.spec: Any = args[0] if args else NO_VALUE
@@ -51,17 +71,25 @@ class _MergeStep(Step):
             elif not isinstance(self.spec, Traversal):
                 raise self.error(f"expects a map or a traversal, got {self.spec!r}")
         self.options: dict[str, Any] = {}
+        self.default_cardinality: dict[str, str] = {}
 
     def mod_option(self, args: list[Any]) -> None:
-        if len(args) != 2 or args[0] not in _MERGE_KEYS:
-            raise self.error(f"option(Merge.x, map|traversal) expected, got {args!r}")
+        """Record an option() modulator."""
+        if len(args) not in (2, 3) or args[0] not in _MERGE_KEYS:
+            raise self.error(f"option(Merge.x, map|traversal[, cardinality]) expected, got {args!r}")
         name = _MERGE_KEYS[args[0]]
         value = args[1]
+        if len(args) == 3:
+            # option(onCreate|onMatch, map, Cardinality): the default cardinality of the values
+            if name not in ("onCreate", "onMatch") or args[2] not in CARDINALITY_NAMES:
+                raise self.error(f"option({name}, map, cardinality) expected, got {args!r}")
+            self.default_cardinality[name] = CARDINALITY_NAMES[args[2]]
         if isinstance(value, dict) and name in ("onCreate", "onMatch"):
             self.validate(value, f"option({name})")
         self.options[name] = value
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return child_list(self.spec, *self.options.values())
 
     def validate(self, m: dict[Any, Any], what: str) -> None:
@@ -69,42 +97,61 @@ class _MergeStep(Step):
         for key, value in m.items():
             if not (isinstance(key, str) or key in self.allowed_keys):
                 raise self.error(f"{what}: unsupported key {key!r}")
+            if isinstance(key, str) and key.startswith("~"):
+                raise self.error(f"{what}: Property key can not be a hidden key: {key}", code=597)
             if isinstance(value, Traversal):
                 raise self.error(f"{what}: values cannot be traversals ({key!r})")
-            if key is T.label and not isinstance(value, str):
-                raise self.error(f"{what}: T.label must be a string, got {value!r}", code=597)
+            if key is T.label and not (isinstance(value, str) and value and not value.startswith("~")):
+                raise self.error(f"{what}: T.label must be a non-hidden string, got {value!r}", code=597)
             if key is T.id and value is None:
                 raise self.error(f"{what}: T.id cannot be null", code=597)
 
-    def merge_map(self, t: Traverser) -> dict[Any, Any]:
-        """The merge map for this traverser."""
-        spec = self.spec
-        if spec is NO_VALUE:
-            value = t.obj
-            if value is SEED:
-                raise self.error("at the start of a traversal needs a map argument", code=499)
-        elif isinstance(spec, Traversal):
-            value = spec.first(t)
-        else:
-            return spec
+    def _materialize(self, value: Any, t: Traverser, what: str) -> dict[Any, Any] | None:
+        """A map from a constant, or from a traversal giving a map or a stream of map entries."""
+        if isinstance(value, Traversal):
+            entries: dict[Any, Any] = {}
+            found: Any = None
+            for out in value.run_one(t):
+                obj = out.obj
+                if isinstance(obj, MapEntry):
+                    entries[obj[0]] = obj[1]
+                    continue
+                if not entries:
+                    found = obj
+                break
+            value = entries if entries else found
+        if value is None or value is NO_VALUE:
+            return None
         if not isinstance(value, dict):
-            raise self.error(f"needs a map to merge, got {value!r}", code=597)
-        self.validate(value, "merge map")
+            raise self.error(f"{what} must be a map, got {value!r}", code=597)
+        self.validate(value, what)
         return value
 
+    def merge_map(self, t: Traverser) -> dict[Any, Any]:
+        """The merge map for this traverser (null means the empty map)."""
+        spec = self.spec
+        if spec is NO_VALUE:
+            if t.obj is SEED:
+                raise self.error("at the start of a traversal needs a map argument", code=499)
+            m = self._materialize(t.obj, t, "the incoming merge map")
+        elif isinstance(spec, Traversal):
+            m = self._materialize(spec, t, "the merge traversal's result")
+        else:
+            return spec
+        return {} if m is None else m
+
     def option_map(self, name: str, t: Traverser) -> dict[Any, Any] | None:
-        """option(name) resolved for traverser ``t`` (None when absent)."""
+        """option(name) resolved for traverser ``t`` (None when absent), values wrapped
+        with the option's default cardinality."""
         value = self.options.get(name)
         if value is None:
             return None
-        if isinstance(value, Traversal):
-            value = value.first(t)
-            if value is NO_VALUE:
-                return None
-        if not isinstance(value, dict):
-            raise self.error(f"option({name}) must give a map, got {value!r}", code=597)
-        self.validate(value, f"option({name})")
-        return value
+        m = self._materialize(value, t, f"option({name})")
+        card = self.default_cardinality.get(name)
+        if m and card is not None:
+            m = {k: (v if isinstance(v, CardValue) or not isinstance(k, str) else CardValue(card, v))
+                 for k, v in m.items()}
+        return m
 
     def create_map(self, search: dict[Any, Any], t: Traverser) -> dict[Any, Any]:
         """search map + option(onCreate), which may not contradict the search map."""
@@ -143,25 +190,12 @@ class _MergeStep(Step):
 class MergeVertexStep(_MergeStep):
     """mergeV(map): the matching vertices (onMatch applied) or a new one (onCreate)."""
 
-    def find(self, m: dict[Any, Any]) -> Iterable[Vertex]:
-        """Vertices matching a merge map, using the id, a property index or the label index."""
-        graph = self.ctx.graph
-        label = m.get(T.label)
-        props = {k: v for k, v in m.items() if isinstance(k, str)}
-        if T.id in m:
-            v = graph.vertex(_plain(m[T.id]))
-            candidates: Iterable[Vertex] = [v] if v is not None else []
-        elif props:
-            key = next(iter(props))
-            candidates = graph.lookup_vertices(key, _plain(props[key]), label)
-        elif label is not None:
-            candidates = list(graph.vertices_by_label(label))
-        else:
-            candidates = list(graph.vertices.values())
-        return [v for v in candidates
-                if (label is None or v.label == label) and _props_match(v, props)]
+    def find(self, m: dict[Any, Any]) -> list[Vertex]:
+        """Vertices matching a merge map."""
+        return find_vertices(self.ctx.graph, m)
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
         for t in it:
             self.ctx.tick()
@@ -207,7 +241,7 @@ class MergeEdgeStep(_MergeStep):
                 raise self.error(f"{which} is Merge.{name} but option(Merge.{name}) is missing", code=597)
             value = raw.first(t) if isinstance(raw, Traversal) else raw
             if isinstance(value, dict):
-                found = MergeVertexStep.find(self, value)  # type: ignore[arg-type]
+                found = find_vertices(self.ctx.graph, value)
                 return found[0] if found else None
         if type(value) is Vertex:
             return value
@@ -218,6 +252,7 @@ class MergeEdgeStep(_MergeStep):
         return self.ctx.graph.vertex(value)
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
         for t in it:
             self.ctx.tick()

@@ -51,7 +51,8 @@ class PropertySpec:
 
 def parse_property_args(step: Step, args: list[Any]) -> list[PropertySpec]:
     """Parse property() arguments: ([card,] key, value, [key, value]...) or (map)."""
-    if len(args) == 2 and type(args[0]) is str and not isinstance(args[1], CardValue):
+    if len(args) == 2 and type(args[0]) is str and not isinstance(args[1], CardValue) \
+            and not args[0].startswith("~"):
         return [PropertySpec(None, args[0], args[1])]
     card: str | None = None
     if args and isinstance(args[0], Cardinality):
@@ -71,6 +72,8 @@ def parse_property_args(step: Step, args: list[Any]) -> list[PropertySpec]:
             key = T.id if key is T.id_ else key
         else:
             expect_str(step, key, "property key")
+            if key.startswith("~"):
+                raise step.error(f"Property key can not be a hidden key: {key}")
         spec_card = card
         if isinstance(value, CardValue):
             spec_card, value = value.cardinality, value.value
@@ -106,12 +109,15 @@ class PropertyStep(Step):
     """property([cardinality,] key, value, ...): set properties, pass the element on."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.specs = parse_property_args(self, list(args))
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return child_list(*[s.value for s in self.specs])
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         graph = self.ctx.graph
         for t in it:
             for spec in self.specs:
@@ -128,6 +134,7 @@ class _AddStep(Step):
     extends_path = True
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) > 1:
             raise self.error(f"takes at most one label, got {args!r}")
         self.label: Any = args[0] if args else ("vertex" if self.name == "addV" else None)
@@ -142,12 +149,19 @@ class _AddStep(Step):
         self.folded.extend(specs)
 
     def children(self) -> list[Traversal]:
-        return child_list(self.label, *[s.value for s in self.folded])
+        """The nested traversals of this step (a traversal label, folded property values)."""
+        kids = [self.label] if isinstance(self.label, Traversal) else []
+        for spec in self.folded:
+            if isinstance(spec.value, Traversal):
+                kids.append(spec.value)
+        return kids
 
     def _label_id_props(self, t: Traverser) -> tuple[str, Any, dict[str, Any], list[tuple[PropertySpec, Any]]]:
         label = resolve(self.label, t)
         if not isinstance(label, str):
             raise self.error(f"label must be a string, got {label!r}", code=597)
+        if label.startswith("~"):
+            raise self.error(f"Label can not be a hidden key: {label}", code=597)
         ident: Any = None
         props: dict[str, Any] = {}
         later: list[tuple[PropertySpec, Any]] = []
@@ -158,8 +172,8 @@ class _AddStep(Step):
             if spec.key is T.id:
                 ident = value
             elif spec.key is T.label:
-                if not isinstance(value, str):
-                    raise self.error(f"label must be a string, got {value!r}", code=597)
+                if not isinstance(value, str) or value.startswith("~"):
+                    raise self.error(f"label must be a non-hidden string, got {value!r}", code=597)
                 label = value
             elif spec.cardinality in (None, "single") and spec.key not in props:
                 props[spec.key] = value
@@ -175,6 +189,7 @@ class AddVertexStep(_AddStep):
     """addV(label?): create a vertex per traverser."""
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
         for t in it:
             self.ctx.tick()
@@ -193,22 +208,30 @@ class AddEdgeStep(_AddStep):
     accepts = frozenset({"from", "to"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         super().setup(args)
         self.from_: Any = NO_VALUE
         self.to: Any = NO_VALUE
 
     def mod_from(self, args: list[Any]) -> None:
+        """Record the from() end."""
         if len(args) != 1:
             raise self.error("from() takes one argument")
         self.from_ = args[0]
 
     def mod_to(self, args: list[Any]) -> None:
+        """Record the to() end."""
         if len(args) != 1:
             raise self.error("to() takes one argument")
         self.to = args[0]
 
     def children(self) -> list[Traversal]:
-        return super().children() + child_list(self.from_, self.to)
+        """The nested traversals of this step (label, folded property values, from/to)."""
+        kids = super().children()
+        for end in (self.from_, self.to):
+            if isinstance(end, Traversal):
+                kids.append(end)
+        return kids
 
     def _end(self, spec: Any, t: Traverser, which: str) -> Vertex:
         graph = self.ctx.graph
@@ -236,6 +259,7 @@ class AddEdgeStep(_AddStep):
         return v
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
         for t in it:
             self.ctx.tick()
@@ -256,6 +280,7 @@ class DropStep(Step):
     """drop(): remove the elements/properties that reach it; emits nothing."""
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         graph = self.ctx.graph
         for t in it:
             x = t.obj

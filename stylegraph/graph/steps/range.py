@@ -2,8 +2,6 @@
 (on the traverser stream) and Scope.local (on a list or map)."""
 from __future__ import annotations
 
-import itertools
-import random
 from collections import deque
 from typing import Any, Iterator
 
@@ -24,6 +22,7 @@ class DedupStep(Step):
     accepts = frozenset({"by"})
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.local = bool(args) and args[0] is Scope.local
         if args and isinstance(args[0], Scope):
             args = args[1:]
@@ -31,9 +30,11 @@ class DedupStep(Step):
         self.by: ByModulator | None = None
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.by = ByModulator(args, "dedup")
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.by.traversal] if self.by and self.by.traversal else []
 
     def _key(self, t: Traverser) -> Any:
@@ -43,23 +44,35 @@ class DedupStep(Step):
                 v = scope_value(t, k, Pop.last, self.ctx)
                 if v is not NO_VALUE and self.by is not None:
                     v = self.by.fn(t.replace(v))
+                if v is NO_VALUE:
+                    return NO_VALUE
                 vals.append(v)
             return hkey(vals)
         v = self.by.fn(t) if self.by is not None else t.obj
         return NO_VALUE if v is NO_VALUE else hkey(v)
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         if self.local:
             for t in it:
                 yield t.replace(local_dedup(t.obj))
             return
-        seen: set[Any] = set()
+        seen = self.seen
         for t in it:
             k = self._key(t)
             if k is NO_VALUE or k in seen:
                 continue
             seen.add(k)
             yield t
+
+    @property
+    def stateful(self) -> bool:  # type: ignore[override]
+        """Global dedup() remembers what it has seen across traversers."""
+        return not self.local
+
+    def reset(self) -> None:
+        """Forget the objects seen so far."""
+        self.seen: set[Any] = set()
 
 
 def local_dedup(obj: Any) -> Any:
@@ -109,7 +122,7 @@ def local_range(obj: Any, lo: int, hi: int, single: bool) -> Any:
         if single and hi - lo == 1:
             return part[0] if part else NO_VALUE
         return part
-    return obj if lo == 0 and hi != 0 else NO_VALUE
+    return obj  # a scalar is not a collection: range(local) leaves it as it is
 
 
 def local_tail(obj: Any, n: int) -> Any:
@@ -130,11 +143,30 @@ class RangeStep(Step):
     """limit/range/skip/tail, global (a filter on the stream) or local (on a collection)."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if self.name == "tail" and not any(not isinstance(a, Scope) for a in args):
             args = list(args) + [1]
         self.local, self.lo, self.hi = _range_args(self, list(args), self.name)
+        #: inside a repeat() body the count restarts for every loop (TinkerPop 3.7)
+        self.per_loop = False
+        self.positions: dict[int, int] = {}
+
+    @property
+    def stateful(self) -> bool:  # type: ignore[override]
+        """Global limit/range/skip count traversers across invocations of a global child."""
+        return not self.local and self.hi != -2
+
+    @property
+    def is_barrier(self) -> bool:
+        """Global tail() needs the whole stream."""
+        return not self.local and self.hi == -2
+
+    def reset(self) -> None:
+        """Start counting from zero."""
+        self.positions = {}
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         lo, hi = self.lo, self.hi
         if self.local:
             for t in it:
@@ -145,7 +177,23 @@ class RangeStep(Step):
         if hi == -2:
             yield from deque(it, maxlen=lo) if lo > 0 else ()
             return
-        yield from itertools.islice(it, lo, None if hi == -1 else hi)
+        positions = self.positions
+        if self.per_loop:
+            for t in it:
+                pos = positions.get(t.loops, 0)
+                positions[t.loops] = pos + 1
+                if pos >= lo and (hi == -1 or pos < hi):
+                    yield t
+            return
+        if hi != -1 and positions.get(0, 0) >= hi:
+            return
+        for t in it:
+            pos = positions.get(0, 0)
+            positions[0] = pos + 1
+            if pos >= lo:
+                yield t
+            if hi != -1 and pos + 1 >= hi:
+                return
 
 
 @register("sample")
@@ -153,6 +201,7 @@ class SampleStep(Step):
     """sample(n): n traversers chosen uniformly at random (global), or sample(local, n)."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.local = bool(args) and args[0] is Scope.local
         if args and isinstance(args[0], Scope):
             args = args[1:]
@@ -160,14 +209,20 @@ class SampleStep(Step):
             raise self.error("takes one integer")
         self.n = expect_int(self, args[0], "sample size")
 
+    @property
+    def is_barrier(self) -> bool:
+        """Global sample() needs the whole stream."""
+        return not self.local
+
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         if self.local:
             for t in it:
                 obj = t.obj
                 if isinstance(obj, (list, tuple, set)):
                     items = list(obj)
-                    obj = random.sample(items, min(self.n, len(items)))
+                    obj = self.ctx.random.sample(items, min(self.n, len(items)))
                 yield t.replace(obj)
             return
         items = list(it)
-        yield from random.sample(items, min(self.n, len(items)))
+        yield from self.ctx.random.sample(items, min(self.n, len(items)))

@@ -18,14 +18,17 @@ class SideEffectTraversalStep(SideEffectStep):
     """sideEffect(traversal): run the traversal for each traverser, pass the traverser on."""
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         if len(args) != 1 or not isinstance(args[0], Traversal):
             raise self.error(f"requires one traversal argument, got {args!r}")
         self.traversal = args[0]
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.traversal]
 
     def side_effect(self, t: Traverser) -> None:
+        """Run the side effect for traverser ``t``."""
         deque(self.traversal.run_one(t), maxlen=0)
 
 
@@ -36,7 +39,13 @@ class AggregateStep(Step):
 
     accepts = frozenset({"by"})
 
+    @property
+    def is_barrier(self) -> bool:
+        """aggregate() (global scope) holds everything back until the stream ends."""
+        return not self.lazy
+
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.lazy = self.name == "store"
         if args and isinstance(args[0], Scope):
             self.lazy = args[0] is Scope.local
@@ -47,9 +56,11 @@ class AggregateStep(Step):
         self.by: ByModulator | None = None
 
     def mod_by(self, args: list[Any]) -> None:
+        """Record a by() modulator."""
         self.by = ByModulator(args, self.name)
 
     def children(self) -> list[Traversal]:
+        """The nested traversals of this step."""
         return [self.by.traversal] if self.by and self.by.traversal else []
 
     def _target(self) -> list[Any]:
@@ -62,6 +73,7 @@ class AggregateStep(Step):
         return current
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         target = self._target()
         fn = self.by.fn if self.by is not None else None
         if self.lazy:

@@ -20,6 +20,7 @@ class GraphStep(FlatMapStep):
     """
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.ids: list[Any] | None = None
         self.containers: list[HasContainer] = []
         #: how the last run found its elements: id / index / label / scan (tests, diagnostics)
@@ -32,8 +33,8 @@ class GraphStep(FlatMapStep):
                 if type(a) is str:
                     ids.append(a)
                 elif isinstance(a, (list, tuple, set)):
-                    ids.extend(id_norm(i) for i in a)
-                else:
+                    ids.extend(id_norm(i) for i in a if i is not None)
+                elif a is not None:  # V(null) matches nothing
                     ids.append(id_norm(a))
             for i in ids:
                 if type(i) is not str:
@@ -108,6 +109,7 @@ class GraphStep(FlatMapStep):
         return list(graph.edges.values())
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
+        """The objects traverser ``t`` expands to."""
         found = self._candidates_v() if self.name == "V" else self._candidates_e()
         containers = self.containers
         if not containers:
@@ -135,11 +137,13 @@ class InjectStep(Step):
     extends_path = True
 
     def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's arguments."""
         self.values = list(args)
         #: set by the compiler when inject() starts the root traversal
         self.is_start = False
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Process the input traversers as described in the class docstring."""
         ctx = self.ctx
         for value in self.values:
             ctx.tick()

@@ -50,10 +50,10 @@ def _start_server(graph):
     return start_server(graph, "127.0.0.1", 0, Settings.from_env({}))
 
 
-def _new_graph(path: str | None = None):
+def _new_graph():
     from stylegraph.graph.graph import Graph
 
-    return Graph(path)
+    return Graph(None)
 
 
 class Backend:
@@ -90,9 +90,7 @@ def open_backend(name: str, tmp_dir=None) -> Backend:
     except BaseException:
         Backend(name, None, closers).close()
         raise
-    b = Backend(name, g, closers)
-    b.connection = conn  # type: ignore[attr-defined]
-    return b
+    return Backend(name, g, closers)
 
 
 def open_modern(name: str, tmp_dir=None) -> Backend:
@@ -112,11 +110,21 @@ def backend_name(request) -> str:
     return request.param
 
 
+def _snapshot(g) -> list[str]:
+    elements = g.V().element_map().to_list() + g.E().element_map().to_list()
+    return sorted(repr(sorted(e.items(), key=repr)) for e in elements)
+
+
 @pytest.fixture(scope="module")
 def modern(backend_name) -> Iterator[Backend]:
     b = open_modern(backend_name)
+    before = _snapshot(b.g)
     yield b
-    b.close()
+    try:
+        # a read-only module must leave "modern" as it found it (else later results lie)
+        assert _snapshot(b.g) == before, "a read-only test changed the shared modern graph"
+    finally:
+        b.close()
 
 
 @pytest.fixture(scope="module")

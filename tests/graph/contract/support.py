@@ -40,3 +40,52 @@ def raises_gremlin(*fragments: str) -> Iterator[list[BaseException]]:
         assert not missing, f"error message {str(exc)!r} does not name {missing}"
         return
     raise AssertionError(f"expected a Gremlin error naming {list(fragments)}, but the traversal succeeded")
+
+
+def norm(x: Any) -> Any:
+    """A result in a comparable form: elements -> their id, maps -> sorted item tuples,
+    lists/sets -> lists, paths -> lists of their objects."""
+    from gremlin_python.structure.graph import Element, Path
+
+    if isinstance(x, Element):
+        return x.id
+    if isinstance(x, Path):
+        return [norm(o) for o in x.objects]
+    if isinstance(x, dict):
+        return tuple(sorted(((repr(k), norm(v)) for k, v in x.items()), key=repr))
+    if isinstance(x, (list, tuple)):
+        return [norm(o) for o in x]
+    if isinstance(x, (set, frozenset)):
+        return sorted((norm(o) for o in x), key=repr)
+    return x
+
+
+def unordered(results: Iterable[Any]) -> list[Any]:
+    """Results normalised and sorted, for "the result should be unordered"."""
+    return sorted((norm(r) for r in results), key=repr)
+
+
+def m(**kw: Any) -> dict[str, Any]:
+    """A map literal for expected results (string keys)."""
+    return dict(kw)
+
+
+def check_scenario(got: list[Any], expected: Any, mode: str = "unordered") -> None:
+    """Compare results the way TinkerPop's feature files do.
+
+    ``unordered``: same multiset; ``ordered``: same sequence; ``count``: ``expected``
+    results; ``of``: ``expected`` is ``(count, allowed)`` -- that many results, each allowed.
+    """
+    if mode == "unordered":
+        assert unordered(got) == unordered(expected)
+    elif mode == "ordered":
+        assert [norm(x) for x in got] == [norm(x) for x in expected]
+    elif mode == "count":
+        assert len(got) == expected, f"{len(got)} results: {got!r}"
+    elif mode == "of":
+        count, allowed = expected
+        allowed_n = [norm(a) for a in allowed]
+        assert len(got) == count, f"{len(got)} results: {got!r}"
+        assert all(norm(x) in allowed_n for x in got), got
+    else:  # pragma: no cover
+        raise ValueError(mode)

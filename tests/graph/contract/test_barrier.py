@@ -6,7 +6,7 @@ import pytest
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Column, Order, P, Scope, T
 
-from .support import idlist
+from .support import check_scenario, idlist, m
 
 
 # ---------------------------------------------------------------- count
@@ -198,3 +198,163 @@ def test_project_then_order_by_select(g):
     got = (g.V().out("created").project("a", "b").by("name").by(__.in_("created").count())
            .order().by(__.select("b"), Order.desc).select("a").to_list())
     assert got == ["lop", "lop", "lop", "ripple"]
+
+
+# ---------------------------------------------------------------- Order.feature scenarios
+ORDER_SCENARIOS = {
+    "name_order": (lambda g: g.V().values("name").order(),
+                   ["josh", "lop", "marko", "peter", "ripple", "vadas"], "ordered"),
+    "order_by_name_asc": (lambda g: g.V().order().by("name", Order.asc).values("name"),
+                          ["josh", "lop", "marko", "peter", "ripple", "vadas"], "ordered"),
+    "out_e_by_weight_desc": (lambda g: g.V().out_e().order().by("weight", Order.desc).values("weight"),
+                             [1.0, 1.0, 0.5, 0.4, 0.4, 0.2], "ordered"),
+    "shuffle_select": (lambda g: g.V().as_("a").out("created").as_("b").order().by(Order.shuffle)
+                       .select("a", "b"),
+                       [m(a="1", b="3"), m(a="6", b="3"), m(a="4", b="5"), m(a="4", b="3")], "unordered"),
+    "both_person_by_age_desc_limit5": (lambda g: g.V().both().has_label("person").order().by("age", Order.desc)
+                                       .limit(5).values("name"),
+                                       ["peter", "josh", "josh", "josh", "marko"], "ordered"),
+    "properties_by_key_desc": (lambda g: g.V().properties().order().by(T.key, Order.desc).key(),
+                               ["name"] * 6 + ["lang"] * 2 + ["age"] * 4, "ordered"),
+    "group_by_name_order_desc_fold": (lambda g: g.V().group().by(T.label)
+                                      .by(__.values("name").order().by(Order.desc).fold()),
+                                      [{"software": ["ripple", "lop"], "person": ["vadas", "peter", "marko", "josh"]}],
+                                      "ordered"),
+    "fold_order_local_by_age_persons": (lambda g: g.V().has_label("person").fold().order(Scope.local).by("age"),
+                                        [["2", "1", "4", "6"]], "ordered"),
+    "both_person_by_age_desc": (lambda g: g.V().both().has_label("person").order().by("age", Order.desc)
+                                .values("name"),
+                                ["peter", "josh", "josh", "josh", "marko", "marko", "marko", "vadas"], "ordered"),
+    "by_out_e_count_desc": (lambda g: g.V().order().by(__.out_e().count(), Order.desc),
+                            ["1", "4", "6", "2", "3", "5"], "ordered"),
+    "persons_by_age": (lambda g: g.V().has_label("person").order().by("age"), ["2", "1", "4", "6"], "ordered"),
+    "all_by_age": (lambda g: g.V().order().by("age"), ["2", "1", "4", "6"], "ordered"),
+    "fold_order_local_by_age": (lambda g: g.V().fold().order(Scope.local).by("age"),
+                                [["2", "1", "4", "6"]], "ordered"),
+    "fold_order_local_by_age_desc": (lambda g: g.V().fold().order(Scope.local).by("age", Order.desc),
+                                     [["6", "4", "1", "2"]], "ordered"),
+    "or_then_by_age": (lambda g: g.V().or_(__.has_label("person"), __.has("software", "name", "lop"))
+                       .order().by("age"),
+                       ["2", "1", "4", "6"], "ordered"),
+}
+
+
+@pytest.mark.parametrize("name", list(ORDER_SCENARIOS))
+def test_feature_order(g, name):
+    traversal, expected, mode = ORDER_SCENARIOS[name]
+    check_scenario(traversal(g).to_list(), expected, mode)
+
+
+def test_feature_order_local_map_by_values(g):
+    # Order.feature g_V_hasLabelXpersonX_group_byXnameX_byXoutE_weight_sumX_orderXlocalX_byXvaluesX
+    got = (g.V().has_label("person").group().by("name").by(__.out_e().values("weight").sum_())
+           .order(Scope.local).by(Column.values).next())
+    assert [(k, round(v, 6)) for k, v in got.items()] == [("peter", 0.2), ("josh", 1.4), ("marko", 1.9)]
+
+
+def test_feature_unfold_order_by_values_desc(g):
+    got = (g.V().has_label("person").group().by("name").by(__.out_e().values("weight").sum_())
+           .unfold().order().by(Column.values, Order.desc).to_list())
+    assert [[(k, round(v, 6)) for k, v in e.items()] for e in got] == [
+        [("marko", 1.9)], [("josh", 1.4)], [("peter", 0.2)]]
+
+
+def test_feature_order_by_select_of_local_sum(g):
+    # Order.feature g_V_asXvX_mapXbothE_weight_foldX_sumXlocalX_asXsX_selectXv_sX_order_byXselectXsX_descX
+    got = (g.V().as_("v").map(__.both_e().values("weight").fold()).sum_(Scope.local).as_("s")
+           .select("v", "s").order().by(__.select("s"), Order.desc).to_list())
+    assert [round(r["s"], 6) for r in got] == [2.4, 1.9, 1.0, 1.0, 0.5, 0.2]
+    assert [r["v"].id for r in got][:2] == ["4", "1"] and [r["v"].id for r in got][4:] == ["2", "6"]
+
+
+# ---------------------------------------------------------------- Group.feature scenarios
+class _V:
+    """A vertex key in an expected map (normalises like a result vertex: ``v[id]``)."""
+
+    def __init__(self, id):
+        self.id = id
+
+    def __repr__(self):
+        return f"v[{self.id}]"
+
+
+GROUP_SCENARIOS = {
+    "by_name": (lambda g: g.V().group().by("name"),
+                [{"ripple": ["5"], "peter": ["6"], "vadas": ["2"], "josh": ["4"], "lop": ["3"], "marko": ["1"]}]),
+    "by_age": (lambda g: g.V().group().by("age"), [{35: ["6"], 27: ["2"], 32: ["4"], 29: ["1"]}]),
+    "by_name_by_age": (lambda g: g.V().group().by("name").by("age"),
+                       [{"ripple": [], "peter": [35], "vadas": [27], "josh": [32], "lop": [], "marko": [29]}]),
+    "by_name_by_identity": (lambda g: g.V().group().by("name").by(),
+                            [{"ripple": ["5"], "peter": ["6"], "vadas": ["2"], "josh": ["4"], "lop": ["3"],
+                              "marko": ["1"]}]),
+    "by_lang_by_count": (lambda g: g.V().has("lang").group().by("lang").by(__.count()), [{"java": 2}]),
+    "select_person_unfold": (lambda g: g.V().out().group().by(T.label).select("person").unfold().out("created")
+                             .values("name").limit(2),
+                             ["ripple", "lop"]),
+    "nested_group_side_effect_in_value": (lambda g: g.V().group().by(T.label).by(
+        __.both_e().group("a").by(T.label).by(__.values("weight").sum_()).values("weight").sum_()),
+        [{"software": 2.0, "person": 5.0}]),
+    "select_path_label_sum": (lambda g: g.V().has_label("person").as_("p").out("created").group().by("name")
+                              .by(__.select("p").values("age").sum_()),
+                              [{"ripple": 32, "lop": 96}]),
+    "by_label_step_count": (lambda g: g.V().group().by(__.label()).by(__.label().count()),
+                            [{"software": 2, "person": 4}]),
+    "value_out_order_fold": (lambda g: g.V().has("person", "name", P.within("vadas", "peter")).group().by()
+                             .by(__.out().order().fold()),
+                             [{_V("2"): [], _V("6"): ["3"]}]),
+    "value_out_fold": (lambda g: g.V().has("person", "name", P.within("vadas", "peter")).group().by()
+                       .by(__.out().fold()),
+                       [{_V("2"): [], _V("6"): ["3"]}]),
+    "value_out_order_unproductive_filters": (lambda g: g.V().has("person", "name", P.within("vadas", "peter"))
+                                             .group().by().by(__.out().order()),
+                                             [{_V("6"): "3"}]),
+    "value_out_order_count": (lambda g: g.V().has("person", "name", P.within("vadas", "peter")).group().by()
+                              .by(__.out().order().count()),
+                              [{_V("2"): 0, _V("6"): 1}]),
+    "value_out_order_fold_count_local": (lambda g: g.V().has("person", "name", P.within("vadas", "peter"))
+                                         .group().by().by(__.out().order().fold().count(Scope.local)),
+                                         [{_V("2"): 0, _V("6"): 1}]),
+    "values_unfold_order_local": (lambda g: g.V().group().by().by(__.out().label().fold()).select(Column.values)
+                                  .unfold().order(Scope.local),
+                                  [["person", "person", "software"], [], [], ["software", "software"], [],
+                                   ["software"]]),
+    "values_dedup_fold": (lambda g: g.V().group().by().by(__.out().label().dedup().fold()).select(Column.values)
+                          .unfold().order(Scope.local),
+                          [["person", "software"], [], [], ["software"], [], ["software"]]),
+    "values_limit0_fold": (lambda g: g.V().group().by().by(__.out().label().limit(0).fold()).select(Column.values)
+                           .unfold(),
+                           [[]] * 6),
+    "values_limit10_fold": (lambda g: g.V().group().by().by(__.out().label().limit(10).fold())
+                            .select(Column.values).unfold().order(Scope.local),
+                            [["person", "person", "software"], [], [], ["software", "software"], [],
+                             ["software"]]),
+    "values_tail10_fold": (lambda g: g.V().group().by().by(__.out().label().tail(10).fold())
+                           .select(Column.values).unfold().order(Scope.local),
+                           [["person", "person", "software"], [], [], ["software", "software"], [],
+                            ["software"]]),
+    "local_side_effect_select_count_local": (lambda g: g.V().local(__.group("a").by("name").by().select("a")
+                                                                   .count(Scope.local)),
+                                             [1, 2, 3, 4, 5, 6]),
+    "by_values_by_both_count": (lambda g: g.V().group().by(__.values("name")).by(__.both().count()),
+                                [{"marko": 3, "vadas": 1, "lop": 3, "josh": 3, "ripple": 1, "peter": 1}]),
+}
+
+
+@pytest.mark.parametrize("name", list(GROUP_SCENARIOS))
+def test_feature_group(g, name):
+    traversal, expected = GROUP_SCENARIOS[name]
+    check_scenario(traversal(g).to_list(), expected)
+
+
+def test_feature_group_by_out_e_count_by_name(g):
+    got = g.V().order().by("name").group().by(__.out_e().count()).by("name").next()
+    assert {k: sorted(v) for k, v in got.items()} == {0: ["lop", "ripple", "vadas"], 1: ["peter"],
+                                                      2: ["josh"], 3: ["marko"]}
+
+
+def test_feature_group_side_effect_seeded_by_with_side_effect(g):
+    got = (g.with_side_effect("a", {"marko": ["666"], "noone": ["blah"]}).V()
+           .group("a").by("name").by(__.out_e().label().fold()).cap("a").unfold()
+           .group().by(Column.keys).by(__.select(Column.values).order(Scope.local).by(Order.asc)).next())
+    assert got == {"ripple": [], "peter": ["created"], "noone": ["blah"], "vadas": [],
+                   "josh": ["created", "created"], "lop": [], "marko": ["666", "created", "knows", "knows"]}

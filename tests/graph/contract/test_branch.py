@@ -2,12 +2,13 @@
 option and Pick), repeat with times/until/emit (before and after), local."""
 from __future__ import annotations
 
+import pytest
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Order, P, Pick, T
 from gremlin_python.statics import long
 from gremlin_python.structure.graph import Vertex
 
-from .support import ids
+from .support import check_scenario, ids, m
 
 
 # ---------------------------------------------------------------- coalesce / optional / union
@@ -240,3 +241,128 @@ def test_feature_repeat_of_repeat_emit(g):
     got = (g.V().until(__.constant(True)).repeat(__.repeat(__.out("created")).until(__.has("name", "ripple")))
            .emit().values("lang"))
     assert got.to_list() == ["java", "java"]
+
+
+# ---------------------------------------------------------------- Local.feature scenarios
+LOCAL_SCENARIOS = {
+    "select_inside_local": (lambda g: g.V().has(T.label, "person").as_("a").local(__.out("created").as_("b"))
+                            .select("a", "b").by("name").by(T.id),
+                            [m(a="marko", b="3"), m(a="josh", b="5"), m(a="josh", b="3"), m(a="peter", b="3")],
+                            "unordered"),
+    "out_e_count": (lambda g: g.V().local(__.out_e().count()), [3, 0, 0, 2, 0, 1], "unordered"),
+    "out_e_knows_limit1": (lambda g: g.V("1").local(__.out_e("knows").limit(1)).in_v().values("name"),
+                           (1, ["vadas", "josh"]), "of"),
+    "both_e_created_limit1_other_v": (lambda g: g.V().local(__.both_e("created").limit(1)).other_v()
+                                      .values("name"),
+                                      (5, ["marko", "lop", "ripple", "josh", "peter"]), "of"),
+    "v4_both_e_created_limit1": (lambda g: g.V("4").local(__.both_e("created").limit(1)),
+                                 (1, ["11", "10"]), "of"),
+    "v4_both_e_two_labels_limit1": (lambda g: g.V("4").local(__.both_e("knows", "created").limit(1)),
+                                    (1, ["8", "11", "10"]), "of"),
+    "v4_both_e_limit1_other_v": (lambda g: g.V("4").local(__.both_e().limit(1)).other_v().values("name"),
+                                 (1, ["marko", "ripple", "lop"]), "of"),
+    "v4_both_e_limit2_other_v": (lambda g: g.V("4").local(__.both_e().limit(2)).other_v().values("name"),
+                                 (2, ["marko", "ripple", "lop"]), "of"),
+    "in_e_knows_limit2_out_v": (lambda g: g.V().local(__.in_e("knows").limit(2)).out_v().values("name"),
+                                ["marko", "marko"], "unordered"),
+}
+
+
+@pytest.mark.parametrize("name", list(LOCAL_SCENARIOS))
+def test_feature_local(g, name):
+    traversal, expected, mode = LOCAL_SCENARIOS[name]
+    check_scenario(traversal(g).to_list(), expected, mode)
+
+
+# ---------------------------------------------------------------- Union.feature scenarios
+_SIX_NAMES = ["marko", "vadas", "lop", "josh", "ripple", "peter"]
+
+UNION_SCENARIOS = {
+    "start_empty": (lambda g: g.union(), []),
+    "start_v_names": (lambda g: g.union(__.V().values("name")), _SIX_NAMES),
+    "start_two_v": (lambda g: g.union(__.V("2"), __.V("4")).values("name"), ["vadas", "josh"]),
+    "start_by_label": (lambda g: g.union(__.V().has_label("software"), __.V().has_label("person")).values("name"),
+                       _SIX_NAMES),
+    "start_path": (lambda g: g.union(__.V().out().out(), __.V().has_label("software")).path(),
+                   [["1", "4", "5"], ["1", "4", "3"], ["3"], ["5"]]),
+    "start_path_by_name": (lambda g: g.union(__.V().out().out(), __.V().has_label("software")).path().by("name"),
+                           [["marko", "josh", "ripple"], ["marko", "josh", "lop"], ["lop"], ["ripple"]]),
+    "nested_start_path": (lambda g: g.union(__.union(__.V().out().out()), __.V().has_label("software")).path()
+                          .by("name"),
+                          [["marko", "josh", "ripple"], ["marko", "josh", "lop"], ["lop"], ["ripple"]]),
+    "start_inject": (lambda g: g.union(__.inject(1), __.inject(2)), [1, 2]),
+    "constants": (lambda g: g.V("2").union(__.constant(1), __.constant(2), __.constant(3)), [1, 2, 3]),
+    "out_in_names": (lambda g: g.V().union(__.out(), __.in_()).values("name"),
+                     ["lop", "vadas", "josh", "marko", "marko", "josh", "peter", "ripple", "lop", "marko", "josh",
+                      "lop"]),
+    "repeat_and_out": (lambda g: g.V("1").union(__.repeat(__.out()).times(2), __.out()).values("name"),
+                       ["ripple", "lop", "lop", "vadas", "josh"]),
+    "choose_union_in_label": (lambda g: g.V().choose(__.label().is_("person"),
+                                                     __.union(__.out().values("lang"), __.out().values("name")),
+                                                     __.in_().label()).group_count(),
+                              [{"java": 4, "ripple": 1, "person": 4, "vadas": 1, "josh": 1, "lop": 3}]),
+    "repeat_union_label_group_count": (lambda g: g.V().union(
+        __.repeat(__.union(__.out("created"), __.in_("created"))).times(2),
+        __.repeat(__.union(__.in_("created"), __.out("created"))).times(2)).label().group_count(),
+        [{"software": 12, "person": 20}]),
+    "barriers_inside_union_are_global": (lambda g: g.V("1", "2").union(
+        __.out_e().count(), __.in_e().count(), __.out_e().values("weight").sum_()),
+        [3, 1.9, 1]),
+    "barriers_inside_local_union": (lambda g: g.V("1", "2").local(__.union(
+        __.out_e().count(), __.in_e().count(), __.out_e().values("weight").sum_())),
+        [3, 0, 1.9, 0, 1]),
+    "local_union_count": (lambda g: g.V("1", "2").local(__.union(__.count())), [1, 1]),
+}
+
+
+def _round(xs):
+    return [round(x, 9) if isinstance(x, float) else x for x in xs]
+
+
+@pytest.mark.parametrize("name", list(UNION_SCENARIOS))
+def test_feature_union(g, name):
+    traversal, expected = UNION_SCENARIOS[name]
+    check_scenario(_round(traversal(g).to_list()), expected)
+
+
+def test_feature_union_of_add_v(empty_g):
+    got = empty_g.union(__.add_v("person").property("name", "alice"), __.add_v("person").property("name", "bob"),
+                        __.add_v("person").property("name", "chris")).values("name").to_list()
+    assert sorted(got) == ["alice", "bob", "chris"]
+
+
+# ---------------------------------------------------------------- Coalesce.feature / Optional.feature scenarios
+COALESCE_OPTIONAL_SCENARIOS = {
+    "coalesce_nothing": (lambda g: g.V().coalesce(__.out("foo"), __.out("bar")), []),
+    "coalesce_created_first": (lambda g: g.V("1").coalesce(__.out("created"), __.out("knows")).values("name"),
+                               ["lop"]),
+    "coalesce_three_group_count": (lambda g: g.V().coalesce(__.out("likes"), __.out("knows"), __.out("created"))
+                                   .group_count().by("name"),
+                                   [{"ripple": 1, "vadas": 1, "josh": 1, "lop": 2}]),
+    "coalesce_edges_path": (lambda g: g.V().coalesce(__.out_e("knows"), __.out_e("created")).other_v().path()
+                            .by("name").by(T.label),
+                            [["marko", "knows", "vadas"], ["marko", "knows", "josh"], ["josh", "created", "ripple"],
+                             ["josh", "created", "lop"], ["peter", "created", "lop"]]),
+    "order_then_coalesce": (lambda g: g.V().out("created").order().by("name")
+                            .coalesce(__.values("name"), __.constant("x")),
+                            ["lop", "lop", "lop", "ripple"]),
+    "optional_out_knows_none": (lambda g: g.V("2").optional(__.out("knows")), ["2"]),
+    "optional_in_knows": (lambda g: g.V("2").optional(__.in_("knows")), ["1"]),
+    "nested_optional_path": (lambda g: g.V().has_label("person").optional(__.out("knows")
+                                                                          .optional(__.out("created"))).path(),
+                             [["1", "2"], ["1", "4", "5"], ["1", "4", "3"], ["2"], ["4"], ["6"]]),
+    "optional_out_optional_out_path": (lambda g: g.V().optional(__.out().optional(__.out())).path(),
+                                       [["1", "3"], ["1", "2"], ["1", "4", "5"], ["1", "4", "3"], ["2"], ["3"],
+                                        ["4", "5"], ["4", "3"], ["5"], ["6", "3"]]),
+}
+
+
+@pytest.mark.parametrize("name", list(COALESCE_OPTIONAL_SCENARIOS))
+def test_feature_coalesce_optional(g, name):
+    traversal, expected = COALESCE_OPTIONAL_SCENARIOS[name]
+    check_scenario(traversal(g).to_list(), expected)
+
+
+def test_feature_optional_add_v(fresh_g):
+    assert fresh_g.V("1").optional(__.add_v("dog")).label().to_list() == ["dog"]
+    assert fresh_g.V().count().next() == 7

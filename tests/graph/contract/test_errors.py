@@ -202,3 +202,18 @@ def test_unknown_step_after_a_write_writes_nothing(fresh_g):
         t.iterate()
     assert g.V("t3").to_list() == []
     still_works(g)
+
+
+# ---------------------------------------------------------------- hidden keys (TinkerPop reserves "~")
+def test_hidden_label_and_key_are_refused(fresh_g):
+    g = fresh_g
+    with raises_gremlin("~x"):
+        g.add_v("~x").iterate()
+    with raises_gremlin("~k"):
+        g.add_v("thing").property("~k", 1).iterate()
+    with raises_gremlin("~k"):
+        g.V("1").property("~k", 1).iterate()
+    with raises_gremlin("~e"):
+        g.V("1").add_e("~e").to(__.V("2")).iterate()
+    still_works(g)
+    assert g.V().has_label("thing").to_list() == []

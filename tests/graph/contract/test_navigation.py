@@ -2,10 +2,12 @@
 outV/inV/bothV/otherV, and the structure types each backend hands back."""
 from __future__ import annotations
 
+import pytest
 from gremlin_python.process.graph_traversal import __
+from gremlin_python.process.traversal import Direction, P, T
 from gremlin_python.structure.graph import Edge, Vertex
 
-from .support import idlist, ids
+from .support import check_scenario, idlist, ids
 
 
 # ---------------------------------------------------------------- starts
@@ -116,3 +118,52 @@ def test_traversal_count_from_both(g):
 def test_navigation_inside_anonymous_traversals(g):
     got = g.V().has_label("person").where(__.out("created").has("name", "ripple")).values("name").to_list()
     assert got == ["josh"]
+
+
+# ---------------------------------------------------------------- Vertex.feature scenarios
+VERTEX_SCENARIOS = {
+    "v_null": (lambda g: g.V(None), []),
+    "v_list_null": (lambda g: g.V([None]), []),
+    "v_id_and_null": (lambda g: g.V("1", None), ["1"]),
+    "v_list_of_ids": (lambda g: g.V(["1", "2", "3"]).values("name"), ["marko", "vadas", "lop"]),
+    "v2_in": (lambda g: g.V("2").in_(), ["1"]),
+    "v2_both_e": (lambda g: g.V("2").both_e(), ["7"]),
+    "out_e_weight_out_v": (lambda g: g.V().out_e().has("weight", 1.0).out_v(), ["1", "4"]),
+    "long_walk": (lambda g: g.V().out().out_e().in_v().in_e().in_v().both().values("name"),
+                  ["marko"] * 3 + ["josh"] * 4 + ["peter"] * 3),
+    "out_e_knows_both_v": (lambda g: g.V("1").out_e("knows").both_v().values("name"),
+                           ["marko", "marko", "josh", "vadas"]),
+    "both_e_weight_lt_other_v": (lambda g: g.V("4").both_e().has("weight", P.lt(1.0)).other_v(), ["3"]),
+    "out_e_two_labels_in_v": (lambda g: g.V("1").out_e("knows", "created").in_v(), ["2", "4", "3"]),
+    "out_out_out": (lambda g: g.V("1").out().out().out(), []),
+    "to_direction": (lambda g: g.V("1").to(Direction.OUT, "knows"), ["2", "4"]),
+    "mid_v_by_label": (lambda g: g.V().has_label("person").V().has_label("software").values("name"),
+                       ["lop"] * 4 + ["ripple"] * 4),
+    "inject_v_null": (lambda g: g.inject(1).V(None), []),
+    "inject_v_id_null": (lambda g: g.inject(1).V("1", None), ["1"]),
+    "v1_v_names": (lambda g: g.V("1").V().values("name"), ["marko", "vadas", "lop", "josh", "ripple", "peter"]),
+    "out_knows_v_names": (lambda g: g.V().out("knows").V().values("name"),
+                          ["marko", "vadas", "lop", "josh", "ripple", "peter"] * 2),
+}
+
+
+@pytest.mark.parametrize("name", list(VERTEX_SCENARIOS))
+def test_feature_vertex(g, name):
+    traversal, expected = VERTEX_SCENARIOS[name]
+    check_scenario(traversal(g).to_list(), expected)
+
+
+def test_feature_self_loops_are_seen_from_both_ends(empty_g):
+    g = empty_g
+    g.add_v("loops").property(T.id, "loop").iterate()
+    g.V("loop").add_e("self").to(__.V("loop")).iterate()
+    assert [e.id for e in g.V().has_label("loops").both_e("self").to_list()] == [g.E().id_().next()] * 2
+    assert [v.id for v in g.V().has_label("loops").both("self").to_list()] == ["loop", "loop"]
+    assert g.V("loop").out("self").id_().to_list() == ["loop"]
+    assert g.V("loop").in_("self").id_().to_list() == ["loop"]
+
+
+def test_feature_v_ids_after_drop(fresh_g):
+    g = fresh_g
+    assert g.V().has("software", "name", "lop").drop().to_list() == []
+    assert g.V("1", "2", "3", "4").count().next() == 3

@@ -1,0 +1,186 @@
+"""``make demo``: the whole pipeline on a generated catalog, then the services.
+
+Steps (each skipped when its output is already there and up to date):
+sample catalog -> embeddings -> kNN graph CSVs -> Gremlin server on the
+SQLite file -> load through ws:// -> GNN train + promote -> GNN refine ->
+the web app. Prints the URLs to open and serves until Ctrl-C. A second run
+reuses the catalog, the embedding cache, the loaded graph and the model, so it
+is up in seconds. ``--check`` requests a few URLs and exits instead of serving.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Sequence
+
+from stylegraph.settings import get_settings
+
+STAMP = "demo-state.json"
+
+
+def _run(argv: Sequence[str]) -> None:
+    """Run one ``stylegraph`` subcommand in a child process; stop the demo if it fails."""
+    print(f"\n$ stylegraph {' '.join(argv)}", flush=True)
+    proc = subprocess.run([sys.executable, "-m", "stylegraph", *argv])
+    if proc.returncode != 0:
+        raise SystemExit(f"demo: `stylegraph {' '.join(argv)}` failed (exit {proc.returncode})")
+
+
+def _digest(*paths: Path) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex((host, port)) != 0
+
+
+def _wait_for(url: str, proc: subprocess.Popen, what: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"demo: {what} exited with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"demo: {what} did not answer {url} within {timeout:.0f} s")
+
+
+def _start(argv: Sequence[str], log: Path) -> subprocess.Popen:
+    print(f"$ stylegraph {' '.join(argv)}  (log: {log})", flush=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "stylegraph", *argv],
+        stdout=log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+    )
+
+
+def _first_product(catalog: Path) -> str:
+    with (catalog / "catalog.csv").open(newline="") as f:
+        return next(csv.DictReader(f))["product_id"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the demo pipeline and serve (or check) the result."""
+    s = get_settings()
+    parser = argparse.ArgumentParser(prog="stylegraph-demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=2000)
+    parser.add_argument("--size", type=int, default=96, help="image size of the sample catalog (px)")
+    parser.add_argument("--data-dir", type=Path, default=Path(s.data_dir) / "demo")
+    parser.add_argument("--gremlin-port", type=int, default=s.gremlin_port)
+    parser.add_argument("--app-port", type=int, default=s.app_port)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--check", action="store_true", help="request the URLs once and exit")
+    args = parser.parse_args(argv)
+
+    data = args.data_dir.resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    catalog, csv_dir, runs = data / "catalog", data / "csv", data / "runs"
+    db = data / "graph.db"
+    os.environ.update(STYLEGRAPH_DATA_DIR=str(data), STYLEGRAPH_RUNS_DIR=str(runs))
+    state_file = data / STAMP
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+
+    def save_state() -> None:
+        state_file.write_text(json.dumps(state, indent=2))
+
+    if state.get("catalog") != [args.products, args.size] or not (catalog / "catalog.csv").exists():
+        _run(["sample-catalog", "--products", str(args.products), "--out", str(catalog),
+              "--seed", "0", "--size", str(args.size)])
+        state = {"catalog": [args.products, args.size]}
+        save_state()
+    _run(["embed", "--catalog", str(catalog), "--data-dir", str(data)])  # cached per image
+    _run(["build-graph", "--catalog", str(catalog), "--k", "10", "--out", str(csv_dir),
+          "--data-dir", str(data)])
+
+    host = "127.0.0.1"
+    for port, what in ((args.gremlin_port, "Gremlin server"), (args.app_port, "web app")):
+        if not _port_free(host, port):
+            raise SystemExit(f"demo: port {port} for the {what} is in use; "
+                             f"stop what holds it or pass --{'gremlin' if 'Gremlin' in what else 'app'}-port")
+    procs: list[subprocess.Popen] = []
+
+    def stop_all(*_: object) -> None:
+        for p in reversed(procs):
+            if p.poll() is None:
+                p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    try:
+        procs.append(_start(["gremlin-server", "--host", host, "--port", str(args.gremlin_port),
+                             "--db", str(db)], data / "gremlin-server.log"))
+        _wait_for(f"http://{host}:{args.gremlin_port}/healthz", procs[-1], "the Gremlin server")
+        graph_url = f"ws://{host}:{args.gremlin_port}/gremlin"
+        csv_digest = _digest(csv_dir / "vertices.csv", csv_dir / "edges.csv")
+        if state.get("loaded") != csv_digest:
+            _run(["load", "--csv", str(csv_dir), "--graph", graph_url])
+            state["loaded"] = csv_digest
+            state.pop("refined", None)
+            save_state()
+        if state.get("trained") != csv_digest or not (runs / "latest").exists():
+            _run(["gnn", "train", "--graph", graph_url, "--runs-dir", str(runs), "--name", "demo",
+                  "--epochs", str(args.epochs), "--promote"])
+            state["trained"] = csv_digest
+            state.pop("refined", None)
+            save_state()
+        model = (runs / "latest").resolve().name
+        if state.get("refined") != model:
+            _run(["gnn", "refine", "--graph", graph_url, "--runs-dir", str(runs), "--k", "10"])
+            state["refined"] = model
+            save_state()
+        procs.append(_start(["serve", "--host", host, "--port", str(args.app_port), "--graph", graph_url,
+                             "--catalog", str(catalog), "--data-dir", str(data)], data / "app.log"))
+        app = f"http://{host}:{args.app_port}"
+        _wait_for(f"{app}/healthz", procs[-1], "the web app")
+        pid = _first_product(catalog)
+        urls = {
+            "shop API (similar)": f"{app}/api/products/{pid}/similar?k=6",
+            "shop API (GNN recommendations)": f"{app}/api/products/{pid}/recommendations?k=6",
+            "explorer": f"{app}/explore/{pid}",
+            "stats": f"{app}/api/stats",
+            "Gremlin server": graph_url,
+        }
+        print("\nstylegraph demo is up:")
+        for name, url in urls.items():
+            print(f"  {name:32s} {url}")
+        if args.check:
+            for name, url in urls.items():
+                if url.startswith("http"):
+                    with urllib.request.urlopen(url, timeout=30) as resp:
+                        print(f"  checked {name}: HTTP {resp.status}, {len(resp.read())} bytes")
+            return 0
+        print("\nCtrl-C stops the app and the Gremlin server (the graph stays in", db, ")")
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+        while all(p.poll() is None for p in procs):
+            time.sleep(0.5)
+        dead = [p.args for p in procs if p.poll() is not None]
+        print(f"demo: a service stopped: {dead}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

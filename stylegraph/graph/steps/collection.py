@@ -1,0 +1,165 @@
+"""List steps of TinkerPop 3.7.1 -- combine, merge, difference, intersect, disjunct,
+conjoin, product, all(P), any(P) -- plus index() and element().
+
+The incoming object must be a list (or set); the argument is a list or a
+traversal whose first result is one.  Set-like results (merge, difference,
+intersect, disjunct) are sets, as in TinkerPop.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from gremlin_python.process.traversal import WithOptions
+
+from stylegraph.graph.predicates import compile_p
+from stylegraph.graph.steps.access import EdgeProp, GSet, VertexProp, hkey
+from stylegraph.graph.steps.base import NO_VALUE, FilterStep, MapStep, Traversal, register
+from stylegraph.graph.steps.string import java_str
+from stylegraph.graph.traverser import Traverser
+
+
+def _unique(items: Iterable[Any]) -> GSet:
+    out = GSet()
+    seen: set[Any] = set()
+    for x in items:
+        k = hkey(x)
+        if k not in seen:
+            seen.add(k)
+            out.append(x)
+    return out
+
+
+class _ListStep(MapStep):
+    """A map from the incoming list and an argument list to a new collection."""
+
+    def setup(self, args: list[Any]) -> None:
+        """One list (or traversal giving one)."""
+        if len(args) != 1:
+            raise self.error(f"takes one list or traversal argument, got {args!r}")
+        self.arg = args[0]
+        if not isinstance(self.arg, (Traversal, list, tuple, set)):
+            raise self.error(f"takes a list or a traversal, got {self.arg!r}")
+
+    def children(self) -> list[Traversal]:
+        """The traversal argument, if any."""
+        return [self.arg] if isinstance(self.arg, Traversal) else []
+
+    def _lists(self, t: Traverser) -> tuple[list[Any], list[Any]]:
+        left = t.obj
+        if isinstance(left, dict) or not isinstance(left, (list, tuple, set, frozenset)):
+            raise self.error(f"can only take a list as the incoming object, got {java_str(left)!r}",
+                             code=597)
+        right = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
+        if right is NO_VALUE or not isinstance(right, (list, tuple, set, frozenset)):
+            raise self.error(f"argument must be a list, got {java_str(right)!r}", code=597)
+        return list(left), list(right)
+
+    def combine(self, left: list[Any], right: list[Any]) -> Any:
+        """The result for the two lists."""
+        raise NotImplementedError
+
+    def map(self, t: Traverser) -> Any:
+        """Combine the incoming list with the argument."""
+        left, right = self._lists(t)
+        return self.combine(left, right)
+
+
+@register("combine", "merge", "difference", "intersect", "disjunct", "product")
+class SetOperationStep(_ListStep):
+    """combine (concatenate), merge (union), difference, intersect, disjunct, product."""
+
+    def combine(self, left: list[Any], right: list[Any]) -> Any:
+        """The named list/set operation."""
+        name = self.name
+        if name == "combine":
+            return left + right
+        if name == "product":
+            return [[a, b] for a in left for b in right]
+        right_keys = {hkey(x) for x in right}
+        left_keys = {hkey(x) for x in left}
+        if name == "merge":
+            return _unique(left + right)
+        if name == "difference":
+            return _unique(x for x in left if hkey(x) not in right_keys)
+        if name == "intersect":
+            return _unique(x for x in left if hkey(x) in right_keys)
+        return _unique([x for x in left if hkey(x) not in right_keys]
+                       + [x for x in right if hkey(x) not in left_keys])
+
+
+@register("conjoin")
+class ConjoinStep(MapStep):
+    """conjoin(delimiter): the list's items (nulls skipped) joined into one string."""
+
+    def setup(self, args: list[Any]) -> None:
+        """One delimiter string."""
+        if len(args) != 1 or not isinstance(args[0], str):
+            raise self.error(f"takes one delimiter string, got {args!r}")
+        self.delimiter = args[0]
+
+    def map(self, t: Traverser) -> Any:
+        """The joined string."""
+        x = t.obj
+        if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+            raise self.error(f"can only take a list, got {java_str(x)!r}", code=597)
+        return self.delimiter.join(java_str(v) for v in x if v is not None)
+
+
+@register("all", "any")
+class ListPredicateStep(FilterStep):
+    """all(P) / any(P): keep lists whose items all / any satisfy the predicate."""
+
+    def setup(self, args: list[Any]) -> None:
+        """One predicate."""
+        if len(args) != 1:
+            raise self.error("takes one predicate")
+        self.pred = compile_p(args[0])
+
+    def test(self, t: Traverser) -> bool:
+        """Whether the list passes."""
+        x = t.obj
+        if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+            return False
+        if self.name == "all":
+            return all(self.pred(v) for v in x)
+        return any(self.pred(v) for v in x)
+
+
+@register("index")
+class IndexStep(MapStep):
+    """index(): each item of a list paired with its position ([item, i] pairs, or a map
+    {i: item} with with(WithOptions.indexer, WithOptions.map))."""
+
+    accepts = frozenset({"with"})
+
+    def setup(self, args: list[Any]) -> None:
+        """No arguments."""
+        if args:
+            raise self.error(f"takes no arguments, got {args!r}")
+        self.as_map = False
+
+    def mod_with(self, args: list[Any]) -> None:
+        """with(WithOptions.indexer, WithOptions.list|map)."""
+        if len(args) != 2 or args[0] != WithOptions.indexer or args[1] not in (0, 1):
+            raise self.error(f"unsupported with() option {args!r}")
+        self.as_map = args[1] == WithOptions.map
+
+    def map(self, t: Traverser) -> Any:
+        """The indexed collection."""
+        x = t.obj
+        items = list(x) if isinstance(x, (list, tuple, set, frozenset)) else [x]
+        if self.as_map:
+            return {i: v for i, v in enumerate(items)}
+        return [[v, i] for i, v in enumerate(items)]
+
+
+@register("element")
+class ElementStep(MapStep):
+    """element(): the element a property belongs to."""
+
+    def map(self, t: Traverser) -> Any:
+        """The owning element."""
+        x = t.obj
+        if isinstance(x, (VertexProp, EdgeProp)):
+            return x.element
+        raise self.error(f"requires a property, got {java_str(x)!r}", code=597)

@@ -1,0 +1,64 @@
+"""The whole pipeline from the CLI: sample catalog -> embed -> build-graph -> load ->
+gnn train -> gnn refine -> add-product -> gnn refine again (inductive, no retraining)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from stylegraph.cli import main
+from stylegraph.settings import get_settings
+
+
+@pytest.fixture()
+def data_dir(tmp_path, monkeypatch):
+    """A fresh data dir the settings (and so the ACTIVE embeddings) point at."""
+    d = tmp_path / "data"
+    monkeypatch.setenv("STYLEGRAPH_DATA_DIR", str(d))
+    monkeypatch.setenv("STYLEGRAPH_RUNS_DIR", str(tmp_path / "runs"))
+    get_settings.cache_clear()
+    yield d
+    get_settings.cache_clear()
+
+
+def test_cli_pipeline_from_photos_to_recommended_edges(tmp_path, data_dir, capsys):
+    from stylegraph.graph.connect import close, connect
+    from stylegraph.queries.recommended import count_recommended, recommended_for
+
+    cat = tmp_path / "catalog"
+    url = "embedded://" + str(tmp_path / "graph.db")
+    assert main(["sample-catalog", "--products", "60", "--out", str(cat), "--seed", "0",
+                 "--size", "32", "--per-style", "5"]) == 0
+    assert main(["embed", "--catalog", str(cat), "--image-size", "32",
+                 "--data-dir", str(data_dir)]) == 0
+    assert main(["build-graph", "--catalog", str(cat), "--k", "5", "--out", str(tmp_path / "csv"),
+                 "--data-dir", str(data_dir)]) == 0
+    assert main(["load", "--csv", str(tmp_path / "csv"), "--graph", url]) == 0
+    capsys.readouterr()
+
+    small = ["--hidden", "32", "--fanouts", "5,5", "--batch-size", "64", "--epochs", "3",
+             "--eval-negatives", "20", "--no-progress"]
+    assert main(["gnn", "train", "--graph", url, *small, "--name", "e2e", "--promote"]) == 0
+    assert "promoted" in capsys.readouterr().out
+    assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress"]) == 0
+    assert "wrote 240 RECOMMENDED edges for 60 products (0 added" in capsys.readouterr().out
+
+    # a product added after training: embedded and linked by the loader, then refined
+    image = tmp_path / "new.png"
+    shutil.copy(cat / "images" / "P000007.png", image)
+    assert main(["add-product", "--id", "NEW1", "--image", str(image), "--title", "New one",
+                 "--category", "footwear", "--price", "50", "--k", "5", "--catalog", str(cat),
+                 "--data-dir", str(data_dir), "--graph", url]) == 0
+    capsys.readouterr()
+    assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "wrote 244 RECOMMENDED edges for 61 products (1 added after training)" in out
+
+    g = connect(url)
+    try:
+        recs = recommended_for(g, "NEW1")
+        assert len(recs) == 4
+        run_name = recs[0][2]
+        assert run_name.endswith("-e2e") and count_recommended(g, run_name) == 244
+    finally:
+        close(g)
