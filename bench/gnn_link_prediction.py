@@ -23,16 +23,21 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any, Callable
 
 os.environ.setdefault("DGLBACKEND", "pytorch")
 
 
-def parse_args(argv=None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Command-line flags of the benchmark."""
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--products", type=int, default=2000)
     p.add_argument("--size", type=int, default=64, help="rendered image size (px)")
     p.add_argument("--image-size", type=int, default=64, help="CNN input size (px)")
+    p.add_argument("--model", default="resnet18", help="CNN backbone for the embeddings")
+    p.add_argument("--weights", default="random", help="random | torchvision | PATH.pth")
+    p.add_argument("--style", default="none", choices=("none", "style", "concat"),
+                   help="Gram-matrix style features (see `stylegraph embed --style`)")
     p.add_argument("--k", type=int, default=10, help="SIMILAR and RECOMMENDED edges per product")
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--hidden", type=int, default=128)
@@ -54,7 +59,7 @@ def precision_at(neighbours: dict[str, list[tuple[float, str]]], label: dict[str
     return hits / total if total else 0.0
 
 
-def neighbour_lists(g, edge_label: str) -> dict[str, list[tuple[float, str]]]:
+def neighbour_lists(g: Any, edge_label: str) -> dict[str, list[tuple[float, str]]]:
     """``{src: [(score, dst), ...]}`` for every edge with ``edge_label``, read through ``g``."""
     from stylegraph.queries.export import iter_edges
 
@@ -64,7 +69,7 @@ def neighbour_lists(g, edge_label: str) -> dict[str, list[tuple[float, str]]]:
     return out
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run the pipeline and print the figures."""
     args = parse_args(argv)
     import torch
@@ -86,7 +91,8 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     times: dict[str, float] = {}
 
-    def stage(name: str, fn):
+    def stage(name: str, fn: Callable[[], Any]) -> Any:
+        """Run ``fn`` as the timed stage ``name``."""
         t0 = time.perf_counter()
         result = fn()
         times[name] = time.perf_counter() - t0
@@ -101,13 +107,17 @@ def main(argv=None) -> int:
                                                          size=args.size))
     catalog = read_catalog(cat_dir)
     label = dict(zip((p.product_id for p in catalog), catalog.labels(STYLE_COLUMNS)))
-    embedder = Embedder(make_spec("resnet18", "random", image_size=args.image_size,
-                                  seed=args.seed))
-    emb = stage("embed", lambda: embed_catalog(catalog, embedder, work / "data",
-                                               batch_size=32)).embeddings
+    embedder = Embedder(make_spec(args.model, args.weights, style=args.style,
+                                  image_size=args.image_size, seed=args.seed))
+    embedded = stage("embed", lambda: embed_catalog(catalog, embedder, work / "data",
+                                                    batch_size=32))
+    print(f"embed: {embedded.computed} computed, {embedded.reused} reused from the cache")
+    emb = embedded.embeddings
     csv_dir = work / f"csv-{emb.model_id}-k{args.k}"
     built = stage("build-graph", lambda: build_graph(catalog, emb, csv_dir, k=args.k))
     db = work / f"graph-{emb.model_id}-k{args.k}.db"
+    for old in work.glob(db.name + "*"):  # a fresh graph, so the load time is a real load
+        old.unlink()
     g = connect("embedded://" + str(db.resolve()))
     try:
         stage("load", lambda: load_csv(g, csv_dir))
@@ -127,7 +137,7 @@ def main(argv=None) -> int:
 
     m = result.metrics
     print()
-    print(f"== GNN link prediction: {len(catalog)} products, "
+    print(f"== GNN link prediction on {emb.model_id} embeddings: {len(catalog)} products, "
           f"{m['dataset']['pairs']} undirected SIMILAR pairs "
           f"(train {m['dataset']['train']}, val {m['dataset']['val']}, "
           f"test {m['dataset']['test']}), {m['dataset']['features']} features")

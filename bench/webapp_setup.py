@@ -125,7 +125,7 @@ class ServerProcess:
         ]
         # the server's output goes to a file: a pipe nobody reads would fill up and block it
         OUT.mkdir(parents=True, exist_ok=True)
-        self.log_path = OUT / f"server-{self.port}.log"
+        self.log_path = OUT / "server.log"  # the last server's output, for a look after a failure
         self._log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=REPO,
                                      stdout=self._log, stderr=subprocess.STDOUT)

@@ -55,6 +55,8 @@ def _graph_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--graph", help="graph URL (default: STYLEGRAPH_GRAPH_URL / settings)")
     p.add_argument("--embeddings", type=Path,
                    help="embeddings .npz (default: the ACTIVE embeddings under the data dir)")
+    p.add_argument("--data-dir", type=Path,
+                   help="data dir holding embeddings/ACTIVE (default: settings data_dir)")
     p.add_argument("--runs-dir", type=Path, help="runs directory (default: settings runs_dir)")
     p.add_argument("--page-size", type=int, default=1000, help="export page size (default 1000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
@@ -97,7 +99,7 @@ def _embeddings(args: argparse.Namespace):
     try:
         if args.embeddings:
             return load_embeddings(args.embeddings), str(args.embeddings)
-        emb = active_embeddings(get_settings().data_dir)
+        emb = active_embeddings(args.data_dir or get_settings().data_dir)
         return emb, emb.model_id
     except EmbeddingStoreError as exc:
         raise CommandError(str(exc)) from None

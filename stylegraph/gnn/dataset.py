@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
 import numpy as np
 import torch
@@ -23,6 +23,9 @@ from tqdm import tqdm
 
 from stylegraph.queries.export import EdgeRow, ProductRow, count_edges, count_products
 from stylegraph.queries.export import iter_edges, iter_products
+
+if TYPE_CHECKING:
+    import dgl
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +79,8 @@ class FeatureSpec:
     # per-dimension standardisation of the CNN embedding (empty lists: none)
     emb_mean: list[float] = field(default_factory=list)
     emb_std: list[float] = field(default_factory=list)
+    # model id of the embeddings it was fitted on ("" when they carry none)
+    embedding_model: str = ""
 
     @property
     def dim(self) -> int:
@@ -99,6 +104,7 @@ class FeatureSpec:
         spec = cls._fit_side(products, vectors.shape[1], use_category, use_price)
         spec.emb_mean = [float(x) for x in mean]
         spec.emb_std = [float(x) for x in std]
+        spec.embedding_model = str(getattr(embeddings, "model_id", "") or "")
         return spec
 
     @classmethod
@@ -115,6 +121,12 @@ class FeatureSpec:
 
     def encode(self, products: Sequence[ProductRow], embeddings: EmbeddingsLike) -> np.ndarray:
         """Feature matrix (n x dim, float32) for ``products`` in order."""
+        model_id = str(getattr(embeddings, "model_id", "") or "")
+        if self.embedding_model and model_id and model_id != self.embedding_model:
+            raise DatasetError(
+                f"embeddings come from model {model_id!r}, the run was trained on "
+                f"{self.embedding_model!r}: pass --embeddings with that model's file"
+            )
         vectors = _rows_for(products, embeddings)
         if vectors.shape[1] != self.embedding_dim:
             raise DatasetError(
@@ -143,7 +155,7 @@ class FeatureSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return dict(self.__dict__)
+        return asdict(self)
 
     def save(self, path: Path) -> None:
         """Write the spec as JSON."""
@@ -204,10 +216,13 @@ class EdgeSplit:
         return cls(train=pairs[np.sort(train)], val=pairs[np.sort(val)], test=pairs[np.sort(test)])
 
     def save(self, path: Path, ids: Sequence[str]) -> None:
-        """Save the split as product-id pairs (npz, no pickles) so it survives re-export."""
+        """Save the split as product-id pairs (npz, no pickles) so it survives re-export.
+
+        ``nodes`` holds every product id of the graph it was made on.
+        """
         arr = np.asarray(ids, dtype=str)
-        np.savez(path, **{name: arr[getattr(self, name)].reshape(-1, 2)
-                          for name in ("train", "val", "test")})
+        np.savez(path, nodes=arr, **{name: arr[getattr(self, name)].reshape(-1, 2)
+                                     for name in ("train", "val", "test")})
 
     @classmethod
     def load(cls, path: Path, index: dict[str, int]) -> "EdgeSplit":
@@ -220,7 +235,8 @@ class EdgeSplit:
         return cls(**parts)
 
 
-def bidirected_graph(num_nodes: int, pairs: np.ndarray, feat: torch.Tensor):
+def bidirected_graph(num_nodes: int, pairs: np.ndarray,
+                     feat: torch.Tensor) -> tuple["dgl.DGLGraph", torch.Tensor]:
     """A DGL graph with both directions of ``pairs``, ``ndata['feat']``, and the reverse-edge map.
 
     Edge ``i`` is ``pairs[i]`` forwards and edge ``i + m`` its reverse, so
@@ -248,7 +264,7 @@ class LinkDataset:
     spec: FeatureSpec
     all_pairs: np.ndarray
     split: EdgeSplit
-    train_graph: Any
+    train_graph: "dgl.DGLGraph"
     reverse_eids: torch.Tensor
 
     @property
@@ -256,7 +272,7 @@ class LinkDataset:
         """Number of products."""
         return len(self.ids)
 
-    def full_graph(self):
+    def full_graph(self) -> "dgl.DGLGraph":
         """Message-passing graph over *all* current pairs (for refinement after training)."""
         graph, _ = bidirected_graph(self.num_nodes, self.all_pairs, self.feat)
         return graph
@@ -303,6 +319,7 @@ def build_dataset(
 def _check_disjoint(split: EdgeSplit) -> None:
     """Assert no unordered pair is in two parts (the leak this module exists to prevent)."""
     def keyset(a: np.ndarray) -> set[tuple[int, int]]:
+        """Unordered pairs of ``a`` as a set."""
         return {(int(min(u, v)), int(max(u, v))) for u, v in a}
 
     train, val, test = keyset(split.train), keyset(split.val), keyset(split.test)

@@ -8,7 +8,8 @@ the very same positives and negatives, so the figures compare directly.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -117,15 +118,14 @@ def format_metrics(results: dict) -> str:
     return "\n".join(lines)
 
 
-def evaluate_run(g, run_dir, embeddings, page_size: int = 1000, progress: bool = True) -> dict:
+def evaluate_run(g: Any, run_dir: str | Path, embeddings: Any, page_size: int = 1000,
+                 progress: bool = True) -> dict:
     """Re-export the graph through ``g`` and evaluate a finished run on its own held-out test edges.
 
     The run's saved feature layout and split are reused and the negatives are
     drawn with the same seed as at training time, so on an unchanged graph
     the figures equal the run's ``metrics.json`` test figures.
     """
-    from pathlib import Path
-
     from stylegraph.gnn import runs
     from stylegraph.gnn.dataset import EdgeSplit, build_dataset, export_graph
 

@@ -7,6 +7,8 @@ than by the fan-out of a multi-hop neighbourhood.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -14,6 +16,9 @@ from tqdm import tqdm
 
 from stylegraph.gnn.sampler import quiet_dgl
 from stylegraph.gnn.config import GNNConfig
+
+if TYPE_CHECKING:
+    import dgl
 
 
 def configure_torch() -> None:
@@ -53,13 +58,13 @@ class SAGE(nn.Module):
         """The model a config describes, for inputs of width ``in_size``."""
         return cls(in_size, cfg.hidden, cfg.num_layers, cfg.aggregator, cfg.dropout, cfg.scorer)
 
-    def _layer(self, i: int, block, h: torch.Tensor) -> torch.Tensor:
+    def _layer(self, i: int, block: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
         h = self.layers[i](block, h)
         if i != len(self.layers) - 1:
             h = self.dropout(F.relu(h))
         return h
 
-    def forward(self, blocks: list, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, blocks: list["dgl.DGLGraph"], x: torch.Tensor) -> torch.Tensor:
         """Embeddings of the output nodes of ``blocks`` from input features ``x``."""
         h = x
         for i, block in enumerate(blocks):
@@ -72,13 +77,13 @@ class SAGE(nn.Module):
             return (h_src * h_dst).sum(-1)
         return self.predictor(h_src * h_dst).squeeze(-1)
 
-    def score_pairs(self, h: torch.Tensor, pair_graph) -> torch.Tensor:
+    def score_pairs(self, h: torch.Tensor, pair_graph: "dgl.DGLGraph") -> torch.Tensor:
         """Logits of every edge of ``pair_graph`` (whose nodes index ``h``)."""
         src, dst = pair_graph.edges()
         return self.score(h[src], h[dst])
 
     @torch.no_grad()
-    def inference(self, graph, feat: torch.Tensor, batch_size: int = 1024,
+    def inference(self, graph: "dgl.DGLGraph", feat: torch.Tensor, batch_size: int = 1024,
                   device: str | torch.device = "cpu", progress: bool = False) -> torch.Tensor:
         """Every node's embedding, one layer at a time over full neighbourhoods."""
         from dgl.dataloading import DataLoader, MultiLayerFullNeighborSampler

@@ -118,9 +118,9 @@ def recommend(trained: TrainedRun, exported: ExportedGraph, embeddings: Embeddin
 
 
 def trained_ids(run_dir: Path) -> set[str]:
-    """Product ids that took part in a run's training graph (from its saved split)."""
+    """Product ids that were in the graph a run was trained on (from its saved split)."""
     with np.load(Path(run_dir) / runs.SPLIT_FILE, allow_pickle=False) as data:
-        return {str(x) for name in ("train", "val", "test") for x in data[name].ravel()}
+        return {str(x) for x in data["nodes"]}
 
 
 def refine(g: Any, run_dir: Path, embeddings: EmbeddingsLike, k: int = 10, ann_m: int = 50,

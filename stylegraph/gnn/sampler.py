@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 import torch
 
 from stylegraph.gnn.config import GNNConfig
+
+if TYPE_CHECKING:
+    import dgl
+    from dgl.dataloading import DataLoader, EdgePredictionSampler
 
 
 _AFFINITY_WARNING = "Dataloader CPU affinity opt is not enabled"
@@ -27,7 +31,7 @@ def quiet_dgl() -> Iterator[None]:
         yield
 
 
-def edge_sampler(cfg: GNNConfig, reverse_eids: torch.Tensor):
+def edge_sampler(cfg: GNNConfig, reverse_eids: torch.Tensor) -> "EdgePredictionSampler":
     """The edge-prediction sampler for ``cfg``: fan-outs, uniform negatives, reverse exclusion."""
     from dgl.dataloading import NeighborSampler, as_edge_prediction_sampler, negative_sampler
 
@@ -39,8 +43,8 @@ def edge_sampler(cfg: GNNConfig, reverse_eids: torch.Tensor):
     )
 
 
-def train_loader(graph, seed_eids: torch.Tensor, cfg: GNNConfig, reverse_eids: torch.Tensor,
-                 device: str | torch.device = "cpu"):
+def train_loader(graph: "dgl.DGLGraph", seed_eids: torch.Tensor, cfg: GNNConfig,
+                 reverse_eids: torch.Tensor, device: str | torch.device = "cpu") -> "DataLoader":
     """A shuffled DGL DataLoader over ``seed_eids`` yielding
     ``(input_nodes, pair_graph, neg_pair_graph, blocks)``."""
     from dgl.dataloading import DataLoader

@@ -14,6 +14,7 @@ import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import numpy as np
 import torch
@@ -51,7 +52,7 @@ def seed_everything(seed: int) -> None:
     dgl.seed(seed)
 
 
-def train_epoch(model: SAGE, loader, opt: torch.optim.Optimizer, desc: str,
+def train_epoch(model: SAGE, loader: Iterable, opt: torch.optim.Optimizer, desc: str,
                 progress: bool) -> float:
     """One pass over the training edges; returns the mean BCE loss."""
     model.train()
@@ -124,8 +125,9 @@ def _train(dataset: LinkDataset, cfg: GNNConfig, run_dir: Path, progress: bool) 
         log.info("epoch %d loss %.4f val auc %.4f mrr %.4f hits@10 %.4f", epoch, loss,
                  val["roc_auc"], val["mrr"], val["hits@10"])
         epochs.set_postfix(loss=f"{loss:.3f}", val_mrr=f"{val['mrr']:.3f}")
-        if val[SELECT_METRIC] > best_score:
-            best_score, best_epoch, bad_epochs = val[SELECT_METRIC], epoch, 0
+        score = val[SELECT_METRIC] if np.isfinite(val[SELECT_METRIC]) else -np.inf
+        if best_state is None or score > best_score:
+            best_score, best_epoch, bad_epochs = score, epoch, 0
             best_state = copy.deepcopy(model.state_dict())
         else:
             bad_epochs += 1
@@ -134,7 +136,6 @@ def _train(dataset: LinkDataset, cfg: GNNConfig, run_dir: Path, progress: bool) 
                 break
     train_seconds = time.perf_counter() - t_start
 
-    assert best_state is not None
     model.load_state_dict(best_state)
     torch.save(best_state, run_dir / runs.WEIGHTS_FILE)
     test_set = eval_set(dataset, dataset.split.test, cfg.eval_negatives, cfg.seed + 2)

@@ -110,12 +110,9 @@ def _within(values: Any) -> Predicate:
     fast, slow = _hashable_set(values)
 
     def pred(x: Any) -> bool:
-        if type(x) in (str, int, float):
-            try:
-                if x in fast:
-                    return True
-            except TypeError:
-                pass
+        # 1 == 1.0 hash alike, so numbers of either type hit the fast set
+        if type(x) in (str, int, float) and x in fast:
+            return True
         return any(values_equal(x, v) for v in slow)
 
     return pred

@@ -121,17 +121,19 @@ def search_image() -> Response:
     k = params.int_param("k", K_DEFAULT, 1, K_MAX)
     flt = params.product_filter()
     limit = get_state().settings.upload_max_bytes
-    # a body over MAX_CONTENT_LENGTH (limit + multipart framing) is refused by Flask with a 413
-    upload = request.files.get("image")
-    if upload is None:
-        raise BadParameter("multipart field 'image' is required")
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(f"upload larger than {limit} bytes")
-    image = decode_image(data)
     search = get_state().search
     fetch = k if flt.is_empty() else min(K_MAX * 10, k * 10)
-    outcome = search.search(image, fetch)
+    # announced before the upload is read, so concurrent uploads wait for each other
+    with search.incoming() as submit:
+        # a body over MAX_CONTENT_LENGTH (limit + multipart framing) is refused by Flask with a 413
+        upload = request.files.get("image")
+        if upload is None:
+            raise BadParameter("multipart field 'image' is required")
+        data = upload.read(limit + 1)
+        if len(data) > limit:
+            raise TooLarge(f"upload larger than {limit} bytes")
+        image = decode_image(data)
+        outcome = search.search(image, fetch, submit=submit)
     products = cached_products(hit.id for hit in outcome.hits)
     items = []
     for hit in outcome.hits:

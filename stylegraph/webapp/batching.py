@@ -5,6 +5,12 @@ first waiting request, then keeps collecting until it has ``max_batch``
 requests or ``max_wait_ms`` has passed since the first one, and runs the
 batch function once for the whole group. With ``max_batch=1`` every request
 is its own batch (batching off).
+
+One refinement: callers announce a request as soon as it arrives
+(:meth:`DynamicBatcher.incoming`), before its slow preparation (decoding,
+resizing). The worker only waits for more items while some are announced
+but not yet queued, so a lone request runs at once instead of paying
+``max_wait_ms`` for company that is not coming.
 """
 from __future__ import annotations
 
@@ -14,11 +20,13 @@ import threading
 import time
 from collections import Counter
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Generic, Sequence, TypeVar
+from typing import Any, Callable, Generic, Iterator, Sequence, TypeVar
 
 log = logging.getLogger(__name__)
 
+ANNOUNCE_POLL_S = 0.001  # how often the worker re-checks announced-but-not-queued items
 In = TypeVar("In")
 Out = TypeVar("Out")
 
@@ -50,9 +58,39 @@ class DynamicBatcher(Generic[In, Out]):
         self.max_wait = max(0.0, float(max_wait_ms)) / 1000.0
         self._queue: "queue.Queue[tuple[In, Future, float] | None]" = queue.Queue()
         self._closed = False
+        self._announced = 0
+        self._announced_lock = threading.Lock()
         self.batch_sizes: Counter[int] = Counter()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
+
+    @contextmanager
+    def incoming(self) -> Iterator[Callable[[In], "Future[Batched[Out]]"]]:
+        """Announce a request; yields the ``submit`` to call once its item is prepared.
+
+        The announcement ends when that ``submit`` has queued the item (so
+        the worker never sees the request as neither announced nor queued),
+        or when the block exits without submitting.
+        """
+        with self._announced_lock:
+            self._announced += 1
+        pending = [True]
+
+        def submit(item: In) -> "Future[Batched[Out]]":
+            future = self.submit(item)
+            self._withdraw(pending)
+            return future
+
+        try:
+            yield submit
+        finally:
+            self._withdraw(pending)
+
+    def _withdraw(self, pending: list[bool]) -> None:
+        with self._announced_lock:
+            if pending[0]:
+                pending[0] = False
+                self._announced -= 1
 
     def submit(self, item: In) -> "Future[Batched[Out]]":
         """Queue ``item``; the future resolves when its batch has run."""
@@ -92,8 +130,13 @@ class DynamicBatcher(Generic[In, Out]):
         while len(batch) < self.max_batch:
             remaining = deadline - time.perf_counter()
             try:
-                entry = self._queue.get(timeout=remaining) if remaining > 0 else self._queue.get_nowait()
+                if remaining > 0 and (self._announced > 0 or not self._queue.empty()):
+                    entry = self._queue.get(timeout=min(remaining, ANNOUNCE_POLL_S))
+                else:
+                    entry = self._queue.get_nowait()
             except queue.Empty:
+                if remaining > 0 and self._announced > 0:
+                    continue  # someone is still preparing an item: keep waiting for it
                 break
             if entry is None:
                 return batch, True

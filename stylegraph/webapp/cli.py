@@ -69,7 +69,10 @@ def serve_command(args: argparse.Namespace) -> int:
             state.search.warm_up()
         except (ApiError, ImportError, OSError) as exc:
             log.warning("visual search not ready (%s); the other endpoints work", exc)
-    print(f"stylegraph: shop API on http://{settings.app_host}:{settings.app_port}/api/stats", flush=True)
+    base = f"http://{settings.app_host}:{settings.app_port}"
+    print(f"stylegraph: shop API on {base}/api/stats (OpenAPI: {base}/api/openapi.json)", flush=True)
+    if "explorer" in app.blueprints:
+        print(f"stylegraph: explorer on {base}/explore", flush=True)
     try:
         serve(app, settings.app_host, settings.app_port, settings.app_threads)
     finally:

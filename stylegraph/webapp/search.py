@@ -16,12 +16,13 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sys
 import threading
 import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -165,7 +166,10 @@ class VisualSearch:
         except (OSError, KeyError, ValueError) as exc:
             raise Unavailable(f"visual search is not available: no active embeddings ({exc})") from None
         if self._embedder is None or self._index is None or index.model_spec != self._index.model_spec:
-            self._embedder = load_embedder(index.model_spec)
+            try:
+                self._embedder = load_embedder(index.model_spec)
+            except (OSError, ValueError) as exc:  # e.g. a weights file that is gone
+                raise Unavailable(f"visual search is not available: cannot rebuild the model ({exc})") from None
         self._index = index
         log.info("visual search: %d products, model %s", len(index.ids), index.model_id)
 
@@ -174,13 +178,38 @@ class VisualSearch:
         from PIL import Image
 
         self.ready()
-        self.batcher((Image.new("RGB", (64, 64), (128, 128, 128)), 1), timeout=self.timeout_s)
+        self.batcher((self.prepare(Image.new("RGB", (64, 64), (128, 128, 128))), 1), timeout=self.timeout_s)
+
+    def prepare(self, image: Any) -> Any:
+        """The model input for ``image``, computed in the request's own thread.
+
+        Resizing and normalising run here, concurrently for concurrent
+        uploads, so the batch worker only stacks tensors and runs the CNN.
+        Embedders without a separate ``transform`` get the image itself.
+        """
+        embedder = self._embedder
+        transform = getattr(embedder, "transform", None)
+        if transform is not None and hasattr(embedder, "embed_tensor"):
+            return transform(image.convert("RGB"))
+        return image
+
+    def _embed(self, inputs: list[Any]) -> np.ndarray:
+        """Vectors of a batch of :meth:`prepare` outputs (tensors, or images)."""
+        embedder = self._embedder
+        torch = sys.modules.get("torch")
+        if inputs and torch is not None and isinstance(inputs[0], torch.Tensor):
+            try:
+                stacked = torch.stack(inputs)
+            except RuntimeError:  # prepared by two models of different input sizes
+                raise Unavailable("the search model changed while these uploads were queued; retry") from None
+            return np.asarray(embedder.embed_tensor(stacked), dtype=np.float32)
+        return np.asarray(embedder.embed(inputs), dtype=np.float32)
 
     def _run_batch(self, batch: list[tuple[Any, int]]) -> list[tuple[list[SearchHit], str]]:
         index = self._index
         embedder = self._embedder
         assert index is not None and embedder is not None
-        vectors = np.asarray(embedder.embed([image for image, _ in batch]), dtype=np.float32)
+        vectors = self._embed([item for item, _ in batch])
         vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         k = min(max(k for _, k in batch), len(index.ids))
         if k == 0:
@@ -196,11 +225,24 @@ class VisualSearch:
             results.append((hits, index.model_id))
         return results
 
-    def search(self, image: Any, k: int) -> SearchOutcome:
-        """The ``k`` nearest catalog products to ``image`` (waits for its batch)."""
+    def incoming(self) -> Any:
+        """Announce an upload as soon as it arrives (see ``DynamicBatcher.incoming``)."""
+        return self.batcher.incoming()
+
+    def search(self, image: Any, k: int, submit: Optional[Callable[[Any], Any]] = None) -> SearchOutcome:
+        """The ``k`` nearest catalog products to ``image`` (waits for its batch).
+
+        ``submit`` is the one yielded by :meth:`incoming` when the caller
+        announced the upload earlier (before reading and decoding it).
+        """
         self.ready()
         try:
-            done = self.batcher((image, k), timeout=self.timeout_s)
+            if submit is None:
+                with self.batcher.incoming() as own_submit:
+                    future = own_submit((self.prepare(image), k))
+            else:
+                future = submit((self.prepare(image), k))
+            done = future.result(timeout=self.timeout_s)
         except TimeoutError:
             raise Unavailable("visual search timed out") from None
         hits, model_id = done.value

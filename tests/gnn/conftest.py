@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DGLBACKEND", "pytorch")
-sys.path.insert(0, str(Path(__file__).parent))
 
 import torch  # noqa: E402
 
-from synthetic import make_catalog  # noqa: E402
+from .synthetic import make_catalog  # noqa: E402
 
 torch.set_num_threads(1)
 

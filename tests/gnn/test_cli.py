@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from stylegraph.cli import main
-from synthetic import load_into_graph, make_catalog
+from .synthetic import load_into_graph, make_catalog
 
 
 @pytest.fixture()

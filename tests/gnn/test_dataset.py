@@ -8,7 +8,7 @@ import torch
 from stylegraph.gnn.dataset import (DatasetError, EdgeSplit, ExportedGraph, FeatureSpec,
                                     build_dataset, undirected_pairs)
 from stylegraph.queries.export import EdgeRow, ProductRow
-from synthetic import SyntheticEmbeddings
+from .synthetic import SyntheticEmbeddings
 
 
 def _pairs(a: np.ndarray) -> set[tuple[int, int]]:
@@ -119,3 +119,19 @@ def test_too_few_edges_to_split():
     emb = SyntheticEmbeddings(ids=np.array(["a", "b"]), vectors=np.eye(2, dtype=np.float32))
     with pytest.raises(DatasetError, match="too few"):
         build_dataset(ExportedGraph(products, [EdgeRow("a", "b", 1.0)]), emb)
+
+
+def test_embeddings_of_another_model_are_refused(catalog):
+    from stylegraph.loader.embedding_store import Embeddings
+
+    products, _, emb, _ = catalog
+
+    def store(model_id: str) -> Embeddings:
+        return Embeddings(ids=emb.ids, vectors=emb.vectors,
+                          sha256=np.array(["0" * 64] * len(emb.ids)), model_id=model_id)
+
+    spec = FeatureSpec.fit(products, store("resnet18-a"))
+    assert spec.embedding_model == "resnet18-a"
+    assert spec.encode(products, store("resnet18-a")).shape == (60, spec.dim)
+    with pytest.raises(DatasetError, match="model 'resnet50-b'.*trained on 'resnet18-a'"):
+        spec.encode(products, store("resnet50-b"))

@@ -40,7 +40,8 @@ def test_cli_pipeline_from_photos_to_recommended_edges(tmp_path, data_dir, capsy
              "--eval-negatives", "20", "--no-progress"]
     assert main(["gnn", "train", "--graph", url, *small, "--name", "e2e", "--promote"]) == 0
     assert "promoted" in capsys.readouterr().out
-    assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress"]) == 0
+    assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress",
+                 "--data-dir", str(data_dir)]) == 0
     assert "wrote 240 RECOMMENDED edges for 60 products (0 added" in capsys.readouterr().out
 
     # a product added after training: embedded and linked by the loader, then refined

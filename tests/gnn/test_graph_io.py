@@ -9,7 +9,7 @@ from stylegraph.gnn.refine import refine
 from stylegraph.queries import recommended as rq
 from stylegraph.queries.export import ProductRow, iter_edges, iter_products
 from stylegraph.queries.meta import get_version
-from synthetic import load_into_graph, make_catalog
+from .synthetic import load_into_graph, make_catalog
 
 
 @pytest.fixture()
@@ -58,6 +58,10 @@ def test_replace_recommended_replaces_the_previous_models_edges(g):
     rq.replace_recommended(g, [rq.Recommendation("p0005", "p0006", 0.5)], model="run-b")
     assert rq.count_recommended(g, "run-a") == 0 and rq.count_recommended(g, "run-b") == 1
     assert rq.count_recommended(g) == 1
+    # a product the new pass found nothing for loses its old edges
+    rq.replace_recommended(g, [], model="run-b", sources=["p0005"])
+    assert rq.count_recommended(g) == 0
+    rq.replace_recommended(g, [rq.Recommendation("p0005", "p0006", 0.5)], model="run-b")
     # SIMILAR edges are untouched
     assert g.E().has_label("SIMILAR").count().next() == 300
 

@@ -6,7 +6,7 @@ import pytest
 import torch
 from dgl.dataloading import MultiLayerFullNeighborSampler
 
-from conftest import small_config
+from .conftest import small_config
 from stylegraph.gnn.model import SAGE
 from stylegraph.gnn.sampler import quiet_dgl, train_loader
 

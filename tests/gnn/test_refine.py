@@ -8,7 +8,7 @@ import torch
 from stylegraph.gnn import runs
 from stylegraph.gnn.dataset import ExportedGraph
 from stylegraph.gnn.refine import embedding_neighbours, recommend, two_hop_candidates
-from synthetic import make_catalog
+from .synthetic import make_catalog
 
 
 def test_two_hop_candidates():

@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 
-from conftest import small_config
+from .conftest import small_config
 from stylegraph.gnn import runs
 from stylegraph.gnn.config import ConfigError, GNNConfig
 from stylegraph.gnn.evaluate import eval_set, evaluate_model

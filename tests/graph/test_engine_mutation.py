@@ -258,3 +258,13 @@ def test_merge_v_label_must_be_a_string(graph):
 def test_drop_every_property(graph):
     assert run(graph, g.V().properties().drop()) == []
     assert run(graph, g.V().properties().count()) == [0] and run(graph, g.V().count()) == [6]
+
+
+def test_hidden_labels_and_keys_are_refused(graph):
+    with pytest.raises(GremlinError, match="~x"):
+        run(graph, g.add_v("~x"))
+    with pytest.raises(GremlinError, match="~k"):
+        run(graph, g.V("1").property("~k", 1))
+    with pytest.raises(GremlinError, match="~id"):
+        run(graph, g.merge_v({"~id": "9"}))
+    assert len(graph.vertices) == 6 and "~k" not in graph.vertex("1").properties

@@ -6,7 +6,7 @@ from typing import Iterator
 import pytest
 import requests
 
-from webapp_world import KNN_K, MODEL_RUN, N_PRODUCTS, RECOMMENDED_FOR, Live, World, app_settings
+from .webapp_world import KNN_K, MODEL_RUN, N_PRODUCTS, RECOMMENDED_FOR, Live, World, app_settings
 
 
 @pytest.fixture(scope="session")

@@ -58,12 +58,13 @@ def test_max_batch_caps_the_group() -> None:
     assert all(r.batch_size <= 2 for r in results)
 
 
-def test_a_lone_item_waits_at_most_max_wait() -> None:
+def test_waiting_for_company_is_capped_by_max_wait() -> None:
     batcher = DynamicBatcher(_square_all([]), max_batch=8, max_wait_ms=30)
     try:
-        started = time.perf_counter()
-        result = batcher(7, timeout=10)
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        with batcher.incoming():  # announced, but never submitted
+            started = time.perf_counter()
+            result = batcher(7, timeout=10)
+            elapsed_ms = (time.perf_counter() - started) * 1000
     finally:
         batcher.close()
     assert result.value == 49 and result.batch_size == 1
@@ -95,3 +96,32 @@ def test_a_failing_batch_fails_each_waiter_and_the_worker_survives() -> None:
         batcher.close()
     with pytest.raises(RuntimeError):
         batcher.submit(1)
+
+
+def test_a_lone_announced_item_does_not_wait_for_company() -> None:
+    batcher = DynamicBatcher(_square_all([]), max_batch=8, max_wait_ms=500)
+    try:
+        started = time.perf_counter()
+        with batcher.incoming() as submit:
+            future = submit(3)
+        result = future.result(timeout=10)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+    finally:
+        batcher.close()
+    assert result.value == 9
+    assert elapsed_ms < 250  # far below max_wait_ms: nobody else was announced
+
+
+def test_the_worker_waits_for_announced_items() -> None:
+    seen: list[list[int]] = []
+    batcher = DynamicBatcher(_square_all(seen), max_batch=8, max_wait_ms=2000)
+    try:
+        with batcher.incoming() as submit_slow:
+            first = batcher.submit(1)  # queued while another request is still preparing
+            time.sleep(0.1)
+            second = submit_slow(2)
+        assert first.result(timeout=10).batch_size == 2
+        assert second.result(timeout=10).value == 4
+    finally:
+        batcher.close()
+    assert seen == [[1, 2]]

@@ -7,7 +7,7 @@ import pytest
 import requests
 from gremlin_python.process.traversal import Cardinality
 
-from webapp_world import KNN_K, MODEL_RUN, N_PRODUCTS, RECOMMENDED_FOR, Live, World, app_settings
+from .webapp_world import KNN_K, MODEL_RUN, N_PRODUCTS, RECOMMENDED_FOR, Live, World, app_settings
 
 
 def test_neighborhood_depth_one_in_vis_shape(live: Live, world: World) -> None:

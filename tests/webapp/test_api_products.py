@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from webapp_world import MODEL_RUN, Live, World
+from .webapp_world import MODEL_RUN, Live, World
 
 
 def test_product_has_properties_and_image_url(live: Live, world: World) -> None:

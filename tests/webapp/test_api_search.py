@@ -7,7 +7,7 @@ import threading
 import pytest
 from PIL import Image
 
-from webapp_world import UPLOAD_LIMIT, Live, World
+from .webapp_world import UPLOAD_LIMIT, Live, World, app_settings
 
 
 def _png(world: World, index: int) -> bytes:
@@ -102,3 +102,22 @@ def test_concurrent_uploads_are_batched(live: Live, world: World) -> None:
     stats = get_state(live.app).search.batcher.stats()
     assert stats["largest_batch"] > 1
     assert stats["requests"] >= n
+
+
+def test_search_without_embeddings_is_503(world: World, tmp_path) -> None:
+    import requests
+
+    from stylegraph.webapp import close_app, create_app
+    from stylegraph.webapp.server import BackgroundServer
+
+    app = create_app(app_settings(world, data_dir=tmp_path), g=world.g)
+    try:
+        with BackgroundServer(app, threads=2) as server:
+            r = requests.post(server.url + "/api/search/image",
+                              files={"image": ("p.png", _png(world, 0), "image/png")}, timeout=30)
+            assert r.status_code == 503
+            assert "embeddings" in r.json()["error"]
+            # the rest of the API is unaffected
+            assert requests.get(server.url + "/api/stats", timeout=30).status_code == 200
+    finally:
+        close_app(app)

@@ -11,8 +11,8 @@ import json
 import time
 from pathlib import Path
 
-from explorer_fixtures import Chromium, Page, chromium, page  # noqa: F401 (fixtures)
-from webapp_world import Live, World
+from .explorer_fixtures import Chromium, Page, chromium, page  # noqa: F401 (fixtures)
+from .webapp_world import Live, World
 
 EX = "window.stylegraphExplorer"
 

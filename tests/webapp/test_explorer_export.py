@@ -7,7 +7,7 @@ import pytest
 
 from stylegraph.webapp.explorer_style import NO_IMAGE_SVG
 from stylegraph.webapp.export_html import ExportError, page_from_view
-from webapp_world import Live, World
+from .webapp_world import Live, World
 
 PNG = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"

@@ -38,15 +38,19 @@ def path_value(t: Traverser, key: str, pop: Pop) -> Any:
     return found[0] if len(found) == 1 else found  # Pop.mixed
 
 
+def _hashable(key: Any) -> bool:
+    try:
+        hash(key)
+    except TypeError:
+        return False
+    return True
+
+
 def scope_value(t: Traverser, key: Any, pop: Pop, ctx: Context) -> Any:
     """``select(key)`` semantics: map entry, side effect, then path; NO_VALUE if absent."""
     obj = t.obj
-    if isinstance(obj, dict):
-        try:
-            if key in obj:
-                return obj[key]
-        except TypeError:
-            pass
+    if isinstance(obj, dict) and _hashable(key) and key in obj:
+        return obj[key]
     if isinstance(key, str):
         effects = ctx.side_effects
         if key in effects:
