@@ -82,7 +82,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stylegraph-demo", description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=2000)
     parser.add_argument("--size", type=int, default=96, help="image size of the sample catalog (px)")
-    parser.add_argument("--data-dir", type=Path, default=Path(s.data_dir) / "demo")
+    parser.add_argument("--data-dir", type=Path, default=Path(s.data_dir))
+    parser.add_argument("--runs-dir", type=Path, default=Path(s.runs_dir))
     parser.add_argument("--gremlin-port", type=int, default=s.gremlin_port)
     parser.add_argument("--app-port", type=int, default=s.app_port)
     parser.add_argument("--epochs", type=int, default=20)
@@ -91,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     data = args.data_dir.resolve()
     data.mkdir(parents=True, exist_ok=True)
-    catalog, csv_dir, runs = data / "catalog", data / "csv", data / "runs"
+    catalog, csv_dir, runs = data / "catalog", data / "csv", args.runs_dir.resolve()
     db = data / "graph.db"
     os.environ.update(STYLEGRAPH_DATA_DIR=str(data), STYLEGRAPH_RUNS_DIR=str(runs))
     state_file = data / STAMP

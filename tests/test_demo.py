@@ -16,7 +16,8 @@ def _free_port() -> int:
 
 def _demo(data: Path) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "stylegraph.demo", "--products", "40", "--size", "32",
-           "--data-dir", str(data), "--gremlin-port", str(_free_port()),
+           "--data-dir", str(data), "--runs-dir", str(data / "runs"),
+           "--gremlin-port", str(_free_port()),
            "--app-port", str(_free_port()), "--epochs", "2", "--check"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
 

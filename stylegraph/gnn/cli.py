@@ -8,10 +8,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from stylegraph.cli import CommandError
 from stylegraph.settings import get_settings
+
+_T = TypeVar("_T")
 
 
 def register(subparsers: Any) -> None:
@@ -121,6 +123,26 @@ def _close(g: Any) -> None:
     close(g)
 
 
+def _on_run(args: argparse.Namespace, work: Callable[[Any, Path, Any], _T],
+            errors: tuple[type[Exception], ...]) -> _T:
+    """``work(g, run_dir, embeddings)`` for the run ``args.run`` names, on the graph ``args``
+    name, closing it after; a bad run or one of ``errors`` becomes a CommandError."""
+    from stylegraph.gnn import runs
+
+    try:
+        run_dir = runs.resolve_run(_runs_dir(args), args.run)
+    except runs.RunError as exc:
+        raise CommandError(str(exc)) from None
+    emb, _ = _embeddings(args)
+    _, g = _connect(args)
+    try:
+        return work(g, run_dir, emb)
+    except errors as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        _close(g)
+
+
 def _config(args: argparse.Namespace, graph_url: str, embeddings: str):
     from stylegraph.gnn.config import ConfigError, GNNConfig
 
@@ -180,18 +202,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from stylegraph.gnn.dataset import DatasetError
     from stylegraph.gnn.evaluate import evaluate_run, format_metrics
 
-    try:
-        run_dir = runs.resolve_run(_runs_dir(args), args.run)
-    except runs.RunError as exc:
-        raise CommandError(str(exc)) from None
-    emb, _ = _embeddings(args)
-    _, g = _connect(args)
-    try:
-        results = evaluate_run(g, run_dir, emb, args.page_size, not args.no_progress)
-    except (DatasetError, runs.RunError, ValueError) as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        _close(g)
+    results = _on_run(
+        args, lambda g, run_dir, emb: evaluate_run(g, run_dir, emb, args.page_size,
+                                                   not args.no_progress),
+        (DatasetError, runs.RunError, ValueError))
     if args.json:
         print(json.dumps(results, indent=2))
     else:
@@ -210,19 +224,11 @@ def cmd_refine(args: argparse.Namespace) -> int:
 
     if args.k < 1 or args.candidates < 0:
         raise CommandError("--k must be >= 1 and --candidates >= 0")
-    try:
-        run_dir = runs.resolve_run(_runs_dir(args), args.run)
-    except runs.RunError as exc:
-        raise CommandError(str(exc)) from None
-    emb, _ = _embeddings(args)
-    _, g = _connect(args)
-    try:
-        report = refine(g, run_dir, emb, k=args.k, ann_m=args.candidates,
-                        page_size=args.page_size, progress=not args.no_progress)
-    except (DatasetError, runs.RunError) as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        _close(g)
+    report = _on_run(
+        args, lambda g, run_dir, emb: refine(g, run_dir, emb, k=args.k, ann_m=args.candidates,
+                                             page_size=args.page_size,
+                                             progress=not args.no_progress),
+        (DatasetError, runs.RunError))
     print(f"run {report.run}: wrote {report.edges_written} RECOMMENDED edges for "
           f"{report.products} products ({len(report.new_products)} added after training), "
           f"{report.mean_candidates:.1f} candidates per product")

@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -64,28 +64,28 @@ def product(product_id: str) -> Response:
     return jsonify(product_json(found))
 
 
-@bp.get("/api/products/<product_id>/similar")
-def similar(product_id: str) -> Response:
-    """Top-k SIMILAR neighbours, filtered inside the traversal."""
+def _neighbours(product_id: str, find: Callable[..., NeighbourResult | None]) -> Response:
+    """The answer of a neighbours endpoint: ``find(g, product_id, k, filter)`` for the
+    request's ``k`` and filter, as JSON (404 when the product is unknown)."""
     k = params.int_param("k", K_DEFAULT, 1, K_MAX)
     flt = params.product_filter()
     mark_cacheable()
-    result = similar_products(get_g(), product_id, k, flt)
+    result = find(get_g(), product_id, k, flt)
     if result is None:
         raise NotFound(f"unknown product {product_id!r}")
     return jsonify(neighbours_json(result, k))
+
+
+@bp.get("/api/products/<product_id>/similar")
+def similar(product_id: str) -> Response:
+    """Top-k SIMILAR neighbours, filtered inside the traversal."""
+    return _neighbours(product_id, similar_products)
 
 
 @bp.get("/api/products/<product_id>/recommendations")
 def recommendations(product_id: str) -> Response:
     """Top-k RECOMMENDED neighbours; SIMILAR with ``"fallback": true`` when there are none."""
-    k = params.int_param("k", K_DEFAULT, 1, K_MAX)
-    flt = params.product_filter()
-    mark_cacheable()
-    result = recommended_products(get_g(), product_id, k, flt)
-    if result is None:
-        raise NotFound(f"unknown product {product_id!r}")
-    return jsonify(neighbours_json(result, k))
+    return _neighbours(product_id, recommended_products)
 
 
 def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:

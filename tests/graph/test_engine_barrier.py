@@ -1,29 +1,16 @@
 """Engine: reducing/barrier steps, order (incl. the top-k strategy), group, side effects."""
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Column, Operator, Order, Scope, T
-from gremlin_python.structure.graph import Graph as GPGraph
 
 from stylegraph.graph.engine import execute, prepare
-from stylegraph.graph.fixtures import modern_graph
-from stylegraph.graph.graph import Graph
 from stylegraph.graph.steps.barrier import TopKStep
 
-g = traversal().with_graph(GPGraph())
+from .engine_support import g, modern_graph_fixture, run
 
-
-@pytest.fixture(scope="module")
-def graph() -> Graph:
-    return modern_graph()
-
-
-def run(graph: Graph, t: Any) -> list:
-    return execute(graph, t.bytecode)
+graph = modern_graph_fixture("module")
 
 
 def test_count_sum_mean_min_max(graph):

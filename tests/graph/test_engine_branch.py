@@ -1,28 +1,13 @@
 """Engine: branch steps -- union, coalesce, optional, choose/branch, local, repeat."""
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import P, Pick, T
-from gremlin_python.structure.graph import Graph as GPGraph
 
-from stylegraph.graph.engine import execute
-from stylegraph.graph.fixtures import modern_graph
-from stylegraph.graph.graph import Graph
+from .engine_support import g, modern_graph_fixture, run
 
-g = traversal().with_graph(GPGraph())
-
-
-@pytest.fixture(scope="module")
-def graph() -> Graph:
-    return modern_graph()
-
-
-def run(graph: Graph, t: Any) -> list:
-    return execute(graph, t.bytecode)
+graph = modern_graph_fixture("module")
 
 
 def test_union(graph):

@@ -2,30 +2,18 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.strategies import OptionsStrategy, SubgraphStrategy
 from gremlin_python.process.traversal import Bytecode, T
-from gremlin_python.structure.graph import Graph as GPGraph
 
 from stylegraph.graph.engine import execute
 from stylegraph.graph.errors import GremlinError, InvalidRequestError, TraversalTimeoutError
-from stylegraph.graph.fixtures import modern_graph
-from stylegraph.graph.graph import Graph
 
-g = traversal().with_graph(GPGraph())
+from .engine_support import g, modern_graph_fixture, run
 
-
-@pytest.fixture
-def graph() -> Graph:
-    return modern_graph()
-
-
-def run(graph: Graph, t: Any, **kw: Any) -> list:
-    return execute(graph, t.bytecode, **kw)
+graph = modern_graph_fixture()
 
 
 def test_unknown_step_is_499_and_named(graph):

@@ -3,30 +3,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import P, Scope, T, TextP
-from gremlin_python.structure.graph import Graph as GPGraph
 
 from stylegraph.graph.engine import execute
-from stylegraph.graph.fixtures import modern_graph
 from stylegraph.graph.graph import Graph
 
-g = traversal().with_graph(GPGraph())
+from .engine_support import g, modern_graph_fixture, run
 
-
-@pytest.fixture(scope="module")
-def graph() -> Graph:
-    return modern_graph()
+graph = modern_graph_fixture("module")
 
 
 def names(graph: Graph, t: Any) -> list:
     return execute(graph, t.values("name").bytecode)
-
-
-def run(graph: Graph, t: Any) -> list:
-    return execute(graph, t.bytecode)
 
 
 def test_has_key_value_and_label_forms(graph):

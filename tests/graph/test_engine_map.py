@@ -1,29 +1,16 @@
 """Engine: map and flat-map steps, and their gremlinpython result types."""
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Column, Direction, P, Pop, T, WithOptions
-from gremlin_python.structure.graph import Graph as GPGraph
 from gremlin_python.structure.graph import Path, Property, VertexProperty
 
-from stylegraph.graph.engine import execute
-from stylegraph.graph.fixtures import modern_graph
 from stylegraph.graph.graph import Graph
 
-g = traversal().with_graph(GPGraph())
+from .engine_support import g, modern_graph_fixture, run
 
-
-@pytest.fixture(scope="module")
-def graph() -> Graph:
-    return modern_graph()
-
-
-def run(graph: Graph, t: Any) -> list:
-    return execute(graph, t.bytecode)
+graph = modern_graph_fixture("module")
 
 
 def test_adjacency_steps(graph):

@@ -1,30 +1,18 @@
 """Engine: addV/addE/property/drop/mergeV/mergeE, cardinality, atomic rollback."""
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import CardinalityValue, Cardinality, Direction, Merge, T
-from gremlin_python.structure.graph import Graph as GPGraph
 from gremlin_python.structure.graph import Vertex as GVertex
 
 from stylegraph.graph.engine import execute
 from stylegraph.graph.errors import GremlinError
-from stylegraph.graph.fixtures import modern_graph
 from stylegraph.graph.graph import Graph
 
-g = traversal().with_graph(GPGraph())
+from .engine_support import g, modern_graph_fixture, run
 
-
-@pytest.fixture
-def graph() -> Graph:
-    return modern_graph()
-
-
-def run(graph: Graph, t: Any) -> list:
-    return execute(graph, t.bytecode)
+graph = modern_graph_fixture()
 
 
 def test_add_v_with_id_and_properties(graph):

@@ -3,29 +3,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import P, T
 from gremlin_python.structure.graph import Edge as GEdge
-from gremlin_python.structure.graph import Graph as GPGraph
 from gremlin_python.structure.graph import Vertex as GVertex
 
-from stylegraph.graph.engine import execute, prepare
-from stylegraph.graph.fixtures import modern_graph
+from stylegraph.graph.engine import prepare
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.steps.start import GraphStep
 
-g = traversal().with_graph(GPGraph())
+from .engine_support import g, modern_graph_fixture, run
 
-
-@pytest.fixture
-def graph() -> Graph:
-    return modern_graph()
-
-
-def run(graph: Graph, t: Any) -> list:
-    return execute(graph, t.bytecode)
+graph = modern_graph_fixture()
 
 
 def test_v_returns_reference_vertices_in_insertion_order(graph):

@@ -7,7 +7,7 @@ argument into ``fn(traverser) -> value | NO_VALUE``.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from gremlin_python.process.traversal import Column, Order, T
 from gremlin_python.structure.graph import Path
@@ -251,6 +251,18 @@ def hkey(x: Any) -> Any:
         return x
     except TypeError:
         return (type(x).__name__, repr(x))
+
+
+def distinct(items: Iterable[Any]) -> GSet:
+    """The items without repeats (Gremlin equality), in first-seen order."""
+    out = GSet()
+    seen: set[Any] = set()
+    for x in items:
+        k = hkey(x)
+        if k not in seen:
+            seen.add(k)
+            out.append(x)
+    return out
 
 
 def map_key(x: Any) -> Any:

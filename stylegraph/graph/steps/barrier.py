@@ -69,13 +69,22 @@ def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
     return chooser(present, key=order_key)
 
 
-@register("count", "sum", "mean", "min", "max")
-class ReduceStep(Step):
-    """count()/sum()/mean()/min()/max(): reduce the stream (or, local, a collection)."""
+class _AlwaysBarrierStep(Step):
+    """A step that always sees its whole input before emitting anything."""
 
     @property
     def is_barrier(self) -> bool:
-        """Global reducers see the whole stream."""
+        """Always a barrier."""
+        return True
+
+
+class _ScopedStep(Step):
+    """A step whose only argument is an optional Scope: global, it is a barrier over the
+    stream; Scope.local, it works on each traverser's collection and extends the path."""
+
+    @property
+    def is_barrier(self) -> bool:
+        """The global form sees the whole stream."""
         return not self.local
 
     def setup(self, args: list[Any]) -> None:
@@ -84,6 +93,11 @@ class ReduceStep(Step):
         if rest:
             raise self.error(f"unexpected arguments {rest!r}")
         self.extends_path = self.local
+
+
+@register("count", "sum", "mean", "min", "max")
+class ReduceStep(_ScopedStep):
+    """count()/sum()/mean()/min()/max(): reduce the stream (or, local, a collection)."""
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
@@ -112,13 +126,8 @@ class ReduceStep(Step):
 
 
 @register("fold")
-class FoldStep(Step):
+class FoldStep(_AlwaysBarrierStep):
     """fold() into a list, or fold(seed, operator)."""
-
-    @property
-    def is_barrier(self) -> bool:
-        """Always a barrier."""
-        return True
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
@@ -164,23 +173,15 @@ def sort_key_fn(bys: list[ByModulator]) -> Callable[[Traverser], Any]:
 
 
 @register("order")
-class OrderStep(Step):
+class OrderStep(_ScopedStep):
     """order().by(...)... (global barrier) or order(local) of a list/map."""
 
     accepts = frozenset({"by"})
 
-    @property
-    def is_barrier(self) -> bool:
-        """Global order() sees the whole stream."""
-        return not self.local
-
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
-        self.local, rest = _scope(self, args)
-        if rest:
-            raise self.error(f"unexpected arguments {rest!r}")
+        super().setup(args)
         self.bys: list[ByModulator] = []
-        self.extends_path = self.local
 
     def mod_by(self, args: list[Any]) -> None:
         """Record a by() modulator."""
@@ -235,13 +236,8 @@ class OrderStep(Step):
 
 
 @register("barrier")
-class BarrierStep(Step):
+class BarrierStep(_AlwaysBarrierStep):
     """barrier(): collect every traverser before passing any on."""
-
-    @property
-    def is_barrier(self) -> bool:
-        """Always a barrier."""
-        return True
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
@@ -254,13 +250,8 @@ class BarrierStep(Step):
 
 
 @register("cap")
-class CapStep(Step):
+class CapStep(_AlwaysBarrierStep):
     """cap(keys...): after the whole stream, emit side effect(s)."""
-
-    @property
-    def is_barrier(self) -> bool:
-        """Always a barrier."""
-        return True
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
@@ -282,13 +273,8 @@ class CapStep(Step):
         yield self.ctx.start(value, self.labels)
 
 
-class TopKStep(Step):
+class TopKStep(_AlwaysBarrierStep):
     """order().by(...).limit(k) fused by the top-k strategy: heapq.nsmallest, no full sort."""
-
-    @property
-    def is_barrier(self) -> bool:
-        """Always a barrier."""
-        return True
 
     def __init__(self, order: OrderStep, k: int) -> None:
         super().__init__("order", [])

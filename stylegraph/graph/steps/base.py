@@ -271,6 +271,26 @@ class Step:
         return f"{self.name}()" + (f"@{sorted(self.labels)}" if self.labels else "")
 
 
+class TraversalArgStep(Step):
+    """A step taking exactly one nested traversal argument, kept as ``self.traversal``.
+
+    Combine it with a step kind: ``class FilterTraversalStep(TraversalArgStep, FilterStep)``.
+    """
+
+    #: added to the error message after "requires one traversal argument"
+    arg_note: ClassVar[str] = ""
+
+    def setup(self, args: list[Any]) -> None:
+        """Validate and store this step's one traversal argument."""
+        if len(args) != 1 or not isinstance(args[0], Traversal):
+            raise self.error(f"requires one traversal argument{self.arg_note}, got {args!r}")
+        self.traversal: Traversal = args[0]
+
+    def children(self) -> list[Traversal]:
+        """The nested traversal of this step."""
+        return [self.traversal]
+
+
 class MapStep(Step):
     """One output per input: subclasses implement :meth:`map`."""
 

@@ -79,35 +79,43 @@ class CoalesceStep(_ChildrenStep):
                     break
 
 
-@register("optional")
-class OptionalStep(_GlobalChildrenStep):
-    """optional(t): t's results, or the traverser itself when t produces nothing."""
+class _OneChildStep(_ChildrenStep):
+    """A step with one traversal argument, run for each traverser by :meth:`run_child`."""
 
     max_children = 1
 
+    def run_child(self, tr: Traversal, t: Traverser) -> Iterator[Traverser]:
+        """The outputs for traverser ``t`` of the step's traversal ``tr``."""
+        raise NotImplementedError
+
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        tr = self.traversals[0]
+        tr, run_child = self.traversals[0], self.run_child
         for t in it:
-            produced = False
-            for out in tr.run_shared(t):
-                produced = True
-                yield out
-            if not produced:
-                yield t
+            yield from run_child(tr, t)
+
+
+@register("optional")
+class OptionalStep(_OneChildStep, _GlobalChildrenStep):
+    """optional(t): t's results, or the traverser itself when t produces nothing."""
+
+    def run_child(self, tr: Traversal, t: Traverser) -> Iterator[Traverser]:
+        """t's results (shared state across traversers), else ``t`` itself."""
+        produced = False
+        for out in tr.run_shared(t):
+            produced = True
+            yield out
+        if not produced:
+            yield t
 
 
 @register("local")
-class LocalStep(_ChildrenStep):
+class LocalStep(_OneChildStep):
     """local(t): run t separately for each traverser."""
 
-    max_children = 1
-
-    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
-        """Process the input traversers as described in the class docstring."""
-        tr = self.traversals[0]
-        for t in it:
-            yield from tr.run_one(t)
+    def run_child(self, tr: Traversal, t: Traverser) -> Iterator[Traverser]:
+        """t's results for ``t`` alone (its state starts afresh)."""
+        return tr.run_one(t)
 
 
 @register("choose", "branch")

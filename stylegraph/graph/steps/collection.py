@@ -7,26 +7,15 @@ intersect, disjunct) are sets, as in TinkerPop.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 from gremlin_python.process.traversal import WithOptions
 
 from stylegraph.graph.predicates import compile_p
-from stylegraph.graph.steps.access import EdgeProp, GSet, VertexProp, hkey
+from stylegraph.graph.steps.access import EdgeProp, VertexProp, distinct, hkey
 from stylegraph.graph.steps.base import NO_VALUE, FilterStep, MapStep, Traversal, register
 from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import Traverser
-
-
-def _unique(items: Iterable[Any]) -> GSet:
-    out = GSet()
-    seen: set[Any] = set()
-    for x in items:
-        k = hkey(x)
-        if k not in seen:
-            seen.add(k)
-            out.append(x)
-    return out
 
 
 class _ListStep(MapStep):
@@ -78,13 +67,13 @@ class SetOperationStep(_ListStep):
         right_keys = {hkey(x) for x in right}
         left_keys = {hkey(x) for x in left}
         if name == "merge":
-            return _unique(left + right)
+            return distinct(left + right)
         if name == "difference":
-            return _unique(x for x in left if hkey(x) not in right_keys)
+            return distinct(x for x in left if hkey(x) not in right_keys)
         if name == "intersect":
-            return _unique(x for x in left if hkey(x) in right_keys)
-        return _unique([x for x in left if hkey(x) not in right_keys]
-                       + [x for x in right if hkey(x) not in left_keys])
+            return distinct(x for x in left if hkey(x) in right_keys)
+        return distinct([x for x in left if hkey(x) not in right_keys]
+                        + [x for x in right if hkey(x) not in left_keys])
 
 
 @register("conjoin")

@@ -10,7 +10,9 @@ from gremlin_python.process.traversal import P, T
 
 from stylegraph.graph.predicates import compile_p, map_p_values, normalize
 from stylegraph.graph.steps.access import ByModulator, EdgeProp, VertexProp, hkey, property_values
-from stylegraph.graph.steps.base import FilterStep, Step, Traversal, expect_str, register
+from stylegraph.graph.steps.base import (
+    FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
+)
 from stylegraph.graph.traverser import Traverser, sub_path
 
 
@@ -178,18 +180,8 @@ class IsStep(FilterStep):
 
 
 @register("filter")
-class FilterTraversalStep(FilterStep):
+class FilterTraversalStep(TraversalArgStep, FilterStep):
     """filter(traversal): keep traversers for which the traversal produces something."""
-
-    def setup(self, args: list[Any]) -> None:
-        """Validate and store this step's arguments."""
-        if len(args) != 1 or not isinstance(args[0], Traversal):
-            raise self.error(f"requires one traversal argument, got {args!r}")
-        self.traversal = args[0]
-
-    def children(self) -> list[Traversal]:
-        """The nested traversals of this step."""
-        return [self.traversal]
 
     def test(self, t: Traverser) -> bool:
         """Whether traverser ``t`` passes."""

@@ -9,7 +9,7 @@ from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.steps.access import MapEntry, all_properties
-from stylegraph.graph.steps.base import FlatMapStep, Traversal, expect_str, register
+from stylegraph.graph.steps.base import FlatMapStep, TraversalArgStep, expect_str, register
 from stylegraph.graph.traverser import Traverser
 
 
@@ -191,18 +191,10 @@ class UnfoldStep(FlatMapStep):
 
 
 @register("flatMap")
-class FlatMapTraversalStep(FlatMapStep):
+class FlatMapTraversalStep(TraversalArgStep, FlatMapStep):
     """flatMap(traversal): every result of the traversal."""
 
-    def setup(self, args: list[Any]) -> None:
-        """Validate and store this step's arguments."""
-        if len(args) != 1 or not isinstance(args[0], Traversal):
-            raise self.error(f"requires one traversal argument (lambdas are not supported), got {args!r}")
-        self.traversal = args[0]
-
-    def children(self) -> list[Traversal]:
-        """The nested traversals of this step."""
-        return [self.traversal]
+    arg_note = " (lambdas are not supported)"
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""

@@ -12,7 +12,7 @@ from stylegraph.graph.steps.access import (
     ByModulator, EdgeProp, VertexProp, column_value, token_value,
 )
 from stylegraph.graph.steps.base import (
-    NO_VALUE, MapStep, Traversal, expect_str, register,
+    NO_VALUE, MapStep, Traversal, TraversalArgStep, expect_str, register,
 )
 from stylegraph.graph.steps.scope import scope_value
 from stylegraph.graph.traverser import Traverser, sub_path
@@ -392,18 +392,10 @@ class SackStep(MapStep):
 
 
 @register("map")
-class MapTraversalStep(MapStep):
+class MapTraversalStep(TraversalArgStep, MapStep):
     """map(traversal): the traversal's first result (the traverser is dropped if none)."""
 
-    def setup(self, args: list[Any]) -> None:
-        """Validate and store this step's arguments."""
-        if len(args) != 1 or not isinstance(args[0], Traversal):
-            raise self.error(f"requires one traversal argument (lambdas are not supported), got {args!r}")
-        self.traversal = args[0]
-
-    def children(self) -> list[Traversal]:
-        """The nested traversals of this step."""
-        return [self.traversal]
+    arg_note = " (lambdas are not supported)"
 
     def map(self, t: Traverser) -> Any:
         """The new object for traverser ``t``."""

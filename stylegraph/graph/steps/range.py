@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from gremlin_python.process.traversal import Pop, Scope
 
-from stylegraph.graph.steps.access import ByModulator, GSet, hkey
+from stylegraph.graph.steps.access import ByModulator, distinct, hkey
 from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, expect_int, expect_str, register,
 )
@@ -78,14 +78,7 @@ class DedupStep(Step):
 def local_dedup(obj: Any) -> Any:
     """dedup(local) of a collection: an ordered set (a Set in results, as in TinkerPop)."""
     if isinstance(obj, (list, tuple, set)):
-        seen: set[Any] = set()
-        out = GSet()
-        for x in obj:
-            k = hkey(x)
-            if k not in seen:
-                seen.add(k)
-                out.append(x)
-        return out
+        return distinct(obj)
     return obj
 
 

@@ -8,24 +8,14 @@ from gremlin_python.process.traversal import Scope
 
 from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import (
-    NO_VALUE, SideEffectStep, Step, Traversal, expect_str, register,
+    NO_VALUE, SideEffectStep, Step, Traversal, TraversalArgStep, expect_str, register,
 )
 from stylegraph.graph.traverser import Traverser
 
 
 @register("sideEffect")
-class SideEffectTraversalStep(SideEffectStep):
+class SideEffectTraversalStep(TraversalArgStep, SideEffectStep):
     """sideEffect(traversal): run the traversal for each traverser, pass the traverser on."""
-
-    def setup(self, args: list[Any]) -> None:
-        """Validate and store this step's arguments."""
-        if len(args) != 1 or not isinstance(args[0], Traversal):
-            raise self.error(f"requires one traversal argument, got {args!r}")
-        self.traversal = args[0]
-
-    def children(self) -> list[Traversal]:
-        """The nested traversals of this step."""
-        return [self.traversal]
 
     def side_effect(self, t: Traverser) -> None:
         """Run the side effect for traverser ``t``."""

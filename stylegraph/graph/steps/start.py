@@ -45,11 +45,13 @@ class GraphStep(FlatMapStep):
         """Add has() conditions (from the strategy) to this step."""
         self.containers.extend(containers)
 
-    def _label_values(self) -> list[Any] | None:
+    def _eq_values(self, key: T, strings_only: bool = False) -> list[Any] | None:
+        """The values allowed by the first has(key, value|within) condition (with
+        ``strings_only``, the first whose values are all strings), else None."""
         for c in self.containers:
-            if c.key is T.label and c.pred is not None:
+            if c.key is key and c.pred is not None:
                 vals = p_eq_values(c.p)
-                if vals is not None and all(isinstance(v, str) for v in vals):
+                if vals is not None and (not strings_only or all(isinstance(v, str) for v in vals)):
                     return vals
         return None
 
@@ -64,13 +66,11 @@ class GraphStep(FlatMapStep):
                 if v is not None:
                     out.append(v)
             return out
-        labels = self._label_values()
-        for c in self.containers:
-            if c.key is T.id and c.pred is not None:
-                vals = p_eq_values(c.p)
-                if vals is not None:
-                    self.access = "id"
-                    return [v for v in (graph.vertex(i) for i in vals) if v is not None]
+        labels = self._eq_values(T.label, strings_only=True)
+        id_values = self._eq_values(T.id)
+        if id_values is not None:
+            self.access = "id"
+            return [v for v in (graph.vertex(i) for i in id_values) if v is not None]
         for c in self.containers:
             if isinstance(c.key, str) and c.pred is not None:
                 vals = p_eq_values(c.p)
@@ -96,15 +96,10 @@ class GraphStep(FlatMapStep):
 
     def _candidates_e(self) -> Iterable[Any]:
         graph = self.ctx.graph
-        if self.ids is not None:
+        ids = self.ids if self.ids is not None else self._eq_values(T.id)
+        if ids is not None:
             self.access = "id"
-            return [e for e in (graph.edge(i) for i in self.ids) if e is not None]
-        for c in self.containers:
-            if c.key is T.id and c.pred is not None:
-                vals = p_eq_values(c.p)
-                if vals is not None:
-                    self.access = "id"
-                    return [e for e in (graph.edge(i) for i in vals) if e is not None]
+            return [e for e in (graph.edge(i) for i in ids) if e is not None]
         self.access = "scan"
         return list(graph.edges.values())
 

@@ -1,0 +1,40 @@
+"""Helpers shared by the in-process engine tests (``test_engine_*.py``).
+
+``g`` builds bytecode only (no connection); :func:`run` executes it with the
+real engine; :func:`modern_graph_fixture` makes a module's ``graph`` fixture
+(TinkerPop's "modern" toy graph), per module or per test::
+
+    from .engine_support import g, modern_graph_fixture, run
+
+    graph = modern_graph_fixture("module")
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Literal
+
+import pytest
+from gremlin_python.process.anonymous_traversal import traversal
+from gremlin_python.structure.graph import Graph as GPGraph
+
+from stylegraph.graph.engine import execute
+from stylegraph.graph.fixtures import modern_graph
+from stylegraph.graph.graph import Graph
+
+#: a traversal source that only records bytecode
+g = traversal().with_graph(GPGraph())
+
+
+def run(graph: Graph, t: Any, **kw: Any) -> list:
+    """The results of traversal ``t`` on ``graph`` (``kw``: execute()'s options)."""
+    return execute(graph, t.bytecode, **kw)
+
+
+def modern_graph_fixture(scope: Literal["function", "module"] = "function") -> Callable[[], Graph]:
+    """A ``graph`` fixture giving a fresh modern graph once per ``scope``: "function"
+    for tests that change the graph, "module" for read-only tests."""
+
+    @pytest.fixture(scope=scope, name="graph")
+    def graph() -> Graph:
+        return modern_graph()
+
+    return graph
