@@ -50,6 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        # third-party chatter (faiss's CPU-feature probing, gremlinpython's connection notes)
+        for noisy in ("faiss", "faiss.loader", "gremlinpython"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         result = args.func(args)
     except CommandError as exc:

@@ -20,7 +20,7 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "RECOMMENDED": {
         "color": "#e8590c",
         "dashes": [8, 6],
-        "legend": "RECOMMENDED: bought/styled together (GNN score)",
+        "legend": "RECOMMENDED: GNN link prediction (model score)",
     },
 }
 UNKNOWN_EDGE_STYLE: dict[str, Any] = {"color": "#868e96", "dashes": [2, 4], "legend": "other"}
