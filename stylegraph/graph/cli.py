@@ -27,6 +27,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="how long in-flight requests may finish on shutdown (default %(default)s)")
     parser.set_defaults(func=run_gremlin_server)
 
+    ping = subparsers.add_parser(
+        "graph-ping",
+        help="check that the graph answers (optionally waiting for it to come up)",
+        description="Send one traversal to the graph; with --wait, retry until it answers "
+                    "(for start-up ordering, e.g. docker-compose's loader).",
+    )
+    ping.add_argument("--graph", default=None, metavar="URL", help="graph URL (default STYLEGRAPH_GRAPH_URL)")
+    ping.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                      help="keep retrying for this long (default: one try)")
+    ping.set_defaults(func=run_graph_ping)
+
 
 def default_db_path() -> str:
     """The graph file the server opens when ``--db`` is not given."""
@@ -57,3 +68,32 @@ def run_gremlin_server(args: argparse.Namespace) -> int:
         raise CommandError(f"cannot serve on {args.host}:{args.port}: {exc}") from exc
     except ValueError as exc:  # bad TLS / user settings
         raise CommandError(str(exc)) from exc
+
+
+def run_graph_ping(args: argparse.Namespace) -> int:
+    """Connect and run ``queries.meta.ping``; retry until ``--wait`` seconds have passed."""
+    import time
+
+    from stylegraph.cli import CommandError
+    from stylegraph.graph.connect import close, connect
+    from stylegraph.queries.meta import ping
+
+    url = args.graph or get_settings().graph_url
+    deadline = time.monotonic() + args.wait
+    while True:
+        g = None
+        try:
+            g = connect(url)
+            ping(g)
+            print(f"graph at {url} answers")
+            return 0
+        except Exception as exc:  # any failure to reach the graph counts as "not up yet"
+            if time.monotonic() >= deadline:
+                raise CommandError(f"the graph at {url} does not answer: {exc}") from None
+            time.sleep(1.0)
+        finally:
+            if g is not None:
+                try:
+                    close(g)
+                except Exception:  # closing a half-open connection may fail too; nothing to keep
+                    pass

@@ -2,12 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import signal
 import subprocess
 import sys
-import textwrap
-import time
 import uuid
 from pathlib import Path
 
@@ -155,48 +151,3 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bad.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="not a usable graph store"):
         Graph(bad)
-
-
-_WRITER = textwrap.dedent(
-    """
-    import sys
-    from stylegraph.graph.graph import Graph
-    graph = Graph(sys.argv[1])
-    i = 0
-    while True:
-        with graph.transaction():
-            # one request = 3 vertices and 2 edges; all or nothing
-            a = graph.add_vertex("product", f"a{i}", {"n": i})
-            b = graph.add_vertex("product", f"b{i}", {"n": i})
-            c = graph.add_vertex("product", f"c{i}", {"n": i})
-            graph.add_edge("SIMILAR", a, b, f"ab{i}")
-            graph.add_edge("SIMILAR", b, c, f"bc{i}")
-        print(i, flush=True)  # acknowledged only after the commit
-        i += 1
-    """
-)
-
-
-def test_sigkill_keeps_every_acknowledged_write_and_no_partial_one(db: Path) -> None:
-    proc = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, str(db)], stdout=subprocess.PIPE, text=True
-    )
-    acked = -1
-    deadline = time.monotonic() + 60
-    assert proc.stdout is not None
-    while acked < 200 and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        acked = int(line)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    assert acked >= 200, "the writer did not get going"
-    graph = Graph(db)
-    n = len(graph.vertices) // 3
-    assert len(graph.vertices) == 3 * n, "a partial request reached the disk"
-    assert len(graph.edges) == 2 * n
-    assert n >= acked + 1, f"acknowledged {acked + 1} requests, found {n}"
-    for i in range(n):
-        assert graph.edge(f"bc{i}").in_v is graph.vertex(f"c{i}")
-    graph.close()
