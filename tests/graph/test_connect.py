@@ -1,11 +1,14 @@
 """connect(url) -> g for every backend URL, and close(g)."""
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import T
 
-from stylegraph.graph.connect import EmbeddedConnection, _region_of, close, connect
+from stylegraph.graph.connect import EmbeddedConnection, _region_of, close, connect, neptune_headers
 from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.graph import Graph
 
@@ -82,13 +85,30 @@ def test_unsupported_urls_say_what_is_supported() -> None:
         connect("ws://127.0.0.1:1/gremlin", serializer="gryo")
 
 
-def test_neptune_needs_botocore_or_iam_off() -> None:
-    url = "wss://db.cluster-abc123.us-east-1.neptune.amazonaws.com:8182/gremlin"
-    try:
-        import botocore  # noqa: F401
-    except ImportError:
-        with pytest.raises(RuntimeError, match="botocore.*iam=False"):
-            connect(url)
-    g = connect(url, iam=False)  # lazily connecting: no network needed here
+NEPTUNE_URL = "wss://db.cluster-abc123.us-east-1.neptune.amazonaws.com:8182/gremlin"
+
+
+def test_neptune_without_botocore_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in ("botocore", "botocore.auth", "botocore.awsrequest", "botocore.session"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if botocore were not installed
+    with pytest.raises(RuntimeError, match="botocore.*iam=False"):
+        connect(NEPTUNE_URL)
+    g = connect(NEPTUNE_URL, iam=False)  # lazily connecting: no network needed here
     close(g)
     assert _region_of("db.cluster-abc123.us-east-1.neptune.amazonaws.com") == "us-east-1"
+
+
+def test_neptune_handshake_is_signed_with_sigv4(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    headers = neptune_headers(NEPTUNE_URL)
+    auth = headers["Authorization"]
+    assert auth.startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+    assert "/us-east-1/neptune-db/aws4_request" in auth  # region from the host name
+    assert "SignedHeaders=host;x-amz-date" in auth
+    assert re.fullmatch(r"\d{8}T\d{6}Z", headers["X-Amz-Date"])
+    assert "/eu-west-1/" in neptune_headers(NEPTUNE_URL, region="eu-west-1")["Authorization"]
+    close(connect(NEPTUNE_URL))  # IAM is on by default for Neptune hosts; signing needs no network
