@@ -7,7 +7,6 @@ results as gremlinpython structure types.
 """
 from __future__ import annotations
 
-import gc
 import time
 from typing import Any, Optional
 
@@ -16,6 +15,7 @@ from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrate
 
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
+from stylegraph.graph.gc_pause import gc_paused
 from stylegraph.graph.results import to_result
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
@@ -125,16 +125,8 @@ def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None)
     through ``with_()``/OptionsStrategy can only shorten it.  Past the deadline
     the traversal is abandoned (and its writes undone) with a 598 error.
     """
-    # The cyclic GC would repeatedly walk every graph element while a traversal
-    # allocates traversers (10x slowdowns on bulk writes); traversal garbage is
-    # acyclic and freed by reference counting, so pause the collector meanwhile.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _execute(graph, bytecode, deadline)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError
+from stylegraph.graph.gc_pause import freeze_survivors, gc_paused
 from stylegraph.graph.store import SQLiteStore, decode_props, encode_props
 
 Element = Vertex | Edge
@@ -66,12 +67,15 @@ class Graph:
         self._store = SQLiteStore(path, sync=sync) if path is not None else None
         if self._store is not None:
             try:
-                self._load()
+                with gc_paused():
+                    self._load()
             except BaseException:
                 self._store.close()
                 raise
         for key in indexed_keys:
             self.ensure_index(key)
+        if self._store is not None:
+            freeze_survivors()
 
     # ------------------------------------------------------------------ reads
     def vertex(self, id: Any) -> Vertex | None:
@@ -327,8 +331,10 @@ class Graph:
         properties set (single cardinality). Returns (vertices, edges) written.
         ``progress`` is called with the number of elements of each committed batch.
         """
-        nv = self._in_batches(vertices, batch_size, self._upsert_vertex, progress)
-        ne = self._in_batches(edges, batch_size, self._upsert_edge, progress)
+        with gc_paused():
+            nv = self._in_batches(vertices, batch_size, self._upsert_vertex, progress)
+            ne = self._in_batches(edges, batch_size, self._upsert_edge, progress)
+        freeze_survivors()
         return nv, ne
 
     def _in_batches(self, rows: Iterable[Any], size: int, fn: Callable[..., None],
