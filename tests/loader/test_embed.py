@@ -1,6 +1,8 @@
 """Embedders: random (seeded), local .pth, torchvision weights enum, style features."""
 from __future__ import annotations
 
+import urllib.request
+
 import numpy as np
 import pytest
 import torch
@@ -72,6 +74,9 @@ def test_torchvision_weights_from_cache_and_clear_download_error(tmp_path, monke
         monkeypatch.setenv(var, "http://127.0.0.1:9")
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.delenv("NO_PROXY", raising=False)
+    # urllib builds its global opener (with the proxies of that moment) on first use and keeps it:
+    # start from none, and have the dead-proxy opener dropped again after this test
+    monkeypatch.setattr(urllib.request, "_opener", None)
     with pytest.raises(EmbedError, match="could not download torchvision weights.*--weights PATH.pth"):
         load_embedder(make_spec("resnet18", "torchvision", image_size=32))
     # a file already in torch's cache is what torchvision loads through the weights enum

@@ -161,6 +161,10 @@ class Page:
         self._stack.close()
 
 
+# chromium's DevTools endpoint is on loopback: never route it through an env-configured proxy
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 class Chromium:
     """A headless chromium process with its DevTools HTTP endpoint."""
 
@@ -191,7 +195,7 @@ class Chromium:
 
     def _http(self, path: str, method: str = "GET") -> Any:
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method)
-        with urllib.request.urlopen(req, timeout=10) as response:
+        with _NO_PROXY.open(req, timeout=10) as response:
             body = response.read()
         return json.loads(body) if body.strip().startswith((b"{", b"[")) else body
 
