@@ -46,3 +46,14 @@ def test_a_bad_env_value_is_a_clear_error() -> None:
 
     with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT='abc' is not a valid int"):
         Settings.from_env({"STYLEGRAPH_GREMLIN_PORT": "abc"})
+
+
+def test_readme_command_lines_parse() -> None:
+    import re
+    import shlex
+
+    parser = build_parser()
+    lines = re.findall(r"^\s*stylegraph (.+)$", README, flags=re.M)
+    assert len(lines) >= 10
+    for line in lines:
+        parser.parse_args(shlex.split(line, comments=True))  # exits (fails) on a wrong flag
