@@ -140,7 +140,9 @@ class RangeStep(Step):
         if self.name == "tail" and not any(not isinstance(a, Scope) for a in args):
             args = list(args) + [1]
         self.local, self.lo, self.hi = _range_args(self, list(args), self.name)
-        #: inside a repeat() body the count restarts for every loop (TinkerPop 3.7)
+        #: inside a repeat() body the count restarts for every loop. That is TinkerPop 3.8's rule;
+        #: 3.7 gives the same for repeat(...).times(n) (RepeatUnrollStrategy unrolls the body into
+        #: separate steps) but shares one count across loops of until()/emit() repeats.
         self.per_loop = False
         self.positions: dict[int, int] = {}
 
