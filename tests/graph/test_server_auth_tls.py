@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 import ssl
 import subprocess
 import uuid
@@ -115,7 +114,6 @@ def _self_signed(tmp: Path) -> tuple[Path, Path]:
     return cert, key
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl CLI to make a certificate")
 def test_tls_with_self_signed_certificate(tmp_path) -> None:
     cert, key = _self_signed(tmp_path)
     graph = Graph(None)
