@@ -12,7 +12,11 @@ from __future__ import annotations
 import types
 from typing import Any
 
-from gremlin_python.process.traversal import Binding, Bytecode, Direction, TraversalStrategy
+from gremlin_python.process.traversal import (
+    Barrier, Binding, Bytecode, Cardinality, Column, Direction, Merge, Operator, Order, Pick, Pop, Scope, T,
+    TraversalStrategy,
+)
+from gremlin_python.statics import long
 
 from stylegraph.graph.errors import InvalidRequestError
 from stylegraph.graph.steps import STEPS, Step, Traversal
@@ -24,6 +28,9 @@ from stylegraph.graph.steps.start import InjectStep
 MODULATORS = frozenset({"by", "option", "from", "to", "with", "times", "until", "emit"})
 _REPEAT_MODULATORS = frozenset({"times", "until", "emit"})
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+#: argument types that convert_arg returns unchanged: scalars and gremlinpython's enums
+_ATOMIC = _PLAIN | frozenset({long, T, Direction, Merge, Cardinality, Column, Order, Pick, Pop, Scope,
+                              Barrier, Operator})
 _LAMBDA_TYPES = (types.FunctionType, types.LambdaType, types.BuiltinFunctionType, types.MethodType)
 
 
@@ -35,8 +42,13 @@ def is_cardinality_value(bc: Any) -> bool:
 
 def convert_arg(arg: Any, step: str) -> Any:
     """Turn one instruction argument into what steps expect (child traversals compiled)."""
-    if type(arg) in _PLAIN:
+    kind = type(arg)
+    if kind in _ATOMIC:
         return arg
+    if kind is dict:
+        return _convert_dict(arg, step)
+    if kind is list:
+        return _convert_list(arg, step)
     if isinstance(arg, Bytecode):
         if is_cardinality_value(arg):
             _, card, value = arg.source_instructions[0]
@@ -65,6 +77,26 @@ def convert_arg(arg: Any, step: str) -> Any:
     return arg
 
 
+def _convert_dict(arg: dict[Any, Any], step: str) -> dict[Any, Any]:
+    """A converted copy of a map; a plain copy when every key and value is atomic.
+
+    ``dict(arg)`` reuses the stored hashes, so keys such as ``T.id`` (whose
+    ``__hash__`` is Python code in aenum) are not hashed again.
+    """
+    for key, value in arg.items():
+        if type(key) not in _ATOMIC or type(value) not in _ATOMIC:
+            return {convert_arg(k, step): convert_arg(v, step) for k, v in arg.items()}
+    return dict(arg)
+
+
+def _convert_list(arg: list[Any], step: str) -> list[Any]:
+    """A converted copy of a list; a plain copy when every item is atomic."""
+    for value in arg:
+        if type(value) not in _ATOMIC:
+            return [convert_arg(v, step) for v in arg]
+    return list(arg)
+
+
 def _check_name(name: Any) -> str:
     if not isinstance(name, str):
         raise InvalidRequestError(f"malformed step instruction name {name!r}")
@@ -78,7 +110,7 @@ def compile_traversal(bc: Bytecode, root: bool = True) -> Traversal:
         if not inst:
             raise InvalidRequestError("empty step instruction")
         name = _check_name(inst[0])
-        args = [a if type(a) in _PLAIN else convert_arg(a, name) for a in inst[1:]]
+        args = [a if type(a) in _ATOMIC else convert_arg(a, name) for a in inst[1:]]
         if name == "as":
             _add_labels(steps, args)
         elif name in MODULATORS and not (name == "to" and args and isinstance(args[0], Direction)):

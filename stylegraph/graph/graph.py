@@ -205,11 +205,10 @@ class Graph:
         vid = str(uuid.uuid4()) if id is None else _as_id(id)
         if vid in self.vertices:
             raise ElementExistsError(f"Vertex with id already exists: {vid}")
-        v = Vertex(vid, str(label))
+        v = Vertex(vid, label if type(label) is str else str(label))
         if properties:
-            for key, value in properties.items():
-                _check_value(key, value)
-                v.properties[key] = [value]
+            _check_values(properties)
+            v.properties = {key: [value] for key, value in properties.items()}
         self._attach_vertex(v)
         tx.undo.append((self._detach_vertex, (v,)))
         tx.dirty_v.add(vid)
@@ -228,13 +227,13 @@ class Graph:
         eid = str(uuid.uuid4()) if id is None else _as_id(id)
         if eid in self.edges:
             raise ElementExistsError(f"Edge with id already exists: {eid}")
-        if self.vertices.get(out_v.id) is not out_v or self.vertices.get(in_v.id) is not in_v:
+        vertices = self.vertices
+        if vertices.get(out_v.id) is not out_v or vertices.get(in_v.id) is not in_v:
             raise GremlinError(f"cannot add edge {eid}: an endpoint vertex was removed")
-        e = Edge(eid, str(label), out_v, in_v)
+        e = Edge(eid, label if type(label) is str else str(label), out_v, in_v)
         if properties:
-            for key, value in properties.items():
-                _check_value(key, value)
-                e.properties[key] = value
+            _check_values(properties)
+            e.properties = dict(properties)
         self._attach_edge(e)
         tx.undo.append((self._detach_edge, (e,)))
         tx.dirty_e.add(eid)
@@ -431,7 +430,11 @@ class Graph:
 
     def _attach_vertex(self, v: Vertex) -> None:
         self.vertices[v.id] = v
-        self._by_label.setdefault(v.label, {})[v.id] = v
+        bucket = self._by_label.get(v.label)
+        if bucket is None:
+            self._by_label[v.label] = {v.id: v}
+        else:
+            bucket[v.id] = v
         for key, index in self._indexes.items():
             for value in v.properties.get(key, ()):
                 self._index_add(index, value, v)
@@ -447,9 +450,14 @@ class Graph:
                 self._index_remove(index, value, v)
 
     def _attach_edge(self, e: Edge) -> None:
-        self.edges[e.id] = e
-        e.out_v.out_edges.setdefault(e.label, {})[e.id] = e
-        e.in_v.in_edges.setdefault(e.label, {})[e.id] = e
+        eid, label = e.id, e.label
+        self.edges[eid] = e
+        for adjacency in (e.out_v.out_edges, e.in_v.in_edges):
+            bucket = adjacency.get(label)
+            if bucket is None:
+                adjacency[label] = {eid: e}
+            else:
+                bucket[eid] = e
 
     def _detach_edge(self, e: Edge) -> None:
         del self.edges[e.id]
@@ -479,6 +487,13 @@ class Graph:
             e.properties.pop(key, None)
         else:
             e.properties[key] = old
+
+
+def _check_values(properties: Mapping[str, Any]) -> None:
+    """:func:`_check_value` for every entry (the first bad one raises)."""
+    for key, value in properties.items():
+        if value is None or not isinstance(key, str):
+            _check_value(key, value)
 
 
 def _check_value(key: Any, value: Any) -> None:

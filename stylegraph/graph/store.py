@@ -50,7 +50,10 @@ _UPSERT_E = (
 )
 
 _PLAIN = (str, int, float, bool)
+_PLAIN_TYPES = frozenset(_PLAIN)
 _TAG = "$t"
+#: one encoder for every element (json.dumps with separators= builds a new one per call)
+_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 def _encode(value: Any) -> Any:
@@ -107,7 +110,20 @@ def encode_props(props: dict[str, Any]) -> str:
     """Serialise a property dict to the store's JSON text."""
     if not props:
         return "{}"
-    return json.dumps({k: _encode(v) for k, v in props.items()}, separators=(",", ":"))
+    for value in props.values():
+        if type(value) not in _PLAIN_TYPES and not _is_plain_list(value):
+            return _JSON.encode({k: _encode(v) for k, v in props.items()})
+    return _JSON.encode(props)  # nothing to tag
+
+
+def _is_plain_list(value: Any) -> bool:
+    """True for a list of plain values (a vertex property's values), which needs no tags."""
+    if type(value) is not list:
+        return False
+    for item in value:
+        if type(item) not in _PLAIN_TYPES:
+            return False
+    return True
 
 
 def decode_props(text: str) -> dict[str, Any]:

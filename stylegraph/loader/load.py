@@ -17,6 +17,7 @@ from typing import Any, Iterator, Sequence, TypeVar
 from gremlin_python.process.graph_traversal import GraphTraversalSource
 from tqdm import tqdm
 
+from stylegraph.graph.gc_pause import gc_paused
 from stylegraph.loader.neptune_csv import (
     EDGES_FILE,
     VERTICES_FILE,
@@ -156,12 +157,14 @@ def load_records(g: GraphTraversalSource, vertices: Sequence[VertexRecord], edge
     if batch_size < 1:
         raise ValueError(f"batch size must be >= 1, got {batch_size}")
     stats = LoadStats()
-    _check_endpoints(g, vertices, edges, batch_size)
-    load_vertices(g, vertices, stats, batch_size, progress)
-    load_edges(g, edges, stats, batch_size, progress)
-    if prune and edges:
-        sources = sorted({v.id for v in vertices} | {e.out_id for e in edges})
-        prune_edges(g, sources, edges, stats, batch_size)
+    # the records and (embedded) the growing graph are millions of GC-tracked objects
+    with gc_paused():
+        _check_endpoints(g, vertices, edges, batch_size)
+        load_vertices(g, vertices, stats, batch_size, progress)
+        load_edges(g, edges, stats, batch_size, progress)
+        if prune and edges:
+            sources = sorted({v.id for v in vertices} | {e.out_id for e in edges})
+            prune_edges(g, sources, edges, stats, batch_size)
     if stats.changed:
         stats.version = bump_version(g)
     log.debug("load: %s", stats.as_dict())

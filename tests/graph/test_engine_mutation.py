@@ -256,3 +256,50 @@ def test_hidden_labels_and_keys_are_refused(graph):
     with pytest.raises(GremlinError, match="~id"):
         run(graph, g.merge_v({"~id": "9"}))
     assert len(graph.vertices) == 6 and "~k" not in graph.vertex("1").properties
+
+
+def test_bulk_merge_e_through_identity_creates_matches_and_validates(graph):
+    # the batched-upsert shape of the loader benchmark: inject(maps).unfold().mergeE(identity())
+    rows = [{T.id: f"B:{i}", T.label: "SIMILAR", Direction.OUT: "1", Direction.IN: str(i), "score": i / 10}
+            for i in (2, 3, 4)]
+    assert run(graph, g.inject(rows).unfold().merge_e(__.identity()).id_()) == ["B:2", "B:3", "B:4"]
+    assert graph.edge("B:3").properties == {"score": 0.3}
+    assert run(graph, g.inject(rows).unfold().merge_e(__.identity()).count()) == [3]
+    assert run(graph, g.E().has_label("SIMILAR").count()) == [3]
+    # every incoming map is validated, not just the first of a batch
+    bad = rows[:1] + [{T.id: "B:9", T.label: "~hidden", Direction.OUT: "1", Direction.IN: "2"}]
+    with pytest.raises(GremlinError, match="T.label must be a non-hidden string"):
+        run(graph, g.inject(bad).unfold().merge_e(__.identity()))
+    # a map unfolded into entries reaches identity() one entry at a time
+    got = run(graph, g.inject({T.id: "B:2", "score": 0.2}).unfold().merge_e(__.identity()).id_())
+    assert got == ["B:2", "B:2"]
+
+
+def test_chained_merge_e_with_on_create_and_on_match(graph):
+    # the loader's shape: mergeE(search).option(onCreate, props).option(onMatch, props), chained
+    def batch(score):
+        t = g
+        for i in (2, 3):
+            props = {"score": score}
+            t = (t.merge_e({T.id: f"C:{i}", T.label: "SIMILAR", Direction.OUT: "1", Direction.IN: str(i)})
+                 .option(Merge.on_create, props).option(Merge.on_match, props))
+        return t
+    run(graph, batch(0.5))
+    assert [graph.edge(f"C:{i}").properties for i in (2, 3)] == [{"score": 0.5}] * 2
+    run(graph, batch(0.7))
+    assert [graph.edge(f"C:{i}").properties for i in (2, 3)] == [{"score": 0.7}] * 2
+    assert run(graph, g.E().has_label("SIMILAR").count()) == [2]
+
+
+def test_convert_arg_copies_maps_and_lists_and_compiles_nested_traversals():
+    from stylegraph.graph.bytecode import convert_arg
+    from stylegraph.graph.steps.base import Traversal
+
+    m = {T.id: "x", Direction.OUT: "1", "score": 0.1}
+    got = convert_arg(m, "inject")
+    assert got == m and got is not m
+    items = ["a", 1, T.id]
+    got = convert_arg(items, "inject")
+    assert got == items and got is not items
+    nested = convert_arg([{"t": __.out().bytecode}], "inject")
+    assert isinstance(nested[0]["t"], Traversal)

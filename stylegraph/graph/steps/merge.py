@@ -15,10 +15,42 @@ from stylegraph.graph.traverser import SEED, Traverser
 
 _MERGE_KEYS = {Merge.on_create: "onCreate", Merge.on_match: "onMatch",
                Merge.out_v: "outV", Merge.in_v: "inV"}
+# the tokens as module constants: reading ``T.id`` goes through aenum's metaclass on every use
+_T_ID, _T_LABEL = T.id, T.label
+_OUT, _IN = Direction.OUT, Direction.IN
+_OUT_V, _IN_V = Merge.out_v, Merge.in_v
 
 
 def _plain(value: Any) -> Any:
     return value.value if isinstance(value, CardValue) else value
+
+
+def split_merge_map(m: dict[Any, Any]) -> tuple[Any, Any, Any, Any, dict[str, Any]]:
+    """``(id, label, out, in, properties)`` of a merge map in one pass; NO_VALUE marks an absent
+    ``T.id``/``T.label``/``Direction.OUT``/``Direction.IN``, other non-string keys are ignored.
+
+    Tokens are matched by identity (gremlinpython's enum members are singletons and
+    compare by identity), which spares their Python-level ``__hash__`` on every look-up.
+    """
+    ident = label = out_spec = in_spec = NO_VALUE
+    props: dict[str, Any] = {}
+    for key, value in m.items():
+        if isinstance(key, str):
+            props[key] = value
+        elif key is _T_ID:
+            ident = value
+        elif key is _T_LABEL:
+            label = value
+        elif key is _OUT:
+            out_spec = value
+        elif key is _IN:
+            in_spec = value
+    return ident, label, out_spec, in_spec, props
+
+
+def _property_values(props: dict[str, Any]) -> dict[str, Any]:
+    """The values to create an element with: null values left out, cardinalities unwrapped."""
+    return {k: _plain(v) for k, v in props.items() if v is not None}
 
 
 def _props_match(element: Any, props: dict[str, Any]) -> bool:
@@ -35,10 +67,14 @@ def _props_match(element: Any, props: dict[str, Any]) -> bool:
 
 def find_vertices(graph: Any, m: dict[Any, Any]) -> list[Vertex]:
     """Vertices matching a merge map, using the id, a property index or the label index."""
-    label = m.get(T.label)
-    props = {k: v for k, v in m.items() if isinstance(k, str)}
-    if T.id in m:
-        v = graph.vertex(_plain(m[T.id]))
+    ident, label, _, _, props = split_merge_map(m)
+    return _find_vertices(graph, ident, None if label is NO_VALUE else label, props)
+
+
+def _find_vertices(graph: Any, ident: Any, label: Any, props: dict[str, Any]) -> list[Vertex]:
+    """Vertices with id ``ident`` (unless NO_VALUE), ``label`` (unless None) and ``props``."""
+    if ident is not NO_VALUE:
+        v = graph.vertex(_plain(ident))
         candidates: Iterable[Vertex] = [v] if v is not None else []
     elif props:
         key = next(iter(props))
@@ -72,12 +108,13 @@ class _MergeStep(Step):
                 raise self.error(f"expects a map or a traversal, got {self.spec!r}")
         self.options: dict[str, Any] = {}
         self.default_cardinality: dict[str, str] = {}
+        self._children: list[Traversal] | None = None
 
     def mod_option(self, args: list[Any]) -> None:
         """Record an option() modulator."""
-        if len(args) not in (2, 3) or args[0] not in _MERGE_KEYS:
+        name = _MERGE_KEYS.get(args[0]) if len(args) in (2, 3) else None
+        if name is None:
             raise self.error(f"option(Merge.x, map|traversal[, cardinality]) expected, got {args!r}")
-        name = _MERGE_KEYS[args[0]]
         value = args[1]
         if len(args) == 3:
             # option(onCreate|onMatch, map, Cardinality): the default cardinality of the values
@@ -87,39 +124,38 @@ class _MergeStep(Step):
         if isinstance(value, dict) and name in ("onCreate", "onMatch"):
             self.validate(value, f"option({name})")
         self.options[name] = value
+        self._children = None
 
     def children(self) -> list[Traversal]:
-        """The nested traversals of this step."""
-        return child_list(self.spec, *self.options.values())
+        """The nested traversals of this step (worked out once: the strategies, the path
+        analysis and bind() all ask, and only option() changes them)."""
+        if self._children is None:
+            self._children = child_list(self.spec, *self.options.values())
+        return self._children
 
     def validate(self, m: dict[Any, Any], what: str) -> None:
         """Reject keys a merge map cannot have."""
+        allowed = self.allowed_keys
         for key, value in m.items():
-            if not (isinstance(key, str) or key in self.allowed_keys):
+            if isinstance(key, str):
+                if key.startswith("~"):
+                    raise self.error(f"{what}: Property key can not be a hidden key: {key}", code=597)
+                if isinstance(value, Traversal):
+                    raise self.error(f"{what}: values cannot be traversals ({key!r})")
+                continue
+            if not _is_one_of(key, allowed):
                 raise self.error(f"{what}: unsupported key {key!r}")
-            if isinstance(key, str) and key.startswith("~"):
-                raise self.error(f"{what}: Property key can not be a hidden key: {key}", code=597)
             if isinstance(value, Traversal):
                 raise self.error(f"{what}: values cannot be traversals ({key!r})")
-            if key is T.label and not (isinstance(value, str) and value and not value.startswith("~")):
+            if key is _T_LABEL and not (isinstance(value, str) and value and not value.startswith("~")):
                 raise self.error(f"{what}: T.label must be a non-hidden string, got {value!r}", code=597)
-            if key is T.id and value is None:
+            if key is _T_ID and value is None:
                 raise self.error(f"{what}: T.id cannot be null", code=597)
 
     def _materialize(self, value: Any, t: Traverser, what: str) -> dict[Any, Any] | None:
         """A map from a constant, or from a traversal giving a map or a stream of map entries."""
         if isinstance(value, Traversal):
-            entries: dict[Any, Any] = {}
-            found: Any = None
-            for out in value.run_one(t):
-                obj = out.obj
-                if isinstance(obj, MapEntry):
-                    entries[obj[0]] = obj[1]
-                    continue
-                if not entries:
-                    found = obj
-                break
-            value = entries if entries else found
+            value = _traversal_map(value, t)
         if value is None or value is NO_VALUE:
             return None
         if not isinstance(value, dict):
@@ -146,7 +182,10 @@ class _MergeStep(Step):
         value = self.options.get(name)
         if value is None:
             return None
-        m = self._materialize(value, t, f"option({name})")
+        if isinstance(value, dict):
+            m: dict[Any, Any] | None = value  # a constant map, validated by mod_option()
+        else:
+            m = self._materialize(value, t, f"option({name})")
         card = self.default_cardinality.get(name)
         if m and card is not None:
             m = {k: (v if isinstance(v, CardValue) or not isinstance(k, str) else CardValue(card, v))
@@ -168,9 +207,11 @@ class _MergeStep(Step):
 
     def apply_on_match(self, element: Any, t: Traverser) -> None:
         """Apply option(onMatch) to a matched element."""
-        if "onMatch" not in self.options:
+        value = self.options.get("onMatch")
+        if value is None:
             return
-        on_match = self.option_map("onMatch", t.replace(element))
+        # a traversal given for onMatch starts from the matched element
+        on_match = self.option_map("onMatch", t.replace(element) if isinstance(value, Traversal) else t)
         if not on_match:
             return
         graph = self.ctx.graph
@@ -196,35 +237,43 @@ class MergeVertexStep(_MergeStep):
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
+        graph, labels, mode, tick = self.ctx.graph, self.labels, self.ctx.path_mode, self.ctx.tick
         for t in it:
-            self.ctx.tick()
+            tick()
             m = self.merge_map(t)
-            found = self.find(m)
+            ident, label, _, _, props = split_merge_map(m)
+            found = _find_vertices(graph, ident, None if label is NO_VALUE else label, props)
             if found:
                 for v in found:
                     self.apply_on_match(v, t)
                     yield t.split(v, labels, mode)
                 continue
             create = self.create_map(m, t)
-            single = {}
-            multi = []
-            for k, value in create.items():
-                if not isinstance(k, str) or value is None:
-                    continue
-                if isinstance(value, CardValue) and value.cardinality != "single":
-                    multi.append((k, value))
-                else:
-                    single[k] = _plain(value)
-            ident = _plain(create.get(T.id))
-            if isinstance(ident, gp.Element):
-                ident = ident.id
-            v = graph.add_vertex(_plain(create.get(T.label, "vertex")), ident, single)
-            for k, value in multi:
-                items = value.value if isinstance(value.value, (list, set, tuple)) else [value.value]
-                for item in items:
-                    graph.set_property(v, k, item, value.cardinality)
-            yield t.split(v, labels, mode)
+            if create is not m:
+                ident, label, _, _, props = split_merge_map(create)
+            yield t.split(self._create(ident, label, props), labels, mode)
+
+    def _create(self, ident: Any, label: Any, props: dict[str, Any]) -> Vertex:
+        """Add the vertex of a create map's parts (NO_VALUE: absent)."""
+        single = {}
+        multi = []
+        for k, value in props.items():
+            if value is None:
+                continue
+            if isinstance(value, CardValue) and value.cardinality != "single":
+                multi.append((k, value))
+            else:
+                single[k] = _plain(value)
+        ident = None if ident is NO_VALUE else _plain(ident)
+        if isinstance(ident, gp.Element):
+            ident = ident.id
+        graph = self.ctx.graph
+        v = graph.add_vertex("vertex" if label is NO_VALUE else _plain(label), ident, single)
+        for k, value in multi:
+            items = value.value if isinstance(value.value, (list, set, tuple)) else [value.value]
+            for item in items:
+                graph.set_property(v, k, item, value.cardinality)
+        return v
 
 
 @register("mergeE")
@@ -234,7 +283,9 @@ class MergeEdgeStep(_MergeStep):
     allowed_keys = (T.id, T.label, Direction.OUT, Direction.IN)
 
     def _vertex(self, value: Any, t: Traverser, which: str) -> Vertex | None:
-        if value is Merge.out_v or value is Merge.in_v:
+        if type(value) is str:  # the common case: a vertex id
+            return self.ctx.graph.vertices.get(value)
+        if value is _OUT_V or value is _IN_V:
             name = _MERGE_KEYS[value]
             raw = self.options.get(name)
             if raw is None:
@@ -253,45 +304,61 @@ class MergeEdgeStep(_MergeStep):
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        graph, labels, mode = self.ctx.graph, self.labels, self.ctx.path_mode
+        labels, mode, tick = self.labels, self.ctx.path_mode, self.ctx.tick
         for t in it:
-            self.ctx.tick()
+            tick()
             m = self.merge_map(t)
-            out_spec, in_spec = m.get(Direction.OUT, NO_VALUE), m.get(Direction.IN, NO_VALUE)
+            parts = ident, label, out_spec, in_spec, props = split_merge_map(m)
             out_v = self._vertex(out_spec, t, "Direction.OUT") if out_spec is not NO_VALUE else None
             in_v = self._vertex(in_spec, t, "Direction.IN") if in_spec is not NO_VALUE else None
-            found = self._find(m, out_spec, in_spec, out_v, in_v)
+            found = self._find(ident, None if label is NO_VALUE else label, props,
+                               out_spec, in_spec, out_v, in_v)
             if found:
                 for e in found:
                     self.apply_on_match(e, t)
                     yield t.split(e, labels, mode)
                 continue
-            create = self.create_map(m, t)
-            out_spec, in_spec = create.get(Direction.OUT, NO_VALUE), create.get(Direction.IN, NO_VALUE)
-            if out_spec is NO_VALUE or out_spec is None:
-                raise self.error("Out Vertex not specified: cannot create an edge", code=597)
-            if in_spec is NO_VALUE or in_spec is None:
-                raise self.error("In Vertex not specified: cannot create an edge", code=597)
-            out_v = self._vertex(out_spec, t, "Direction.OUT")
-            in_v = self._vertex(in_spec, t, "Direction.IN")
-            if out_v is None:
-                raise self.error(f"Vertex does not exist for mergeE: out vertex {out_spec!r}", code=597)
-            if in_v is None:
-                raise self.error(f"Vertex does not exist for mergeE: in vertex {in_spec!r}", code=597)
-            props = {k: _plain(v) for k, v in create.items() if isinstance(k, str) and v is not None}
-            ident = _plain(create.get(T.id))
-            e = graph.add_edge(_plain(create.get(T.label, "edge")), out_v, in_v, ident, props)
-            yield t.split(e, labels, mode)
+            yield t.split(self._create(m, parts, t, (out_spec, out_v), (in_spec, in_v)), labels, mode)
 
-    def _find(self, m: dict[Any, Any], out_spec: Any, in_spec: Any,
+    def _create(self, m: dict[Any, Any], parts: tuple[Any, Any, Any, Any, dict[str, Any]], t: Traverser,
+                searched_out: tuple[Any, Vertex | None], searched_in: tuple[Any, Vertex | None]) -> Edge:
+        """Add the edge of merge map ``m`` (split into ``parts``) + option(onCreate);
+        ``searched_out``/``searched_in`` are the (spec, vertex) pairs the search resolved."""
+        create = self.create_map(m, t)
+        ident, label, out_spec, in_spec, props = split_merge_map(create) if create is not m else parts
+        if out_spec is NO_VALUE or out_spec is None:
+            raise self.error("Out Vertex not specified: cannot create an edge", code=597)
+        if in_spec is NO_VALUE or in_spec is None:
+            raise self.error("In Vertex not specified: cannot create an edge", code=597)
+        out_v = self._endpoint(out_spec, searched_out, t, "Direction.OUT")
+        in_v = self._endpoint(in_spec, searched_in, t, "Direction.IN")
+        if out_v is None:
+            raise self.error(f"Vertex does not exist for mergeE: out vertex {out_spec!r}", code=597)
+        if in_v is None:
+            raise self.error(f"Vertex does not exist for mergeE: in vertex {in_spec!r}", code=597)
+        return self.ctx.graph.add_edge("edge" if label is NO_VALUE else _plain(label), out_v, in_v,
+                                       None if ident is NO_VALUE else _plain(ident),
+                                       _property_values(props))
+
+    def _endpoint(self, spec: Any, searched: tuple[Any, Vertex | None], t: Traverser,
+                  which: str) -> Vertex | None:
+        """The vertex ``spec`` names; the one the search looked up when it is the same plain
+        value (Merge.outV/inV and traversal onCreate options are evaluated afresh)."""
+        searched_spec, searched_v = searched
+        if spec is searched_spec and spec is not _OUT_V and spec is not _IN_V \
+                and not isinstance(self.options.get("onCreate"), Traversal):
+            return searched_v
+        return self._vertex(spec, t, which)
+
+    def _find(self, ident: Any, label: Any, props: dict[str, Any], out_spec: Any, in_spec: Any,
               out_v: Vertex | None, in_v: Vertex | None) -> list[Edge]:
+        """Edges with id ``ident`` (unless NO_VALUE), ``label`` (unless None), the given
+        endpoints and ``props``."""
         if (out_spec is not NO_VALUE and out_v is None) or (in_spec is not NO_VALUE and in_v is None):
             return []
-        label = m.get(T.label)
-        props = {k: v for k, v in m.items() if isinstance(k, str)}
         graph = self.ctx.graph
-        if T.id in m:
-            e = graph.edge(_plain(m[T.id]))
+        if ident is not NO_VALUE:
+            e = graph.edge(_plain(ident))
             candidates: Iterable[Edge] = [e] if e is not None else []
         elif out_v is not None:
             candidates = _adjacent(out_v.out_edges, label)
@@ -304,6 +371,33 @@ class MergeEdgeStep(_MergeStep):
                 and (out_v is None or e.out_v is out_v)
                 and (in_v is None or e.in_v is in_v)
                 and _props_match(e, props)]
+
+
+def _is_one_of(key: Any, allowed: tuple[Any, ...]) -> bool:
+    """``key in allowed``, trying identity first (enum members' ``__eq__`` is Python code)."""
+    for item in allowed:
+        if key is item:
+            return True
+    return key in allowed
+
+
+def _traversal_map(traversal: Traversal, t: Traverser) -> Any:
+    """What a merge-map traversal gives for ``t``: its first object, or the map its leading
+    stream of map entries makes (None when it gives nothing)."""
+    steps = traversal.steps
+    if len(steps) == 1 and steps[0].passthrough and not isinstance(t.obj, MapEntry):
+        return t.obj  # identity(): the incoming object itself
+    entries: dict[Any, Any] = {}
+    found: Any = None
+    for out in traversal.run_one(t):
+        obj = out.obj
+        if isinstance(obj, MapEntry):
+            entries[obj[0]] = obj[1]
+            continue
+        if not entries:
+            found = obj
+        break
+    return entries if entries else found
 
 
 def _adjacent(adj: dict[str, dict[str, Edge]], label: Any) -> list[Edge]:
