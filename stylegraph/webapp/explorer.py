@@ -10,14 +10,14 @@ Blueprint ``bp`` (registered by ``create_app``):
 - ``POST /explore/export``: the nodes and edges on screen (JSON) in, a
   standalone HTML page out, built by the same code as ``stylegraph export-html``.
 
-vis-network is served from ``static/vendor/vis-network`` (no CDN).
+vis-network is served from pyvis's bundled copy at ``/explore/vis/<file>`` (no CDN).
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory, url_for
 
 from stylegraph.queries.explore_search import search_products
 from stylegraph.webapp import explorer_style
@@ -27,6 +27,8 @@ from stylegraph.webapp.export_html import ExportError, app_image_fetcher, page_f
 from stylegraph.webapp.images import image_url
 from stylegraph.webapp.params import int_param, str_param
 from stylegraph.webapp.state import get_g
+from stylegraph.webapp.vis_assets import FILES as VIS_FILES
+from stylegraph.webapp.vis_assets import vis_dir
 
 bp = Blueprint(
     "explorer",
@@ -40,6 +42,14 @@ MAX_EXPORT_BYTES = 8 * 1024 * 1024
 SEARCH_LIMIT = 20
 # first load: one hop around the product; each expand asks for up to ``limit`` products
 DEFAULTS = {"depth": 1, "limit": 25, "minScore": 0.0}
+
+
+@bp.get("/explore/vis/<filename>")
+def vis_asset(filename: str) -> Response:
+    """vis-network's JS/CSS from the pyvis package, cacheable for a day."""
+    if filename not in VIS_FILES:
+        abort(404)
+    return send_from_directory(vis_dir(), filename, max_age=86400)
 
 
 def page_config(product_id: str | None) -> dict[str, Any]:

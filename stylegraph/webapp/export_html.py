@@ -7,7 +7,7 @@ Two callers share this code:
 - the explorer's "Download view" button posts the nodes and edges on screen
   to ``POST /explore/export`` (``explorer.py``), which answers with the page.
 
-The page inlines vis-network (the copy vendored in ``static/vendor``) and, by
+The page inlines vis-network (pyvis's bundled copy, see ``vis_assets``) and, by
 default, every product photo as a ``data:`` URI, so it opens from disk with no
 network at all. pyvis builds the node/edge/option data and renders our own
 template (pyvis's stock template pulls Bootstrap from a CDN).
@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment, FileSystemLoader
 
+from stylegraph.webapp.vis_assets import CSS, JS, VisAssetsMissing, vis_dir
 from stylegraph.webapp import explorer_style as style
 
 if TYPE_CHECKING:  # pyvis (and networkx under it) is imported when a page is built
@@ -34,7 +35,6 @@ if TYPE_CHECKING:  # pyvis (and networkx under it) is imported when a page is bu
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
 TEMPLATE = "export_standalone.html"
-VIS_DIR = HERE / "static" / "vendor" / "vis-network"
 MAX_NODES = 2000
 MAX_EDGES = 20000
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
@@ -63,10 +63,11 @@ class ExportResult:
 def vis_assets() -> tuple[str, str]:
     """vis-network's JavaScript and CSS, made safe to inline in ``<script>``/``<style>``."""
     try:
-        js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
-        css = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ExportError(f"vis-network is missing from {VIS_DIR}: {exc}") from exc
+        directory = vis_dir()
+        js = (directory / JS).read_text(encoding="utf-8")
+        css = (directory / CSS).read_text(encoding="utf-8")
+    except (OSError, VisAssetsMissing) as exc:
+        raise ExportError(f"vis-network is missing: {exc}") from exc
     return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
 
 

@@ -69,7 +69,7 @@ def test_page_loads_clean_and_draws_the_product_and_its_neighbours(
     assert page.console_errors == []
     outside = [u for u in page.requests if not u.startswith((live.url, "data:"))]
     assert outside == [], f"the explorer fetched from outside the app: {outside}"
-    assert any("/explore/static/vendor/vis-network/vis-network.min.js" in u for u in page.requests)
+    assert any("/explore/vis/vis-network.min.js" in u for u in page.requests)
     assert page.screenshot(tmp_path / "explorer.png").stat().st_size > 10_000
 
 

@@ -67,8 +67,10 @@ def test_explorer_page_serves_vis_itself(live: Live, world: World) -> None:
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert f'"root":"{pid}"' in page.text.replace(" ", "")
     assert not re.search(r"(src|href)=\"(https?:)?//", page.text)
-    js = live.get("/explore/static/vendor/vis-network/vis-network.min.js")
+    js = live.get("/explore/vis/vis-network.min.js")
     assert js.status_code == 200 and "@version 9.1.2" in js.text[:400]
+    assert "max-age=86400" in js.headers["Cache-Control"]
+    assert live.get("/explore/vis/setup.py").status_code == 404  # only vis-network's two files
     assert live.get("/explore/static/explorer.js").status_code == 200
     assert live.get("/explore").status_code == 200
 
