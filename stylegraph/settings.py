@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -64,7 +64,6 @@ class Settings:
     # how often (ms) the app's read cache re-reads the graph's version stamp
     cache_check_ms: int = 100
     seed: int = 0
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.graph_url:
@@ -77,20 +76,10 @@ class Settings:
         """Build settings from ``environ`` (default ``os.environ``), then apply ``overrides``."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
-        known = {f.name for f in fields(cls)}
         for f in fields(cls):
-            if f.name == "extra":
-                continue
             raw = environ.get(PREFIX + f.name.upper())
-            if raw is None:
-                continue
-            values[f.name] = _convert(f.name, f.type, raw)
-        extra = {
-            k[len(PREFIX):].lower(): v
-            for k, v in environ.items()
-            if k.startswith(PREFIX) and k[len(PREFIX):].lower() not in known
-        }
-        values["extra"] = extra
+            if raw is not None:
+                values[f.name] = _convert(f.name, str(f.type), raw)
         values.update(overrides)
         return cls(**values)
 
@@ -111,20 +100,14 @@ class Settings:
         return users
 
 
-def _convert(name: str, typ: Any, raw: str) -> Any:
-    typ = str(typ)
+def _convert(name: str, typ: str, raw: str) -> Any:
+    # field types are strings here (``from __future__ import annotations``)
     try:
-        if typ in ("int", "<class 'int'>"):
+        if typ == "int":
             return int(raw)
-        if typ in ("float", "<class 'float'>"):
+        if typ == "float":
             return float(raw)
-        if typ in ("bool", "<class 'bool'>"):
-            if raw.lower() in ("1", "true", "yes", "on"):
-                return True
-            if raw.lower() in ("0", "false", "no", "off", ""):
-                return False
-            raise ValueError(raw)
-        if typ in ("Path", "<class 'pathlib.Path'>"):
+        if typ == "Path":
             return Path(raw)
     except ValueError:
         raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {typ}") from None

@@ -23,11 +23,6 @@ class Vertex:
         self.out_edges: dict[str, dict[str, Edge]] = {}
         self.in_edges: dict[str, dict[str, Edge]] = {}
 
-    def value(self, key: str, default: Any = None) -> Any:
-        """The first value of property ``key`` (or ``default``)."""
-        values = self.properties.get(key)
-        return values[0] if values else default
-
     def __repr__(self) -> str:
         return f"v[{self.id}]"
 
@@ -43,10 +38,6 @@ class Edge:
         self.out_v = out_v
         self.in_v = in_v
         self.properties: dict[str, Any] = {}
-
-    def value(self, key: str, default: Any = None) -> Any:
-        """The value of property ``key`` (or ``default``)."""
-        return self.properties.get(key, default)
 
     def __repr__(self) -> str:
         return f"e[{self.id}][{self.out_v.id}-{self.label}->{self.in_v.id}]"

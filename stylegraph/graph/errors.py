@@ -35,12 +35,6 @@ class InvalidRequestError(GremlinError):
     code = REQUEST_ERROR_INVALID_REQUEST_ARGUMENTS
 
 
-class MalformedRequestError(GremlinError):
-    """The request could not be read at all (498)."""
-
-    code = REQUEST_ERROR_MALFORMED_REQUEST
-
-
 class TraversalTimeoutError(GremlinError):
     """The traversal ran past its deadline (598)."""
 

@@ -127,11 +127,6 @@ class Graph:
                 self._indexes[key] = index
             return index
 
-    @property
-    def indexed_keys(self) -> list[str]:
-        """The vertex property keys that have an index."""
-        return list(self._indexes)
-
     # ------------------------------------------------------------ transactions
     @contextmanager
     def transaction(self) -> Iterator["Graph"]:
@@ -157,11 +152,6 @@ class Graph:
                     raise
             finally:
                 self._tx = None
-
-    @property
-    def in_transaction(self) -> bool:
-        """True while a transaction is open (in any thread holding the lock)."""
-        return self._tx is not None
 
     def _require_tx(self) -> _Transaction:
         tx = self._tx

@@ -31,8 +31,3 @@ def vis_dir() -> Path:
     raise VisAssetsMissing(
         f"pyvis at {Path(pyvis.__file__).parent} has no lib/vis-*/{JS}; reinstall pyvis (pip install pyvis)"
     )
-
-
-def vis_version() -> str:
-    """The bundled vis-network version (from the directory name, e.g. ``9.1.2``)."""
-    return vis_dir().name.removeprefix("vis-")
