@@ -48,7 +48,8 @@ class Settings:
     # embeddings and the similarity graph
     model: str = "resnet18"
     weights: str = "random"
-    image_size: int = 224
+    # CNN input size; 0 picks one from the catalog's photos (64..96 px); a trained model uses its own
+    image_size: int = 0
     embed_batch_size: int = 32
     knn_k: int = 10
     # torch intra-op threads for embedding/fine-tuning (0 = torch's default); 1 is fastest on a busy shared box

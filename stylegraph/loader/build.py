@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stylegraph.loader.catalog import STYLE_COLUMNS, Catalog, CatalogError
+from stylegraph.loader.catalog import Catalog
 from stylegraph.loader.embedding_store import Embeddings
 from stylegraph.loader.knn import choose_index, precision_at_k, similar_edges, top_k
 from stylegraph.loader.neptune_csv import product_vertices, similar_edge_records, write_graph_csv
@@ -24,20 +24,22 @@ class BuildResult:
     index: str
     precision: float | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+    # SIMILAR score quantiles (5th, 50th, 95th percentile): the range min_score filters in
+    score_quantiles: tuple[float, float, float] | None = None
 
 
-def style_precision(catalog: Catalog, ids: list[str], nbr_ids: np.ndarray) -> float | None:
-    """Precision@k of neighbours against the ground-truth style, or None without style columns."""
-    try:
-        labels = dict(zip((p.product_id for p in catalog), catalog.labels(STYLE_COLUMNS)))
-    except CatalogError:
-        return None
+def label_precision(catalog: Catalog, ids: list[str], nbr_ids: np.ndarray, columns: list[str]) -> float:
+    """Precision@k of neighbours against the label joined from ``columns``."""
+    labels = dict(zip((p.product_id for p in catalog), catalog.labels(columns)))
     return precision_at_k(ids, nbr_ids, labels)
 
 
 def build_graph(catalog: Catalog, emb: Embeddings, out_dir: str | Path, k: int = 10, index: str = "auto",
-                progress: bool = True) -> BuildResult:
-    """Write ``vertices.csv`` (every catalog product) and ``edges.csv`` (top-k SIMILAR among embedded ones)."""
+                progress: bool = True, labels: list[str] | None = None) -> BuildResult:
+    """Write ``vertices.csv`` (every catalog product) and ``edges.csv`` (top-k SIMILAR among embedded ones).
+
+    With ``labels`` (catalog columns) the result also carries precision@k against them.
+    """
     if k < 1:
         raise ValueError(f"k must be >= 1, got {k}")
     times: dict[str, float] = {}
@@ -54,5 +56,7 @@ def build_graph(catalog: Catalog, emb: Embeddings, out_dir: str | Path, k: int =
     vertices = product_vertices(catalog)
     vpath, epath = write_graph_csv(out_dir, vertices, edges)
     times["write_csv"] = time.perf_counter() - start
-    return BuildResult(vpath, epath, len(vertices), len(edges), kind,
-                       style_precision(catalog, ids, nbr_ids) if ids else None, times)
+    finite = scores[np.isfinite(scores)]
+    quantiles = tuple(float(q) for q in np.quantile(finite, [0.05, 0.5, 0.95])) if finite.size else None
+    precision = label_precision(catalog, ids, nbr_ids, labels) if labels and ids else None
+    return BuildResult(vpath, epath, len(vertices), len(edges), kind, precision, times, quantiles)

@@ -1,16 +1,19 @@
 """The product catalog: a CSV with at least ``product_id,image``.
 
 Optional columns: ``title, brand, category, subcategory, color, pattern,
-price, in_stock``. ``image`` is a path relative to the catalog directory.
+price, in_stock``. Any other column is kept as a string property of the
+product (``Product.extra``) and can be a training or evaluation label.
+``image`` is a path relative to the catalog directory. A column can be
+mapped onto a known one when read (``columns={"category": "articleType"}``).
 Every validation failure raises :class:`CatalogError` naming the file and the
 line, so a merchandiser can fix the row.
 """
 from __future__ import annotations
 
 import csv
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Mapping
 
 CATALOG_FILE = "catalog.csv"
 REQUIRED_COLUMNS = ("product_id", "image")
@@ -18,6 +21,8 @@ OPTIONAL_COLUMNS = ("title", "brand", "category", "subcategory", "color", "patte
 ALL_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 # the ground-truth style of a generated catalog is family (subcategory) + pattern + colour
 STYLE_COLUMNS = ("subcategory", "pattern", "color")
+# names an extra column may not take: the graph's own keys
+RESERVED_COLUMNS = ("id", "label", "extra")
 
 _TRUE = {"true", "1", "yes", "y", "t"}
 _FALSE = {"false", "0", "no", "n", "f"}
@@ -41,15 +46,26 @@ class Product:
     pattern: str = ""
     price: float | None = None
     in_stock: bool | None = None
+    # every other catalog column, as text
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
 
     def properties(self) -> dict[str, object]:
         """The vertex properties of this product (absent values left out)."""
         out: dict[str, object] = {}
-        for key, value in asdict(self).items():
-            if key == "product_id" or value is None or value == "":
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("product_id", "extra") or value is None or value == "":
                 continue
-            out[key] = value
+            out[f.name] = value
+        out.update((k, v) for k, v in self.extra.items() if v != "")
         return out
+
+    def value(self, column: str) -> str:
+        """The text of one column, known or extra (``""`` when absent)."""
+        if column in _KNOWN:
+            got = getattr(self, column)
+            return "" if got is None else str(got)
+        return self.extra.get(column, "")
 
     def style(self) -> str:
         """The ground-truth style label ``subcategory/pattern/color``."""
@@ -78,16 +94,24 @@ class Catalog:
         """Products keyed by ``product_id``."""
         return {p.product_id: p for p in self.products}
 
+    def columns(self) -> list[str]:
+        """Every column this catalog has values in (known ones first)."""
+        extra = sorted({k for p in self.products for k in p.extra})
+        known = [c for c in ALL_COLUMNS if any(p.value(c) for p in self.products)]
+        return known + extra
+
     def labels(self, columns: Iterable[str] = STYLE_COLUMNS) -> list[str]:
         """One label per product joining ``columns`` (e.g. the ground-truth style)."""
         columns = tuple(columns)
-        known = {f.name for f in fields(Product)}
-        unknown = [c for c in columns if c not in known]
+        have = set(self.columns())
+        unknown = [c for c in columns if c not in have]
         if unknown:
-            raise CatalogError(f"unknown label column(s) {unknown}; known: {sorted(known)}")
-        if not any(getattr(p, c) not in ("", None) for p in self.products for c in columns):
-            raise CatalogError(f"the catalog has no values in label column(s) {list(columns)}")
-        return ["/".join(str(getattr(p, c) or "") for c in columns) for p in self.products]
+            raise CatalogError(f"the catalog has no values in label column(s) {unknown}; "
+                               f"columns with values: {sorted(have)}")
+        return ["/".join(p.value(c) for c in columns) for p in self.products]
+
+
+_KNOWN = frozenset(ALL_COLUMNS)
 
 
 def catalog_file(path: str | Path) -> Path:
@@ -119,8 +143,28 @@ def _parse_price(text: str, where: str) -> float | None:
     return value
 
 
-def read_catalog(path: str | Path) -> Catalog:
-    """Read and validate a catalog CSV (a directory means ``DIR/catalog.csv``)."""
+def parse_column_map(items: Iterable[str]) -> dict[str, str]:
+    """``["category=articleType", ...]`` as ``{"category": "articleType"}`` (target = source)."""
+    out: dict[str, str] = {}
+    for item in items:
+        target, sep, source = item.partition("=")
+        target, source = target.strip(), source.strip()
+        if not sep or not target or not source:
+            raise CatalogError(f"column mapping must look like TARGET=SOURCE (e.g. category=articleType), got {item!r}")
+        out[target] = source
+    return out
+
+
+def read_catalog(path: str | Path, columns: Mapping[str, str] | None = None) -> Catalog:
+    """Read and validate a catalog CSV (a directory means ``DIR/catalog.csv``).
+
+    ``columns`` maps a column name the product uses onto the file's column
+    holding it, e.g. ``{"category": "articleType"}``.
+    """
+    columns = dict(columns or {})
+    bad = [t for t in columns if t in REQUIRED_COLUMNS or t in RESERVED_COLUMNS]
+    if bad:
+        raise CatalogError(f"column(s) {bad} cannot be mapped")
     file = catalog_file(path)
     if not file.is_file():
         raise CatalogError(f"{file}: catalog file not found")
@@ -139,7 +183,16 @@ def read_catalog(path: str | Path) -> Catalog:
             dupes = sorted({h for h in header if header.count(h) > 1})
             if dupes:
                 raise CatalogError(f"{file}:1: duplicate column(s) {dupes}")
+            absent = sorted(src for src in columns.values() if src not in header)
+            if absent:
+                raise CatalogError(f"{file}:1: mapped column(s) {absent} not in the header {header}")
+            reserved = [h for h in header if h in RESERVED_COLUMNS]
+            if reserved:
+                raise CatalogError(f"{file}:1: column name(s) {reserved} are reserved; rename them")
             index = {name: i for i, name in enumerate(header)}
+            mapped_sources = set(columns.values())
+            for target, source in columns.items():
+                index[target] = index[source]
             for row in reader:
                 line = reader.line_num
                 where = f"{file}:{line}"
@@ -148,6 +201,8 @@ def read_catalog(path: str | Path) -> Catalog:
                 if len(row) != len(header):
                     raise CatalogError(f"{where}: expected {len(header)} fields, got {len(row)}")
                 values = {name: row[i].strip() for name, i in index.items() if name in ALL_COLUMNS}
+                extra = {name: row[i].strip() for name, i in index.items()
+                         if name not in ALL_COLUMNS and name not in mapped_sources}
                 pid = values["product_id"]
                 if not pid:
                     raise CatalogError(f"{where}: empty product_id")
@@ -168,6 +223,7 @@ def read_catalog(path: str | Path) -> Catalog:
                         pattern=values.get("pattern", ""),
                         price=_parse_price(values.get("price", ""), where),
                         in_stock=_parse_bool(values.get("in_stock", ""), where),
+                        extra=extra,
                     )
                 )
     except UnicodeDecodeError as exc:
@@ -188,15 +244,17 @@ def _format(value: object) -> str:
 
 
 def write_catalog(path: str | Path, products: Iterable[Product]) -> Path:
-    """Write ``products`` as a catalog CSV with every column; returns the file written."""
+    """Write ``products`` as a catalog CSV with every column (extra ones too); returns the file written."""
+    products = list(products)
     file = catalog_file(path)
     file.parent.mkdir(parents=True, exist_ok=True)
+    extra = sorted({k for p in products for k in p.extra})
     tmp = file.with_name(file.name + ".tmp")
     with tmp.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(ALL_COLUMNS)
+        writer.writerow(ALL_COLUMNS + tuple(extra))
         for p in products:
-            writer.writerow([_format(getattr(p, c)) for c in ALL_COLUMNS])
+            writer.writerow([_format(getattr(p, c)) for c in ALL_COLUMNS] + [p.extra.get(c, "") for c in extra])
     tmp.replace(file)
     return file
 

@@ -45,13 +45,17 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from stylegraph.loader.catalog import CatalogError, read_catalog
     from stylegraph.loader.embed import EmbedError, make_spec, load_embedder
     from stylegraph.loader.embed_catalog import embed_catalog
+    from stylegraph.loader.images import photo_sizes
+    from stylegraph.loader.preprocess import default_image_size
 
     _torch_threads()
     s = get_settings()
     try:
         catalog = read_catalog(args.catalog)
+        size = args.image_size or s.image_size or default_image_size(
+            photo_sizes([catalog.image_path(p) for p in catalog.products]))
         spec = make_spec(args.model or s.model, args.weights or s.weights, style=args.style,
-                         image_size=args.image_size or s.image_size, seed=s.seed if args.seed is None else args.seed)
+                         image_size=size, seed=s.seed if args.seed is None else args.seed)
         embedder = load_embedder(spec)
         result = embed_catalog(catalog, embedder, args.data_dir or s.data_dir,
                                batch_size=args.batch_size or s.embed_batch_size, num_workers=args.workers)
@@ -64,29 +68,93 @@ def cmd_embed(args: argparse.Namespace) -> int:
     return 0
 
 
+def parse_labels(text: str) -> dict[str, float]:
+    """``"category=1,color=0.5"`` (or ``"category,color"``, weight 1) as ``{column: weight}``."""
+    out: dict[str, float] = {}
+    for item in filter(None, (t.strip() for t in text.split(","))):
+        name, sep, weight = item.partition("=")
+        try:
+            out[name.strip()] = float(weight) if sep else 1.0
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"label weight must be a number, got {item!r}") from None
+    if not out:
+        raise argparse.ArgumentTypeError("give at least one label column, e.g. --labels category")
+    return out
+
+
+def _column_map(items: list[str] | None) -> dict[str, str]:
+    from stylegraph.loader.catalog import parse_column_map
+
+    try:
+        return parse_column_map(items or [])
+    except ValueError as exc:
+        raise _error(exc) from None
+
+
+def _finetune_config(args: argparse.Namespace) -> "FinetuneConfig":
+    from stylegraph.loader.finetune import FinetuneConfig
+
+    s = get_settings()
+    return FinetuneConfig(
+        catalog=str(args.catalog), labels=args.labels, columns=_column_map(args.column),
+        model=args.model or s.model, weights=args.weights or s.weights, image_size=args.image_size,
+        embedding_dims=args.embedding_dims, loss=args.loss, optimizer=args.optimizer, lr=args.lr,
+        weight_decay=args.weight_decay, epochs=args.epochs, patience=args.patience, batch_size=args.batch_size,
+        m_per_class=args.m_per_class, val_fraction=args.val_fraction, k=args.k, workers=args.workers,
+        seed=s.seed if args.seed is None else args.seed, name=args.name, runs_dir=str(args.runs_dir or s.runs_dir),
+    )
+
+
 def cmd_finetune(args: argparse.Namespace) -> int:
     """``stylegraph finetune``."""
     from stylegraph.loader.catalog import CatalogError
     from stylegraph.loader.embed import EmbedError
-    from stylegraph.loader.finetune import FinetuneConfig, FinetuneError, finetune
+    from stylegraph.loader.finetune import FinetuneError, finetune
+    from stylegraph.loader.hparam_search import SearchError, search
+
+    _torch_threads()
+    cfg = _finetune_config(args)
+    try:
+        if args.search:
+            run, metrics = search(cfg, args.search, epochs_per_trial=args.trial_epochs)
+            print(f"search {run}: {args.search} trials, best trial {metrics['best_trial']} -> {run / 'trials.csv'}")
+        else:
+            run, metrics = finetune(cfg)
+    except (CatalogError, EmbedError, FinetuneError, SearchError) as exc:
+        raise _error(exc) from None
+    k = metrics["k"]
+    print(f"run {run}: validation precision@{k} {metrics['base_val_precision']:.3f} (starting model) -> "
+          f"{metrics['best_val_precision']:.3f} (epoch {metrics['best_epoch']} of {metrics['epochs_run']}, "
+          f"{metrics['image_size']} px, {metrics['seconds']:.0f} s, peak RSS {metrics['peak_rss_mb']:.0f} MB)")
+    if metrics["improved"]:
+        print(f"embed with: stylegraph embed --catalog {args.catalog} --weights {run}")
+    else:
+        print(f"warning: the trained model is NOT better than the starting model on validation; "
+              f"it is saved in {run} but should not be used")
+    return 0
+
+
+def cmd_evaluate_embeddings(args: argparse.Namespace) -> int:
+    """``stylegraph evaluate-embeddings``."""
+    from stylegraph.loader.catalog import CatalogError, read_catalog
+    from stylegraph.loader.embed import EmbedError
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_embeddings, load_embeddings
+    from stylegraph.loader.evaluate_embeddings import evaluate_embeddings
+    from stylegraph.loader.knn import KnnError
 
     _torch_threads()
     s = get_settings()
-    cfg = FinetuneConfig(
-        catalog=str(args.catalog), model=args.model or s.model, weights=args.weights or s.weights,
-        seed=s.seed if args.seed is None else args.seed, style=args.style, image_size=args.image_size,
-        similarity_dims=args.similarity_dims, lr=args.lr, optimizer=args.optimizer, epochs=args.epochs,
-        batch_size=args.batch_size, margin=args.margin, pairs_per_anchor=args.pairs_per_anchor, train_last_block=args.train_last_block,
-        label_columns=[c.strip() for c in args.labels.split(",") if c.strip()], name=args.name,
-        runs_dir=str(args.runs_dir or s.runs_dir),
-    )
+    columns = [c.strip() for c in args.labels.split(",") if c.strip()]
     try:
-        run, metrics = finetune(cfg)
-    except (CatalogError, EmbedError, FinetuneError) as exc:
+        catalog = read_catalog(args.catalog, _column_map(args.column))
+        emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(args.data_dir or s.data_dir)
+        result = evaluate_embeddings(catalog, emb, columns, k=args.k, baselines=not args.no_baselines, seed=s.seed)
+    except (CatalogError, EmbedError, EmbeddingStoreError, KnnError) as exc:
         raise _error(exc) from None
-    print(f"run {run}: val precision@10 {metrics['base_val_precision_at_10']:.3f} (base) -> "
-          f"{metrics['final_val_precision_at_10']:.3f} (fine-tuned)")
-    print(f"embed with: stylegraph embed --catalog {args.catalog} --weights {run / 'model.pth'}")
+    for warning in result.warnings:
+        print(f"warning: {warning}")
+    print(f"label: {'/'.join(columns)}")
+    print(result.table())
     return 0
 
 
@@ -102,13 +170,18 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
     try:
         catalog = read_catalog(args.catalog)
         emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(data_dir)
-        result = build_graph(catalog, emb, args.out or data_dir / "csv", k=args.k or s.knn_k, index=args.index)
+        labels = [c.strip() for c in args.labels.split(",") if c.strip()] if args.labels else None
+        result = build_graph(catalog, emb, args.out or data_dir / "csv", k=args.k or s.knn_k, index=args.index,
+                             labels=labels)
     except (CatalogError, EmbeddingStoreError, KnnError, ValueError) as exc:
         raise _error(exc) from None
     print(f"{result.n_vertices} vertices -> {result.vertices_path}")
     print(f"{result.n_edges} SIMILAR edges ({result.index} index, model {emb.model_id}) -> {result.edges_path}")
+    if result.score_quantiles:
+        lo, mid, hi = result.score_quantiles
+        print(f"SIMILAR scores (cosine): 5th percentile {lo:.3f}, median {mid:.3f}, 95th percentile {hi:.3f}")
     if result.precision is not None:
-        print(f"precision@{args.k or s.knn_k} against ground-truth style: {result.precision:.3f}")
+        print(f"precision@{args.k or s.knn_k} against {args.labels}: {result.precision:.3f}")
     return 0
 
 
@@ -197,38 +270,62 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--weights", help="torchvision | random | PATH.pth | finetune run dir (settings: weights)")
     p.add_argument("--style", nargs="?", const="style", default="none", choices=STYLE_CHOICES,
                    help="Gram-matrix style features: --style (style only) or --style concat (with content)")
-    p.add_argument("--image-size", type=int, help="input size (settings: image_size)")
+    p.add_argument("--image-size", type=int,
+                   help="input size (settings: image_size; 0 picks one from the photos, 64..96; a trained "
+                        "model uses its own)")
     p.add_argument("--seed", type=int, help="seed of random weights (settings: seed)")
     p.add_argument("--batch-size", type=int, help="inference batch (settings: embed_batch_size)")
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
     p.add_argument("--data-dir", type=Path, help="where embeddings/ lives (settings: data_dir)")
     p.set_defaults(func=cmd_embed)
 
-    p = subparsers.add_parser("finetune", help="train a contrastive similarity head on the catalog's labels")
+    p = subparsers.add_parser("finetune", help="train the image model end to end on catalog labels (metric learning)")
     p.add_argument("--catalog", type=Path, required=True)
-    p.add_argument("--model", choices=("resnet18", "resnet50", "resnet152"))
-    p.add_argument("--weights", help="base weights: torchvision | random | PATH.pth")
-    p.add_argument("--style", nargs="?", const="style", default="none", choices=STYLE_CHOICES)
-    p.add_argument("--image-size", type=int, default=128)
+    p.add_argument("--labels", type=parse_labels, default={"category": 1.0},
+                   help="label columns with loss weights, e.g. category or type=1,color=0.3 (the first drives "
+                        "batches and early stopping)")
+    p.add_argument("--column", action="append", metavar="NAME=SOURCE",
+                   help="read catalog column SOURCE as NAME, e.g. category=articleType (repeatable)")
+    p.add_argument("--model", choices=("resnet18", "resnet34", "resnet50", "resnet152"), help="settings: model")
+    p.add_argument("--weights", help="starting weights: random | torchvision | PATH.pth | run dir (settings: weights)")
+    p.add_argument("--image-size", type=int, default=0, help="input size; 0 picks one from the photos (64..96)")
+    p.add_argument("--embedding-dims", type=int, default=128)
+    p.add_argument("--loss", choices=("multi-similarity", "supcon", "arcface", "proxy-anchor", "contrastive"),
+                   default="multi-similarity")
+    p.add_argument("--optimizer", choices=("adamw", "sgd"), default="adamw")
+    p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--epochs", type=int, default=30, help="most epochs (early stopping may end sooner)")
+    p.add_argument("--patience", type=int, default=5, help="epochs without validation improvement before stopping")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--m-per-class", type=int, default=4, help="photos per class in each batch")
+    p.add_argument("--val-fraction", type=float, default=0.15, help="share of products held out for validation")
+    p.add_argument("--k", type=int, default=10, help="precision@k for validation")
+    p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
     p.add_argument("--seed", type=int)
-    p.add_argument("--similarity-dims", type=int, default=64, choices=(16, 32, 64, 96, 128))
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--optimizer", choices=("adam", "sgd"), default="adam")
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--pairs-per-anchor", type=int, default=3, help="positive+negative pairs per product per epoch")
-    p.add_argument("--batch-size", type=int, default=128, help="pairs per step")
-    p.add_argument("--margin", type=float, default=0.7, help="contrastive margin (on unit vectors)")
-    p.add_argument("--train-last-block", action="store_true", help="also train the backbone's last block")
-    p.add_argument("--labels", default="subcategory,pattern,color", help="catalog columns that define a pair")
+    p.add_argument("--search", type=int, default=0, metavar="N", help="run N optuna trials and keep the best model")
+    p.add_argument("--trial-epochs", type=int, help="epochs per search trial (default --epochs)")
     p.add_argument("--name", default="finetune", help="run name")
     p.add_argument("--runs-dir", type=Path, help="settings: runs_dir")
     p.set_defaults(func=cmd_finetune)
+
+    p = subparsers.add_parser("evaluate-embeddings",
+                              help="precision@k, recall@k, mAP@R of embeddings against a label, with baselines")
+    p.add_argument("--catalog", type=Path, required=True)
+    p.add_argument("--labels", required=True, help="label column(s), joined when several")
+    p.add_argument("--column", action="append", metavar="NAME=SOURCE", help="read catalog column SOURCE as NAME")
+    p.add_argument("--embeddings", type=Path, help="an embeddings .npz (default: the ACTIVE one)")
+    p.add_argument("--k", type=int, default=10)
+    p.add_argument("--no-baselines", action="store_true", help="skip the random-init and raw-pixel rows")
+    p.add_argument("--data-dir", type=Path)
+    p.set_defaults(func=cmd_evaluate_embeddings)
 
     p = subparsers.add_parser("build-graph", help="top-k SIMILAR edges -> Neptune bulk-load CSVs")
     p.add_argument("--catalog", type=Path, required=True)
     p.add_argument("--k", type=int, help="neighbours per product (settings: knn_k)")
     p.add_argument("--index", choices=("auto", "exact", "ivf", "hnsw"), default="auto")
     p.add_argument("--embeddings", type=Path, help="an embeddings .npz (default: the ACTIVE one)")
+    p.add_argument("--labels", help="also print precision@k against these catalog column(s)")
     p.add_argument("--out", type=Path, help="output directory (default <data_dir>/csv)")
     p.add_argument("--data-dir", type=Path)
     p.set_defaults(func=cmd_build_graph)

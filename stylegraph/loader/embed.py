@@ -11,7 +11,11 @@ bit for bit: ``{"model": "resnet18", "weights": "random"|"torchvision"|"/abs/x.p
   (C -> 32) so every backbone gives the same compact size (3 x 528 = 1584),
   upper triangle, signed square root, L2-normalised per layer, concatenated;
 * ``concat``: content and style halves, each of unit norm, scaled by 1/sqrt(2);
-* a fine-tuned checkpoint (``stylegraph finetune``) adds its projection head.
+* a trained checkpoint (``stylegraph finetune``, :mod:`stylegraph.loader.metric_model`)
+  is the whole network it trained, with its centring; style modes do not apply.
+
+Every image goes through :func:`stylegraph.loader.preprocess.eval_transform`
+(aspect ratio kept, padded, never cropped), the same in every component.
 
 torch is imported here; keep this module out of CLI start-up paths.
 """
@@ -29,17 +33,15 @@ import torch
 import torchvision
 from PIL import Image
 from torch import nn
-from torchvision import transforms
 
 from stylegraph.loader.images import file_sha256
+from stylegraph.loader.metric_model import EMBEDDER_FORMAT, load_embedding_net, out_channels
+from stylegraph.loader.preprocess import eval_transform
 
-ARCHS = ("resnet18", "resnet50", "resnet152")
+ARCHS = ("resnet18", "resnet34", "resnet50", "resnet152")
 STYLE_MODES = ("none", "style", "concat")
 STYLE_LAYERS = ("layer1", "layer2", "layer3")
 STYLE_CHANNELS = 32
-FINETUNE_FORMAT = "stylegraph-finetune/1"
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
 
 
 class EmbedError(ValueError):
@@ -88,8 +90,11 @@ def normalize_spec(spec: dict[str, Any]) -> dict[str, Any]:
             raise EmbedError(f"{path} changed since these embeddings were made (sha256 differs)")
         out["weights_sha256"] = sha
         ckpt = read_checkpoint(path)
-        if ckpt.get("format") == FINETUNE_FORMAT:
-            out.update(model=str(ckpt["arch"]), style=str(ckpt["style"]), image_size=int(ckpt["image_size"]))
+        if ckpt.get("format") == EMBEDDER_FORMAT:
+            out.update(model=str(ckpt["arch"]), style="none", image_size=int(ckpt["image_size"]))
+        elif str(ckpt.get("format", "")).startswith("stylegraph-"):
+            raise EmbedError(f"{path}: checkpoint format {ckpt['format']!r} is no longer supported; "
+                             f"retrain it with stylegraph finetune")
     if out["model"] not in ARCHS:
         raise EmbedError(f"unknown model {out['model']!r}; choose one of {ARCHS}")
     if out["style"] not in STYLE_MODES:
@@ -165,7 +170,7 @@ class FeatureExtractor(nn.Module):
         self.backbone = backbone
         self.style = style
         gen = torch.Generator().manual_seed(12345)
-        widths = [_out_channels(getattr(backbone, name)) for name in STYLE_LAYERS]
+        widths = [out_channels(getattr(backbone, name)) for name in STYLE_LAYERS]
         for name, width in zip(STYLE_LAYERS, widths):
             proj = torch.randn(channels, width, generator=gen) / math.sqrt(width)
             self.register_buffer(f"proj_{name}", proj, persistent=False)
@@ -206,34 +211,6 @@ class FeatureExtractor(nn.Module):
         return torch.cat([content, nn.functional.normalize(style, dim=1)], dim=1) / math.sqrt(2)
 
 
-def _out_channels(layer: nn.Module) -> int:
-    last = layer[-1]
-    conv = getattr(last, "conv3", None) or last.conv2
-    return int(conv.out_channels)
-
-
-class ProjectionHead(nn.Module):
-    """The fine-tuned similarity head: Linear -> ReLU -> Linear."""
-
-    def __init__(self, in_dim: int, hidden: int, out_dim: int):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(in_dim, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, out_dim))
-        self.dims = [in_dim, hidden, out_dim]
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.net(x)
-
-
-def image_transform(image_size: int) -> transforms.Compose:
-    """Resize, centre-crop, tensor, ImageNet normalisation."""
-    return transforms.Compose([
-        transforms.Resize(image_size, antialias=True),
-        transforms.CenterCrop(image_size),
-        transforms.ToTensor(),
-        transforms.Normalize(IMAGENET_MEAN, IMAGENET_STD),
-    ])
-
-
 class Embedder:
     """Images in, L2-normalised float32 vectors out."""
 
@@ -241,32 +218,31 @@ class Embedder:
         self.spec = normalize_spec(spec)
         self.model_id = model_id_for(self.spec)
         self.device = torch.device(device)
-        self.transform = image_transform(self.spec["image_size"])
+        self.transform = eval_transform(self.spec["image_size"])
         weights = self.spec["weights"]
-        self.head: ProjectionHead | None = None
+        self.net: nn.Module
         if weights in ("random", "torchvision"):
             backbone = build_backbone(self.spec["model"], weights, self.spec["seed"])
+            self.net = FeatureExtractor(backbone, self.spec["style"])
         else:
             ckpt = read_checkpoint(weights)
-            if ckpt.get("format") == FINETUNE_FORMAT:
-                backbone = build_backbone(self.spec["model"], "random", 0, state_dict=ckpt["backbone"])
-                self.head = ProjectionHead(*[int(d) for d in ckpt["head_dims"]])
-                self.head.load_state_dict(ckpt["head"])
-                self.head.eval()
+            if ckpt.get("format") == EMBEDDER_FORMAT:
+                try:
+                    self.net = load_embedding_net(ckpt)
+                except (KeyError, RuntimeError) as exc:
+                    raise EmbedError(f"{weights}: damaged stylegraph checkpoint ({exc})") from None
             else:
                 backbone = build_backbone(self.spec["model"], "random", 0, state_dict=_plain_state_dict(ckpt))
-        self.features = FeatureExtractor(backbone, self.spec["style"]).eval().to(self.device)
-        if self.head is not None:
-            self.head.to(self.device)
+                self.net = FeatureExtractor(backbone, self.spec["style"])
+        self.net = self.net.eval().to(self.device)
         with torch.no_grad():
             probe = torch.zeros(1, 3, 32, 32, device=self.device)
             self.dim = int(self._forward(probe).shape[1])
 
     def _forward(self, batch: torch.Tensor) -> torch.Tensor:
-        feats = self.features(batch)
-        if self.head is not None:
-            feats = self.head(feats)
-        return nn.functional.normalize(feats, dim=1)
+        if hasattr(self.net, "embed"):
+            return self.net.embed(batch)
+        return nn.functional.normalize(self.net(batch), dim=1)
 
     @torch.no_grad()
     def embed_tensor(self, batch: torch.Tensor) -> np.ndarray:

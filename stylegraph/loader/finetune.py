@@ -1,82 +1,113 @@
-"""Fine-tune a similarity projection with a Siamese / contrastive objective.
+"""Train the image model end to end on the catalog's labels (metric learning, CPU friendly).
 
-A projection head (Linear -> ReLU -> Linear to ``similarity_dims``), and
-optionally the backbone's last block, is trained on pairs drawn from the
-catalog's labels (by default the style: subcategory + pattern + colour):
-a positive pair shares the label, a negative pair does not; each epoch draws
-``pairs_per_anchor`` positive and negative pairs per training product. The loss is the
-contrastive loss of Hadsell et al. on L2-normalised outputs,
-``y d^2 + (1 - y) max(0, margin - d)^2``. Frozen parts are run once and
-cached, so an epoch costs only the trainable part.
+Every layer of a torchvision ResNet plus a linear embedding layer
+(:class:`~stylegraph.loader.metric_model.EmbeddingNet`) learns from one or
+more label columns, each with its own weight and its own
+pytorch-metric-learning loss (multi-similarity with its miner by default).
+Batches hold ``m_per_class`` photos of each of several classes of the first
+label column (``MPerClassSampler``). Images stream from disk through the
+shared preprocessing (:mod:`stylegraph.loader.preprocess`) with training
+augmentations, so memory stays bounded whatever the catalog's size.
+
+Products are split once, by product, into training and validation. After
+every epoch the validation products are embedded and precision@k (same
+first label among the k nearest) is measured; the best epoch is kept,
+training stops after ``patience`` epochs without improvement, and a model
+that is not better than the starting one is saved with a warning and is
+not recommended.
 
 The run directory ``<runs_dir>/<timestamp>-<name>/`` gets ``config.json``,
-``metrics.json``, ``model.pth`` (usable as ``stylegraph embed --weights``)
-and ``loss_curve.png``.
+``metrics.json``, ``model.pth`` (``stylegraph embed --weights RUN``),
+``product_ids.json`` (which products trained and validated it),
+``curves.png`` and ``train.log``.
 """
 from __future__ import annotations
 
 import json
+import logging
+import resource
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
 from torch import nn
+from torch.utils.data import DataLoader, Dataset
 from tqdm import tqdm
 
-from stylegraph.loader.catalog import STYLE_COLUMNS, read_catalog
-from stylegraph.loader.embed import FINETUNE_FORMAT, Embedder, ProjectionHead, make_spec
+from stylegraph.loader.catalog import read_catalog
+from stylegraph.loader.embed import ARCHS, build_backbone, make_spec
 from stylegraph.loader.images import SkippedImage, load_product_image
 from stylegraph.loader.knn import precision_at_k, top_k
+from stylegraph.loader.metric_model import EmbeddingNet, save_embedder
+from stylegraph.loader.preprocess import default_image_size, eval_transform, train_transform
 
-SIMILARITY_DIMS = (16, 32, 64, 96, 128)
-OPTIMIZERS = ("adam", "sgd")
+log = logging.getLogger(__name__)
+
+LOSSES = ("multi-similarity", "supcon", "arcface", "proxy-anchor", "contrastive")
+OPTIMIZERS = ("adamw", "sgd")
+IDS_FILE = "product_ids.json"
 
 
 class FinetuneError(ValueError):
-    """The fine-tuning configuration or data cannot be used."""
+    """The training configuration or data cannot be used."""
 
 
 @dataclass
 class FinetuneConfig:
-    """Everything a fine-tuning run depends on (saved as ``config.json``)."""
+    """Everything a training run depends on (saved as ``config.json``)."""
 
     catalog: str
+    # label column -> loss weight; the first column also drives the batch sampler and early stopping
+    labels: dict[str, float] = field(default_factory=lambda: {"category": 1.0})
+    # catalog column mapping, e.g. {"category": "articleType"}
+    columns: dict[str, str] = field(default_factory=dict)
     model: str = "resnet18"
     weights: str = "random"
-    seed: int = 0
-    style: str = "none"
-    image_size: int = 128
-    similarity_dims: int = 64
-    hidden: int = 256
-    lr: float = 1e-3
-    optimizer: str = "adam"
+    image_size: int = 0  # 0: chosen from the catalog's photos (preprocess.default_image_size)
+    embedding_dims: int = 128
+    loss: str = "multi-similarity"
+    optimizer: str = "adamw"
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
     epochs: int = 30
-    pairs_per_anchor: int = 3
-    batch_size: int = 128
-    margin: float = 0.7
-    train_last_block: bool = False
-    label_columns: list[str] = field(default_factory=lambda: list(STYLE_COLUMNS))
-    val_fraction: float = 0.2
+    patience: int = 5
+    batch_size: int = 64
+    m_per_class: int = 4
+    val_fraction: float = 0.15
+    k: int = 10
+    workers: int = 0
+    seed: int = 0
     name: str = "finetune"
     runs_dir: str = "runs"
 
     def validate(self) -> None:
         """Raise :class:`FinetuneError` for an unusable setting."""
-        if self.similarity_dims not in SIMILARITY_DIMS:
-            raise FinetuneError(f"--similarity-dims must be one of {SIMILARITY_DIMS}, got {self.similarity_dims}")
+        if not self.labels:
+            raise FinetuneError("at least one label column is needed (--labels category)")
+        if any(not w > 0 for w in self.labels.values()):
+            raise FinetuneError(f"label weights must be > 0, got {self.labels}")
+        if self.model not in ARCHS:
+            raise FinetuneError(f"--model must be one of {ARCHS}, got {self.model!r}")
+        if self.loss not in LOSSES:
+            raise FinetuneError(f"--loss must be one of {LOSSES}, got {self.loss!r}")
         if self.optimizer not in OPTIMIZERS:
             raise FinetuneError(f"--optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
-        if not self.lr > 0:
-            raise FinetuneError(f"--lr must be > 0, got {self.lr}")
-        if self.epochs < 1 or self.batch_size < 2 or self.pairs_per_anchor < 1:
-            raise FinetuneError("--epochs and --pairs-per-anchor must be >= 1, --batch-size >= 2")
-        if not 0 < self.val_fraction < 0.9:
-            raise FinetuneError(f"val fraction must be in (0, 0.9), got {self.val_fraction}")
-        if self.train_last_block and self.style == "style":
-            raise FinetuneError("--train-last-block needs content features (style 'none' or 'concat')")
+        if not self.lr > 0 or self.weight_decay < 0:
+            raise FinetuneError(f"--lr must be > 0 and --weight-decay >= 0, got {self.lr}, {self.weight_decay}")
+        if self.image_size and not 32 <= self.image_size <= 512:
+            raise FinetuneError(f"--image-size must be 0 (auto) or 32..512, got {self.image_size}")
+        if not 8 <= self.embedding_dims <= 2048:
+            raise FinetuneError(f"--embedding-dims must be 8..2048, got {self.embedding_dims}")
+        if self.epochs < 1 or self.patience < 1 or self.k < 1:
+            raise FinetuneError("--epochs, --patience and --k must be >= 1")
+        if self.m_per_class < 2 or self.batch_size < 2 * self.m_per_class or self.batch_size % self.m_per_class:
+            raise FinetuneError(f"--batch-size ({self.batch_size}) must be a multiple of --m-per-class "
+                                f"({self.m_per_class}, >= 2) holding at least two classes")
+        if not 0.05 <= self.val_fraction <= 0.5:
+            raise FinetuneError(f"validation fraction must be in [0.05, 0.5], got {self.val_fraction}")
 
 
 def new_run_dir(runs_dir: str | Path, name: str) -> Path:
@@ -93,186 +124,280 @@ def new_run_dir(runs_dir: str | Path, name: str) -> Path:
             path = base.with_name(f"{base.name}-{n}")
 
 
-class Trainable(nn.Module):
-    """The trainable part on top of cached frozen inputs."""
+@dataclass
+class TrainingData:
+    """Usable photos of the catalog with integer labels per label column."""
 
-    def __init__(self, embedder: Embedder, cfg: FinetuneConfig, in_dim: int):
-        super().__init__()
-        self.style = cfg.style
-        self.layer4 = embedder.features.backbone.layer4 if cfg.train_last_block else None
-        self.head = ProjectionHead(in_dim, cfg.hidden, cfg.similarity_dims)
+    ids: list[str]
+    paths: list[Path]
+    labels: np.ndarray  # n x columns, int64 class index per column
+    classes: list[list[str]]  # per column, the class names
+    sizes: list[tuple[int, int]]
+    skipped: list[str]
 
-    def features(self, cached: dict[str, torch.Tensor]) -> torch.Tensor:
-        """The head's input: exactly what the embedder's feature extractor computes."""
-        if self.layer4 is None:
-            return cached["features"]
-        content = nn.functional.normalize(self.layer4(cached["layer3"]).mean(dim=(2, 3)), dim=1)
-        if self.style == "none":
-            return content
-        return torch.cat([content, nn.functional.normalize(cached["style"], dim=1)], dim=1) / np.sqrt(2)
 
-    def forward(self, cached: dict[str, torch.Tensor]) -> torch.Tensor:
-        return nn.functional.normalize(self.head(self.features(cached)), dim=1)
+def training_data(cfg: FinetuneConfig, progress: bool = True) -> TrainingData:
+    """Read the catalog and check every photo once (decoded, then dropped: memory stays bounded)."""
+    catalog = read_catalog(cfg.catalog, cfg.columns)
+    columns = list(cfg.labels)
+    per_column = [catalog.labels([c]) for c in columns]
+    ids, paths, rows, sizes, skipped = [], [], [], [], []
+    for i, product in enumerate(tqdm(catalog.products, desc="check photos", unit="img", disable=not progress)):
+        values = [col[i] for col in per_column]
+        if not values[0]:
+            skipped.append(f"product {product.product_id}: no value in label column {columns[0]!r}")
+            continue
+        img = load_product_image(product.product_id, catalog.image_path(product))
+        if isinstance(img, SkippedImage):
+            skipped.append(str(img))
+            continue
+        sizes.append(img.size)
+        ids.append(product.product_id)
+        paths.append(catalog.image_path(product))
+        rows.append(values)
+    classes = [sorted({r[j] for r in rows}) for j in range(len(columns))]
+    lookup = [{c: n for n, c in enumerate(cl)} for cl in classes]
+    labels = np.array([[lookup[j][r[j]] for j in range(len(columns))] for r in rows], dtype=np.int64)
+    if len(ids) < 8 or len(classes[0]) < 2:
+        raise FinetuneError(f"need at least 8 usable photos and 2 classes of {columns[0]!r}, "
+                            f"got {len(ids)} and {len(classes[0])}")
+    return TrainingData(ids, paths, labels.reshape(len(ids), len(columns)), classes, sizes, skipped)
+
+
+class PhotoDataset(Dataset):
+    """(tensor, labels) per photo, decoded from disk on every access."""
+
+    def __init__(self, data: TrainingData, rows: np.ndarray, transform: Callable):
+        self.data, self.rows, self.transform = data, rows, transform
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, torch.Tensor]:
+        row = int(self.rows[i])
+        img = load_product_image(self.data.ids[row], self.data.paths[row])
+        if isinstance(img, SkippedImage):  # changed on disk since the check
+            raise FinetuneError(f"photo became unusable during training: {img}")
+        return self.transform(img), torch.from_numpy(self.data.labels[row])
+
+
+def split_products(n: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows for training and validation, split by product."""
+    perm = np.random.default_rng(seed).permutation(n)
+    n_val = max(2, int(round(val_fraction * n)))
+    return np.sort(perm[n_val:]), np.sort(perm[:n_val])
+
+
+def make_losses(cfg: FinetuneConfig, classes: list[list[str]]) -> tuple[list[tuple[nn.Module, Any]], list[nn.Parameter]]:
+    """One ``(loss, miner)`` per label column, and the losses' own trainable parameters (proxies)."""
+    from pytorch_metric_learning import losses, miners
+
+    out, params = [], []
+    for names in classes:
+        miner = None
+        if cfg.loss == "multi-similarity":
+            loss: nn.Module = losses.MultiSimilarityLoss(alpha=2, beta=50, base=0.5)
+            miner = miners.MultiSimilarityMiner(epsilon=0.1)
+        elif cfg.loss == "supcon":
+            loss = losses.SupConLoss(temperature=0.1)
+        elif cfg.loss == "arcface":
+            loss = losses.ArcFaceLoss(num_classes=len(names), embedding_size=cfg.embedding_dims)
+        elif cfg.loss == "proxy-anchor":
+            loss = losses.ProxyAnchorLoss(num_classes=len(names), embedding_size=cfg.embedding_dims)
+        else:
+            loss = losses.ContrastiveLoss(pos_margin=0, neg_margin=0.5)
+            miner = miners.PairMarginMiner(pos_margin=0.2, neg_margin=0.5)
+        params.extend(loss.parameters())
+        out.append((loss, miner))
+    return out, params
 
 
 @torch.no_grad()
-def cache_inputs(embedder: Embedder, images: list, cfg: FinetuneConfig, progress: bool) -> dict[str, torch.Tensor]:
-    """Run the frozen part once over every image."""
-    fx = embedder.features
-    parts: dict[str, list[torch.Tensor]] = {}
-    for start in tqdm(range(0, len(images), 32), desc="cache features", unit="batch", disable=not progress):
-        batch = torch.stack([embedder.transform(img) for img in images[start:start + 32]])
-        if cfg.train_last_block:
-            maps = fx.layer_maps(batch)
-            parts.setdefault("layer3", []).append(maps["layer3"])
-            if cfg.style != "none":
-                parts.setdefault("style", []).append(fx.style_vector(maps))
-        else:
-            parts.setdefault("features", []).append(fx(batch))
-    return {k: torch.cat(v) for k, v in parts.items()}
+def embed_rows(net: EmbeddingNet, data: TrainingData, rows: np.ndarray, image_size: int,
+               batch_size: int = 64, workers: int = 0, centred: bool = True) -> np.ndarray:
+    """Normalised embeddings of ``rows`` (centred with ``net.center`` when ``centred``)."""
+    net.eval()
+    loader = DataLoader(PhotoDataset(data, rows, eval_transform(image_size)), batch_size=batch_size,
+                        num_workers=workers)
+    parts = []
+    for x, _ in loader:
+        parts.append(net.embed(x) if centred else nn.functional.normalize(net(x), dim=1))
+    return torch.cat(parts).numpy() if parts else np.zeros((0, net.dims), np.float32)
 
 
-def sample_pairs(labels: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """For each anchor in ``rows``: one positive and one negative pair, as ``(i, j, same)`` rows."""
-    by_label: dict[Any, np.ndarray] = {lab: rows[labels[rows] == lab] for lab in np.unique(labels[rows])}
-    pairs = []
-    for i in rng.permutation(rows):
-        same = by_label[labels[i]]
-        if len(same) > 1:
-            j = i
-            while j == i:
-                j = same[rng.integers(len(same))]
-            pairs.append((i, j, 1))
-        if len(by_label) > 1:
-            j = rows[rng.integers(len(rows))]
-            while labels[j] == labels[i]:
-                j = rows[rng.integers(len(rows))]
-            pairs.append((i, j, 0))
-    return np.array(pairs, dtype=np.int64).reshape(-1, 3)
-
-
-def contrastive_loss(a: torch.Tensor, b: torch.Tensor, same: torch.Tensor, margin: float) -> torch.Tensor:
-    """Hadsell-Chopra-LeCun contrastive loss on embedding pairs."""
-    d = torch.norm(a - b, dim=1)
-    return (same * d.pow(2) + (1 - same) * torch.clamp(margin - d, min=0).pow(2)).mean()
-
-
-def _select(cached: dict[str, torch.Tensor], idx: torch.Tensor) -> dict[str, torch.Tensor]:
-    return {k: v[idx] for k, v in cached.items()}
-
-
-def _precision(vectors: np.ndarray, labels: np.ndarray, k: int = 10) -> float:
-    ids = [str(i) for i in range(len(vectors))]
+def precision_of(vectors: np.ndarray, labels: np.ndarray, k: int) -> float:
+    """Mean share of each vector's ``k`` nearest others with the same label."""
     k = min(k, len(vectors) - 1)
     if k < 1:
         return 0.0
+    ids = [str(i) for i in range(len(vectors))]
     nbr, _ = top_k(ids, vectors, k, "exact")
-    return precision_at_k(ids, nbr, dict(zip(ids, labels.tolist())))
+    return precision_at_k(ids, nbr, dict(zip(ids, labels.astype(str).tolist())))
 
 
-def _plot(metrics: dict[str, Any], path: Path) -> None:
+def _optimizer(cfg: FinetuneConfig, net: EmbeddingNet, loss_params: list[nn.Parameter]) -> torch.optim.Optimizer:
+    groups = [{"params": list(net.parameters()), "lr": cfg.lr}]
+    if loss_params:  # proxies learn faster than the network, as their papers train them
+        groups.append({"params": loss_params, "lr": cfg.lr * 100, "weight_decay": 0.0})
+    if cfg.optimizer == "adamw":
+        return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    return torch.optim.SGD(groups, lr=cfg.lr, momentum=0.9, weight_decay=cfg.weight_decay, nesterov=True)
+
+
+def _batch_size(cfg: FinetuneConfig, n_classes: int) -> int:
+    # MPerClassSampler needs m x classes >= batch size
+    return max(2 * cfg.m_per_class, min(cfg.batch_size, cfg.m_per_class * n_classes))
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def plot_curves(metrics: dict[str, Any], path: Path) -> None:
+    """Training loss and validation precision@k per epoch, as a PNG."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6, 4))
+    fig, ax = plt.subplots(figsize=(6.5, 4))
     epochs = range(1, len(metrics["train_loss"]) + 1)
     ax.plot(epochs, metrics["train_loss"], label="train loss")
-    ax.plot(epochs, metrics["val_loss"], label="val loss")
     ax.set_xlabel("epoch")
-    ax.set_ylabel("contrastive loss")
+    ax.set_ylabel("loss")
     ax2 = ax.twinx()
-    ax2.plot(epochs, metrics["val_precision_at_10"], "g--", label="val precision@10")
-    ax2.set_ylabel("precision@10")
-    fig.legend(loc="upper right")
+    k = metrics["k"]
+    ax2.plot([0, *epochs], [metrics["base_val_precision"], *metrics["val_precision"]], "g.-",
+             label=f"validation precision@{k}")
+    ax2.axhline(metrics["base_val_precision"], color="grey", ls=":", label="starting model")
+    ax2.axvline(metrics["best_epoch"], color="g", ls="--", alpha=0.4)
+    ax2.set_ylabel(f"precision@{k}")
+    fig.legend(loc="lower right")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
-def training_images(catalog_path: str, columns: list[str]) -> tuple[list, np.ndarray, list[str]]:
-    """Usable images with their labels, and the skipped ones (as text)."""
-    catalog = read_catalog(catalog_path)
-    images, labels, skipped = [], [], []
-    for product, label in zip(catalog.products, catalog.labels(columns)):
-        img = load_product_image(product.product_id, catalog.image_path(product))
-        if isinstance(img, SkippedImage):
-            skipped.append(str(img))
-        else:
-            images.append(img)
-            labels.append(label)
-    if len(images) < 4 or len(set(labels)) < 2:
-        raise FinetuneError(f"need at least 4 usable images and 2 labels, got {len(images)} and {len(set(labels))}")
-    return images, np.array(labels), skipped
+EpochHook = Callable[[int, float], None]
 
 
-def finetune(cfg: FinetuneConfig, progress: bool = True) -> tuple[Path, dict[str, Any]]:
-    """Train, evaluate and save a run; returns the run directory and its metrics."""
+def finetune(cfg: FinetuneConfig, progress: bool = True, on_epoch: EpochHook | None = None,
+             data: TrainingData | None = None) -> tuple[Path, dict[str, Any]]:
+    """Train, keep the best epoch, save a run; returns the run directory and its metrics.
+
+    ``on_epoch(epoch, val_precision)`` is called after each epoch (the
+    hyperparameter search reports and prunes there; it may raise).
+    """
+    from pytorch_metric_learning.samplers import MPerClassSampler
+
     cfg.validate()
     start = time.perf_counter()
     torch.manual_seed(cfg.seed)
-    rng = np.random.default_rng(cfg.seed)
-    images, labels_arr, skipped = training_images(cfg.catalog, cfg.label_columns)
-    embedder = Embedder(make_spec(cfg.model, cfg.weights, style=cfg.style, image_size=cfg.image_size, seed=cfg.seed))
-    cached = cache_inputs(embedder, images, cfg, progress)
-    in_dim = embedder.dim
-    perm = rng.permutation(len(images))
-    n_val = max(2, int(round(cfg.val_fraction * len(images))))
-    val_rows, train_rows = np.sort(perm[:n_val]), np.sort(perm[n_val:])
-    model = Trainable(embedder, cfg, in_dim)
-    params = [p for p in model.parameters()]
-    for p in params:
-        p.requires_grad_(True)
-    opt = (torch.optim.Adam(params, lr=cfg.lr) if cfg.optimizer == "adam"
-           else torch.optim.SGD(params, lr=cfg.lr, momentum=0.9))
-    val_pairs = torch.from_numpy(sample_pairs(labels_arr, val_rows, np.random.default_rng(cfg.seed + 1)))
+    np.random.seed(cfg.seed)  # MPerClassSampler draws from numpy's global generator
+    data = data or training_data(cfg, progress)
+    image_size = cfg.image_size or default_image_size(data.sizes)
+    train_rows, val_rows = split_products(len(data.ids), cfg.val_fraction, cfg.seed)
+    run = new_run_dir(cfg.runs_dir, cfg.name)
+    handler = logging.FileHandler(run / "train.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    level = log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        return _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on_epoch, MPerClassSampler)
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+        handler.close()
 
-    def evaluate() -> tuple[float, float]:
-        model.eval()
-        with torch.no_grad():
-            out = model(_select(cached, torch.from_numpy(val_rows)))
-            pos = {r: i for i, r in enumerate(val_rows.tolist())}
-            a = out[[pos[int(i)] for i in val_pairs[:, 0]]]
-            b = out[[pos[int(j)] for j in val_pairs[:, 1]]]
-            loss = contrastive_loss(a, b, val_pairs[:, 2].float(), cfg.margin).item() if len(val_pairs) else 0.0
-        return loss, _precision(out.numpy(), labels_arr[val_rows])
 
-    with torch.no_grad():
-        base_feats = model.features(_select(cached, torch.from_numpy(val_rows)))
-    metrics: dict[str, Any] = {"train_loss": [], "val_loss": [], "val_precision_at_10": [],
-                               "base_val_precision_at_10": _precision(base_feats.numpy(), labels_arr[val_rows])}
-    for epoch in tqdm(range(cfg.epochs), desc="finetune", unit="epoch", disable=not progress):
-        model.train()
-        if model.layer4 is not None:
-            model.layer4.eval()  # keep BatchNorm statistics frozen
-        pairs = np.concatenate([sample_pairs(labels_arr, train_rows, rng) for _ in range(cfg.pairs_per_anchor)])
-        pairs = torch.from_numpy(pairs[rng.permutation(len(pairs))])
-        total, count = 0.0, 0
-        for s in range(0, len(pairs), cfg.batch_size):
-            batch = pairs[s:s + cfg.batch_size]
-            a = model(_select(cached, batch[:, 0]))
-            b = model(_select(cached, batch[:, 1]))
-            loss = contrastive_loss(a, b, batch[:, 2].float(), cfg.margin)
+def _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on_epoch, sampler_cls):
+    spec = make_spec(cfg.model, cfg.weights, image_size=image_size, seed=cfg.seed)
+    net = EmbeddingNet(cfg.model, cfg.embedding_dims, build_backbone(cfg.model, spec["weights"], cfg.seed,
+                                                                     state_dict=_weights_state(spec)), seed=cfg.seed)
+    loss_fns, loss_params = make_losses(cfg, data.classes)
+    weights = list(cfg.labels.values())
+    opt = _optimizer(cfg, net, loss_params)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs)
+    primary = data.labels[train_rows, 0]
+    batch_size = _batch_size(cfg, len(np.unique(primary)))
+    sampler = sampler_cls(primary, m=cfg.m_per_class, batch_size=batch_size, length_before_new_iter=len(train_rows))
+    loader = DataLoader(PhotoDataset(data, train_rows, train_transform(image_size)), batch_size=batch_size,
+                        sampler=sampler, num_workers=cfg.workers, drop_last=True)
+    val_labels = data.labels[val_rows, 0]
+    log.info("training %s at %d px on %d products (%d validation), %d classes of %r, batch %d",
+             cfg.model, image_size, len(train_rows), len(val_rows), len(data.classes[0]), list(cfg.labels)[0],
+             batch_size)
+    base = precision_of(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
+                        val_labels, cfg.k)
+    metrics: dict[str, Any] = {"k": cfg.k, "image_size": image_size, "base_val_precision": base,
+                               "train_loss": [], "val_precision": [], "epoch_seconds": []}
+    best, best_epoch, best_state = -1.0, 0, None
+    for epoch in range(1, cfg.epochs + 1):
+        t0 = time.perf_counter()
+        net.train()
+        total, steps = 0.0, 0
+        for x, y in tqdm(loader, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch", leave=False, disable=not progress):
+            emb = net(x)
+            loss = sum(w * (fn(emb, y[:, j], miner(emb, y[:, j])) if miner else fn(emb, y[:, j]))
+                       for j, ((fn, miner), w) in enumerate(zip(loss_fns, weights)))
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += loss.item() * len(batch)
-            count += len(batch)
-        val_loss, val_p10 = evaluate()
-        metrics["train_loss"].append(total / max(1, count))
-        metrics["val_loss"].append(val_loss)
-        metrics["val_precision_at_10"].append(val_p10)
-    metrics.update(final_val_precision_at_10=metrics["val_precision_at_10"][-1], n_train=len(train_rows),
-                   n_val=len(val_rows), n_labels=len(set(labels_arr.tolist())), skipped_images=skipped,
-                   seconds=time.perf_counter() - start)
-
-    run = new_run_dir(cfg.runs_dir, cfg.name)
-    backbone = embedder.features.backbone
-    torch.save({"format": FINETUNE_FORMAT, "arch": cfg.model, "style": cfg.style, "image_size": cfg.image_size,
-                "backbone": {k: v.detach().clone() for k, v in backbone.state_dict().items()},
-                "head": model.head.state_dict(), "head_dims": model.head.dims,
-                "base_spec": json.dumps(embedder.spec, sort_keys=True)}, run / "model.pth")
+            total += float(loss)
+            steps += 1
+        sched.step()
+        val = precision_of(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
+                           val_labels, cfg.k)
+        metrics["train_loss"].append(total / max(1, steps))
+        metrics["val_precision"].append(val)
+        metrics["epoch_seconds"].append(time.perf_counter() - t0)
+        log.info("epoch %d: loss %.4f, validation precision@%d %.4f (%.0f s)", epoch, metrics["train_loss"][-1],
+                 cfg.k, val, metrics["epoch_seconds"][-1])
+        if progress:
+            tqdm.write(f"epoch {epoch}: loss {metrics['train_loss'][-1]:.4f}, val precision@{cfg.k} {val:.4f}")
+        if val > best:
+            best, best_epoch = val, epoch
+            best_state = {k: v.detach().clone() for k, v in net.state_dict().items()}
+        if on_epoch is not None:
+            on_epoch(epoch, val)
+        if epoch - best_epoch >= cfg.patience:
+            log.info("early stop: no improvement for %d epochs", cfg.patience)
+            break
+    net.load_state_dict(best_state)
+    net.eval()
+    with torch.no_grad():  # centre on the training products, with the kept weights
+        raw = []
+        for x, _ in DataLoader(PhotoDataset(data, train_rows, eval_transform(image_size)), batch_size=64,
+                               num_workers=cfg.workers):
+            raw.append(net(x))
+        net.center.copy_(torch.cat(raw).mean(dim=0))
+    centred = precision_of(embed_rows(net, data, val_rows, image_size, workers=cfg.workers), val_labels, cfg.k)
+    improved = best > base
+    metrics.update(best_epoch=best_epoch, best_val_precision=best, centred_val_precision=centred,
+                   improved=improved, epochs_run=len(metrics["val_precision"]), n_train=len(train_rows),
+                   n_val=len(val_rows), n_classes=len(data.classes[0]), batch_size=batch_size,
+                   skipped_images=data.skipped, seconds=time.perf_counter() - start, peak_rss_mb=peak_rss_mb())
+    save_embedder(net, run / "model.pth", image_size,
+                  {"labels": json.dumps(cfg.labels), "base_spec": json.dumps(spec, sort_keys=True)})
+    (run / IDS_FILE).write_text(json.dumps({"train": [data.ids[i] for i in train_rows],
+                                            "validation": [data.ids[i] for i in val_rows]}) + "\n")
     (run / "config.json").write_text(json.dumps(asdict(cfg), indent=2, sort_keys=True) + "\n")
     (run / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    _plot(metrics, run / "loss_curve.png")
+    plot_curves(metrics, run / "curves.png")
+    if not improved:
+        log.warning("the trained model (validation precision@%d %.4f) is not better than the starting model "
+                    "(%.4f); do not use it", cfg.k, best, base)
     return run, metrics
+
+
+def _weights_state(spec: dict[str, Any]) -> dict[str, torch.Tensor] | None:
+    """The state dict of a local ``.pth`` starting point (None for random/torchvision)."""
+    if spec["weights"] in ("random", "torchvision"):
+        return None
+    from stylegraph.loader.embed import _plain_state_dict, read_checkpoint
+
+    ckpt = read_checkpoint(spec["weights"])
+    if ckpt.get("format") == "stylegraph-embedder/2":
+        return {k.removeprefix("backbone."): v for k, v in ckpt["state_dict"].items() if k.startswith("backbone.")}
+    return _plain_state_dict(ckpt)

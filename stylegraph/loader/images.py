@@ -120,3 +120,16 @@ def load_product_image(product_id: str, path: str | Path,
         skipped = SkippedImage(product_id, str(path), exc.reason, exc.detail)
         log.warning("skipping %s", skipped)
         return skipped
+
+
+def photo_sizes(paths: list[Path], limit: int = 200) -> list[tuple[int, int]]:
+    """``(width, height)`` of up to ``limit`` evenly spread images, read from their headers; unreadable ones left out."""
+    step = max(1, len(paths) // limit) if limit else 1
+    sizes = []
+    for path in paths[::step][:limit]:
+        try:
+            with Image.open(path) as img:
+                sizes.append(img.size)
+        except (OSError, UnidentifiedImageError, Image.DecompressionBombError):
+            continue
+    return sizes

@@ -5,7 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from stylegraph.loader.catalog import CatalogError, Product, append_product, read_catalog, write_catalog
+from stylegraph.loader.catalog import (
+    CatalogError,
+    Product,
+    append_product,
+    parse_column_map,
+    read_catalog,
+    write_catalog,
+)
 
 
 def _write(tmp_path: Path, text: str) -> Path:
@@ -68,5 +75,33 @@ def test_labels_require_values(tmp_path):
     cat = read_catalog(tmp_path)
     with pytest.raises(CatalogError, match="no values in label column"):
         cat.labels()
-    with pytest.raises(CatalogError, match="unknown label column"):
+    with pytest.raises(CatalogError, match=r"no values in label column\(s\) \['nope'\]"):
         cat.labels(["nope"])
+
+
+def test_extra_columns_are_kept_as_properties_and_labels(tmp_path):
+    _write(tmp_path, "product_id,image,category,gender,articleType\nA,a.png,top,women,Tshirts\nB,b.png,top,,Shirts\n")
+    cat = read_catalog(tmp_path)
+    assert cat.products[0].extra == {"gender": "women", "articleType": "Tshirts"}
+    assert cat.products[0].properties() == {"image": "a.png", "category": "top", "gender": "women",
+                                            "articleType": "Tshirts"}
+    assert cat.products[1].properties()["articleType"] == "Shirts" and "gender" not in cat.products[1].properties()
+    assert cat.labels(["gender"]) == ["women", ""] and cat.labels(["category", "articleType"]) == ["top/Tshirts", "top/Shirts"]
+    assert cat.columns() == ["product_id", "image", "category", "articleType", "gender"]
+    write_catalog(tmp_path / "copy", cat.products)
+    assert [p.extra for p in read_catalog(tmp_path / "copy")] == [p.extra for p in cat.products]
+
+
+def test_column_mapping(tmp_path):
+    _write(tmp_path, "product_id,image,category,articleType\nA,a.png,Apparel,Tshirts\n")
+    (p,) = read_catalog(tmp_path, parse_column_map(["category=articleType"])).products
+    assert p.category == "Tshirts" and p.extra == {}
+    with pytest.raises(CatalogError, match=r"mapped column\(s\) \['nope'\] not in the header"):
+        read_catalog(tmp_path, {"category": "nope"})
+    with pytest.raises(CatalogError, match="TARGET=SOURCE"):
+        parse_column_map(["category"])
+    with pytest.raises(CatalogError, match="cannot be mapped"):
+        read_catalog(tmp_path, {"product_id": "articleType"})
+    _write(tmp_path, "product_id,image,label\nA,a.png,x\n")
+    with pytest.raises(CatalogError, match="reserved"):
+        read_catalog(tmp_path)

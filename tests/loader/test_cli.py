@@ -1,7 +1,10 @@
 """End to end through the `stylegraph` CLI: sample-catalog -> embed -> build-graph -> load -> add-product."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
+import pytest
 
 from stylegraph.cli import main
 from stylegraph.graph.connect import close, connect
@@ -21,7 +24,11 @@ def test_pipeline_end_to_end(tmp_path, capsys):
 
     assert main(["build-graph", "--catalog", str(cat), "--k", "5", "--out", str(csv), "--data-dir", str(data)]) == 0
     out = capsys.readouterr().out
-    assert "200 SIMILAR edges (exact index" in out and "precision@5 against ground-truth style" in out
+    assert "200 SIMILAR edges (exact index" in out and "SIMILAR scores (cosine): 5th percentile" in out
+    assert "precision@" not in out  # no figure against columns nobody asked for
+    assert main(["build-graph", "--catalog", str(cat), "--k", "5", "--out", str(csv), "--data-dir", str(data),
+                 "--labels", "subcategory"]) == 0
+    assert "precision@5 against subcategory:" in capsys.readouterr().out
 
     assert main(["load", "--csv", str(csv), "--graph", url, "--batch-size", "50"]) == 0
     assert "vertices: 40 created" in capsys.readouterr().out
@@ -65,13 +72,23 @@ def test_style_flag_and_finetune_wiring(catalog_master, tmp_path, capsys):
     assert parser.parse_args(["embed", "--catalog", "x", "--style", "concat"]).style == "concat"
     assert parser.parse_args(["embed", "--catalog", "x"]).style == "none"
 
+    args = parser.parse_args(["finetune", "--catalog", "x", "--labels", "type=1,color=0.25",
+                              "--column", "category=articleType"])
+    assert args.labels == {"type": 1.0, "color": 0.25} and args.column == ["category=articleType"]
     runs = tmp_path / "runs"
-    assert main(["finetune", "--catalog", str(catalog_master), "--image-size", "32", "--epochs", "1",
-                 "--similarity-dims", "16", "--optimizer", "sgd", "--lr", "0.05", "--name", "cli",
+    assert main(["finetune", "--catalog", str(catalog_master), "--labels", "subcategory", "--image-size", "32",
+                 "--epochs", "2", "--embedding-dims", "16", "--batch-size", "16", "--name", "cli",
                  "--runs-dir", str(runs)]) == 0
     out = capsys.readouterr().out
     (run,) = runs.iterdir()
-    assert f"run {run}: val precision@10" in out and "--weights" in out
+    assert f"run {run}: validation precision@10" in out and "(starting model) ->" in out
+    metrics = json.loads((run / "metrics.json").read_text())
+    # advice to use the model only when it beat the starting model on validation
+    assert (f"--weights {run}" in out) == metrics["improved"]
+    assert ("NOT better than the starting model" in out) == (not metrics["improved"])
     assert main(["embed", "--catalog", str(catalog_master), "--weights", str(run / "model.pth"),
                  "--data-dir", str(tmp_path / "data")]) == 0
     assert "60 vectors of 16 dims (60 computed" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        parser.parse_args(["finetune", "--catalog", "x", "--labels", "subcategory=heavy"])
+    assert "label weight must be a number" in capsys.readouterr().err
