@@ -2,11 +2,12 @@
 
 Evaluated on a sample catalog (default 2,000 products, seed 0): random-init
 ResNet-18 content features, Gram style features (alone and concatenated), and
-a contrastive fine-tuned head trained on a *different* catalog (seed 1), so
-the fine-tuned figure is on unseen images. Then CSV writing and loading into
+the image model trained end to end (``stylegraph finetune``, labels
+subcategory + pattern + colour) on a *different* catalog (seed 1), so the
+trained figure is on unseen images. Then CSV writing and loading into
 an in-memory graph (when the graph engine is available).
 
-Usage: python bench/loader_precision.py [--products 2000] [--size 128] [--image-size 128] [--epochs 30]
+Usage: python bench/loader_precision.py [--products 2000] [--size 128] [--image-size 128] [--epochs 15]
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import torch  # noqa: E402
 
 from stylegraph.loader.build import build_graph  # noqa: E402
-from stylegraph.loader.catalog import read_catalog  # noqa: E402
+from stylegraph.loader.catalog import STYLE_COLUMNS, read_catalog  # noqa: E402
 from stylegraph.loader.embed import load_embedder, make_spec  # noqa: E402
 from stylegraph.loader.embed_catalog import embed_catalog  # noqa: E402
 from stylegraph.loader.finetune import FinetuneConfig, finetune  # noqa: E402
@@ -44,7 +45,7 @@ def main() -> None:
     ap.add_argument("--products", type=int, default=2000)
     ap.add_argument("--size", type=int, default=128, help="rendered image size")
     ap.add_argument("--image-size", type=int, default=128, help="CNN input size")
-    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--epochs", type=int, default=15)
     ap.add_argument("--k", type=int, default=10)
     ap.add_argument("--skip-load", action="store_true")
     ap.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
@@ -65,17 +66,16 @@ def main() -> None:
     for name, spec in configs.items():
         res = timed(f"embed: {name}", embed_catalog, catalog, load_embedder(spec), data)
         built = timed(f"build-graph: {name}", build_graph, catalog, res.embeddings, tmp / "csv", k=args.k,
-                      progress=False)
+                      progress=False, labels=list(STYLE_COLUMNS))
         results[name] = built.precision
-    for style in ("none", "concat"):
-        cfg = FinetuneConfig(catalog=str(train_dir), style=style, image_size=args.image_size, epochs=args.epochs,
-                             similarity_dims=64, runs_dir=str(tmp / "runs"), name=f"bench-{style}")
-        run, metrics = timed(f"finetune ({style})", finetune, cfg)
-        name = f"fine-tuned head on {'content' if style == 'none' else 'content+style'}"
-        res = timed(f"embed: {name}", embed_catalog, catalog, load_embedder(make_spec(weights=str(run))), data)
-        built = timed(f"build-graph: {name}", build_graph, catalog, res.embeddings, tmp / "csv", k=args.k,
-                      progress=False)
-        results[name] = built.precision
+    cfg = FinetuneConfig(catalog=str(train_dir), labels={"subcategory": 1.0, "pattern": 1.0, "color": 1.0},
+                         image_size=args.image_size, epochs=args.epochs, runs_dir=str(tmp / "runs"), name="bench")
+    run, metrics = timed("finetune (end to end)", finetune, cfg)
+    name = "trained end to end (subcategory+pattern+color)"
+    res = timed(f"embed: {name}", embed_catalog, catalog, load_embedder(make_spec(weights=str(run))), data)
+    built = timed(f"build-graph: {name}", build_graph, catalog, res.embeddings, tmp / "csv", k=args.k,
+                  progress=False, labels=list(STYLE_COLUMNS))
+    results[name] = built.precision
     # the same embeddings again: everything cached
     timed("embed again (all cached)", embed_catalog, catalog, load_embedder(make_spec(weights=str(run))), data)
     if not args.skip_load:

@@ -83,7 +83,8 @@ def build_data(root: Path, products: int, image_size: int | None) -> None:
     if not (root / "catalog" / "catalog.csv").exists():
         generate_catalog(root / "catalog", products, seed=7, size=128, progress=True)
     catalog = read_catalog(root / "catalog")
-    spec = make_spec(settings.model, settings.weights, image_size=image_size or settings.image_size, seed=settings.seed)
+    spec = make_spec(settings.model, settings.weights, image_size=image_size or settings.image_size or 96,
+                     seed=settings.seed)
     embedder = load_embedder(spec)
     emb = embed_catalog(catalog, embedder, root / "data", batch_size=settings.embed_batch_size).embeddings
     ids = emb.ids.tolist()

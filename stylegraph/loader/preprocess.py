@@ -65,12 +65,13 @@ def eval_transform(image_size: int) -> v2.Compose:
 
 def train_transform(image_size: int) -> v2.Compose:
     """:func:`eval_transform` plus product-preserving augmentations."""
+    # the augmentations run on the PIL image: on a single uint8 tensor they are ~80x slower on CPU
     return v2.Compose([
         PadToSquare(image_size),
-        v2.PILToTensor(),
         v2.RandomHorizontalFlip(),
         v2.RandomAffine(degrees=8, translate=(0.06, 0.06), scale=(0.85, 1.1), fill=255),
         v2.ColorJitter(brightness=0.25, contrast=0.25, saturation=0.15),
+        v2.PILToTensor(),
         v2.ToDtype(torch.float32, scale=True),
         v2.Normalize(IMAGENET_MEAN, IMAGENET_STD),
     ])
