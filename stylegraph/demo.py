@@ -1,7 +1,7 @@
 """``make demo``: the whole pipeline on a generated catalog, then the services.
 
 Steps (each skipped when its output is already there and up to date):
-sample catalog -> embeddings -> kNN graph CSVs -> Gremlin server on the
+sample catalog -> image model training -> embeddings -> kNN graph CSVs -> Gremlin server on the
 SQLite file -> load through ws:// -> GNN train + promote -> GNN refine ->
 the web app. Prints the URLs to open and serves until Ctrl-C. A second run
 reuses the catalog, the embedding cache, the loaded graph and the model, so it
@@ -87,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--gremlin-port", type=int, default=s.gremlin_port)
     parser.add_argument("--app-port", type=int, default=s.app_port)
     parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--image-epochs", type=int, default=10, help="epochs of the image model training")
     parser.add_argument("--check", action="store_true", help="request the URLs once and exit")
     args = parser.parse_args(argv)
 
@@ -106,9 +107,17 @@ def main(argv: Sequence[str] | None = None) -> int:
               "--seed", "0", "--size", str(args.size)])
         state = {"catalog": [args.products, args.size]}
         save_state()
-    # content + Gram-matrix style features: precision@10 vs style 0.53 instead of 0.22 (bench/loader_precision.py)
-    _run(["embed", "--catalog", str(catalog), "--data-dir", str(data), "--style", "concat",
-          "--image-size", "128"])  # cached per image
+    # the image model, trained end to end on the catalog's style labels (its own runs dir: not a GNN run)
+    image_runs = runs / "image"
+    image_model = state.get("image_model")
+    if not image_model or not (Path(image_model) / "model.pth").is_file():
+        _run(["finetune", "--catalog", str(catalog), "--labels", "subcategory=1,pattern=1,color=1",
+              "--image-size", "64", "--epochs", str(args.image_epochs), "--name", "demo-image",
+              "--runs-dir", str(image_runs)])
+        image_model = str(max(image_runs.glob("*-demo-image*"), key=lambda p: p.stat().st_mtime))
+        state["image_model"] = image_model
+        save_state()
+    _run(["embed", "--catalog", str(catalog), "--data-dir", str(data), "--weights", image_model])  # cached per image
     _run(["build-graph", "--catalog", str(catalog), "--k", "10", "--out", str(csv_dir),
           "--data-dir", str(data)])
 

@@ -18,7 +18,7 @@ def _demo(data: Path) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "stylegraph.demo", "--products", "40", "--size", "32",
            "--data-dir", str(data), "--runs-dir", str(data / "runs"),
            "--gremlin-port", str(_free_port()),
-           "--app-port", str(_free_port()), "--epochs", "2", "--check"]
+           "--app-port", str(_free_port()), "--epochs", "2", "--image-epochs", "2", "--check"]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
 
 
@@ -35,6 +35,7 @@ def test_demo_builds_everything_then_reuses_it(tmp_path: Path) -> None:
     second = _demo(tmp_path)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     # nothing is rebuilt: no sample-catalog, load, train or refine the second time
-    for step in ("stylegraph sample-catalog", "stylegraph load", "gnn train", "gnn refine"):
+    assert "stylegraph finetune" in first.stdout and state["image_model"] in first.stdout
+    for step in ("stylegraph sample-catalog", "stylegraph finetune", "stylegraph load", "gnn train", "gnn refine"):
         assert step not in second.stdout
     assert "0 computed, 40 cached" in second.stdout
