@@ -162,6 +162,14 @@ def _plain_state_dict(ckpt: dict[str, Any]) -> dict[str, torch.Tensor]:
     return ckpt
 
 
+def backbone_state(path: str | Path) -> dict[str, torch.Tensor]:
+    """The backbone weights of a local checkpoint: a plain state dict, or a trained stylegraph model's backbone."""
+    ckpt = read_checkpoint(path)
+    if ckpt.get("format") == EMBEDDER_FORMAT:
+        return {k.removeprefix("backbone."): v for k, v in ckpt["state_dict"].items() if k.startswith("backbone.")}
+    return _plain_state_dict(ckpt)
+
+
 class FeatureExtractor(nn.Module):
     """Backbone forward that returns the content and/or style vector (not normalised at the end)."""
 

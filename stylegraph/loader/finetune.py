@@ -38,7 +38,7 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm import tqdm
 
 from stylegraph.loader.catalog import read_catalog
-from stylegraph.loader.embed import ARCHS, build_backbone, make_spec
+from stylegraph.loader.embed import ARCHS, backbone_state, build_backbone, make_spec
 from stylegraph.loader.images import SkippedImage, load_product_image
 from stylegraph.loader.knn import precision_at_k, top_k
 from stylegraph.loader.metric_model import EmbeddingNet, save_embedder
@@ -313,8 +313,10 @@ def finetune(cfg: FinetuneConfig, progress: bool = True, on_epoch: EpochHook | N
 
 def _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on_epoch, sampler_cls):
     spec = make_spec(cfg.model, cfg.weights, image_size=image_size, seed=cfg.seed)
-    net = EmbeddingNet(cfg.model, cfg.embedding_dims, build_backbone(cfg.model, spec["weights"], cfg.seed,
-                                                                     state_dict=_weights_state(spec)), seed=cfg.seed)
+    local = spec["weights"] not in ("random", "torchvision")  # a .pth file or a trained run: start from it
+    backbone = build_backbone(cfg.model, spec["weights"], cfg.seed,
+                              state_dict=backbone_state(spec["weights"]) if local else None)
+    net = EmbeddingNet(cfg.model, cfg.embedding_dims, backbone, seed=cfg.seed)
     loss_fns, loss_params = make_losses(cfg, data.classes)
     weights = list(cfg.labels.values())
     opt = _optimizer(cfg, net, loss_params)
@@ -389,15 +391,3 @@ def _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on
         log.warning("the trained model (validation precision@%d %.4f) is not better than the starting model "
                     "(%.4f); do not use it", cfg.k, best, base)
     return run, metrics
-
-
-def _weights_state(spec: dict[str, Any]) -> dict[str, torch.Tensor] | None:
-    """The state dict of a local ``.pth`` starting point (None for random/torchvision)."""
-    if spec["weights"] in ("random", "torchvision"):
-        return None
-    from stylegraph.loader.embed import _plain_state_dict, read_checkpoint
-
-    ckpt = read_checkpoint(spec["weights"])
-    if ckpt.get("format") == "stylegraph-embedder/2":
-        return {k.removeprefix("backbone."): v for k, v in ckpt["state_dict"].items() if k.startswith("backbone.")}
-    return _plain_state_dict(ckpt)

@@ -56,6 +56,22 @@ def test_whole_backbone_trains_and_the_run_embeds(catalog_master, tmp_path):
     assert new_run_dir(tmp_path / "runs", "tiny") != new_run_dir(tmp_path / "runs", "tiny")
 
 
+def test_starts_from_a_trained_run_or_a_pth(catalog_master, tmp_path):
+    first, _ = finetune(_cfg(catalog_master, tmp_path, epochs=1), progress=False)
+    # a vanishing learning rate: what the second run saves is what it started from
+    again, _ = finetune(_cfg(catalog_master, tmp_path, epochs=1, weights=str(first), lr=1e-12, name="again"),
+                        progress=False)
+    before = torch.load(first / "model.pth", weights_only=True)
+    after = torch.load(again / "model.pth", weights_only=True)
+    assert json.loads(after["base_spec"])["weights"] == str(first / "model.pth")
+    torch.testing.assert_close(after["state_dict"]["backbone.layer4.1.conv2.weight"],
+                               before["state_dict"]["backbone.layer4.1.conv2.weight"])
+    random = load_embedder(make_spec("resnet18", "random", image_size=32, seed=0)).net.backbone.state_dict()
+    assert not torch.equal(after["state_dict"]["backbone.layer4.1.conv2.weight"], random["layer4.1.conv2.weight"])
+    with pytest.raises(Exception, match="weights file not found"):
+        finetune(_cfg(catalog_master, tmp_path, weights=str(tmp_path / "none.pth")), progress=False)
+
+
 def test_learns_on_training_products(catalog_master, tmp_path):
     run, m = finetune(_cfg(catalog_master, tmp_path, epochs=6, patience=6, lr=3e-3), progress=False)
     assert m["train_loss"][-1] < m["train_loss"][0]
