@@ -272,8 +272,8 @@ def plot_curves(metrics: dict[str, Any], path: Path) -> None:
     ax2.axhline(metrics["base_val_precision"], color="grey", ls=":", label="starting model")
     ax2.axvline(metrics["best_epoch"], color="g", ls="--", alpha=0.4)
     ax2.set_ylabel(f"precision@{k}")
-    fig.legend(loc="lower right")
-    fig.tight_layout()
+    fig.legend(loc="upper center", ncol=3, fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.93))
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
