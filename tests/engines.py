@@ -128,6 +128,9 @@ class EngineProcess:
             if self.proc is not None and self.proc.poll() is not None:
                 raise EngineError(f"{self.spec.name} exited with code {self.proc.returncode} while starting; "
                                   f"log tail:\n{self.log_tail()}")
+            if not _port_open(self.port):  # gremlinpython's failed connects leave sessions behind
+                time.sleep(0.25)
+                continue
             try:
                 g = self.connect()
                 try:
@@ -173,6 +176,12 @@ class EngineProcess:
         """Stop and start again on the same port (an empty graph: both run in memory)."""
         self.stop()
         self.start(timeout_s)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(1.0)
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 def _die_with_parent() -> None:
