@@ -2,9 +2,9 @@
 (TinkerGraph) and JanusGraph Server (in-memory backend).
 
 Their jars come from Maven Central through ``make engines`` (``engines/``), which
-writes ``engines/<engine>/classpath.txt``. Each server runs from its own module
-directory with the committed config (``engines/<engine>/conf``), the port
-rewritten to an ephemeral one; the same files are what docker-compose mounts.
+writes ``engines/<engine>/classpath.txt``. Each server runs in a working directory
+of its own that links the committed ``engines/<engine>/conf`` and ``scripts`` (the
+files docker-compose mounts), with the port rewritten to an ephemeral one.
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ class EngineSpec:
 
     @property
     def module_dir(self) -> Path:
-        """``engines/<name>``: the server's working directory (config paths are relative to it)."""
+        """``engines/<name>``: holds ``conf/`` and ``scripts/`` (the config's paths are relative)."""
         return ENGINES_DIR / self.name
 
     @property
@@ -106,13 +106,19 @@ class EngineProcess:
         if reason:
             raise EngineError(f"cannot start {self.spec.name}: {reason}")
         self.work_dir.mkdir(parents=True, exist_ok=True)
+        # the server runs in work_dir, which sees the module's conf/ and scripts/ (the config's
+        # relative paths, as in docker-compose) and keeps anything it writes (data/) to itself
+        for name in ("conf", "scripts"):
+            link = self.work_dir / name
+            if not link.exists():
+                link.symlink_to(self.spec.module_dir / name, target_is_directory=True)
         config = self._write_config()
         classpath = self.spec.classpath_file.read_text().strip()
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen(
                 ["java", *JVM_FLAGS, "-cp", classpath, self.spec.main_class, str(config)],
-                cwd=self.spec.module_dir, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.work_dir, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent,
             )
         finally:
@@ -173,7 +179,8 @@ class EngineProcess:
             proc.wait(10)
 
     def restart(self, timeout_s: float = START_TIMEOUT_S) -> None:
-        """Stop and start again on the same port (an empty graph: both run in memory)."""
+        """Stop and start again on the same port (TinkerGraph's ``g`` graph is saved to
+        ``data/`` on a clean stop and read back; JanusGraph's in-memory one is gone)."""
         self.stop()
         self.start(timeout_s)
 
