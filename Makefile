@@ -38,7 +38,7 @@ test: setup browser engines
 demo: setup
 	$(BIN)/python -m stylegraph.demo
 
-bench: setup
+bench: setup engines
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:

@@ -37,7 +37,6 @@ class EngineSpec:
     main_class: str
     config: str  # the server YAML, relative to the module directory
     serializer: str  # what our clients speak to it ("graphbinary" | "graphson")
-    user_edge_ids: bool  # whether it accepts client-chosen edge ids
 
     @property
     def module_dir(self) -> Path:
@@ -51,10 +50,10 @@ class EngineSpec:
 
 
 TINKERGRAPH = EngineSpec("tinkergraph", "org.apache.tinkerpop.gremlin.server.GremlinServer",
-                         "conf/gremlin-server.yaml", "graphbinary", True)
+                         "conf/gremlin-server.yaml", "graphbinary")
 # JanusGraph's edge ids (RelationIdentifier) only come back to gremlinpython in GraphSON
 JANUSGRAPH = EngineSpec("janusgraph", "org.janusgraph.graphdb.server.JanusGraphServer",
-                        "conf/janusgraph-server.yaml", "graphson", False)
+                        "conf/janusgraph-server.yaml", "graphson")
 ENGINES = {spec.name: spec for spec in (TINKERGRAPH, JANUSGRAPH)}
 
 

@@ -1,9 +1,9 @@
 """The app on a real engine that goes away: a clear start-up error, JSON 503s (never a
 500) while it is gone, and answers again once it is back, without restarting the app.
 
-A ``stylegraph serve`` process (waitress) runs on Apache TinkerPop Gremlin Server,
-which this module starts, stops and restarts itself (the session's shared server
-must stay up for the other tests).
+A ``stylegraph serve`` process (waitress) runs on Apache TinkerPop Gremlin Server
+and on JanusGraph, which this module starts, stops and restarts itself (the
+session's shared servers must stay up for the other tests).
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from stylegraph.graph.connect import close
 from stylegraph.loader.load import load_records
 from stylegraph.loader.neptune_csv import EdgeRecord, VertexRecord
 from stylegraph.webapp.errors import is_unavailable
-from tests.engines import TINKERGRAPH, EngineError, EngineProcess, free_port
+from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineError, EngineProcess, free_port
 
 from .test_api_cli import REPO, STYLEGRAPH
 
@@ -28,8 +28,9 @@ PRODUCT_PATHS = ["/api/products/A", "/api/products/A/similar", "/api/products/A/
                  "/api/graph/neighborhood?id=A", "/api/stats"]
 
 
-def _env(tmp_path: Path, url: str) -> dict[str, str]:
+def _env(tmp_path: Path, url: str, serializer: str = "graphbinary") -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(REPO), "STYLEGRAPH_GRAPH_URL": url,
+            "STYLEGRAPH_GRAPH_SERIALIZER": serializer,
             "STYLEGRAPH_DATA_DIR": str(tmp_path / "data"), "STYLEGRAPH_CATALOG_DIR": str(tmp_path),
             # no read cache: it would (on purpose) keep serving cached pages during the outage
             "STYLEGRAPH_CACHE_SIZE": "0"}
@@ -44,19 +45,23 @@ def test_unreachable_graph_at_start_names_the_url(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[EngineProcess]:
-    """A TinkerGraph Gremlin Server of this test's own, holding products A -> B."""
-    server = EngineProcess(TINKERGRAPH, tmp_path / "engine")
-    try:
-        server.start()
-    except EngineError as exc:
-        pytest.fail(str(exc), pytrace=False)
+def _load(server: EngineProcess) -> None:
     g = server.connect()
     load_records(g, [VertexRecord("A", "product", {"title": "a", "price": 5.0}),
                      VertexRecord("B", "product", {"title": "b", "price": 7.0})],
                  [EdgeRecord("SIMILAR:A:B", "A", "B", "SIMILAR", {"score": 0.5})], progress=False)
     close(g)
+
+
+@pytest.fixture(params=[TINKERGRAPH, JANUSGRAPH], ids=lambda spec: spec.name)
+def engine(request, tmp_path: Path) -> Iterator[EngineProcess]:
+    """An engine server of this test's own, holding products A -> B."""
+    server = EngineProcess(request.param, tmp_path / "engine")
+    try:
+        server.start()
+    except EngineError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    _load(server)
     yield server
     server.stop()
 
@@ -69,7 +74,7 @@ def test_engine_gone_gives_503_and_the_app_reconnects(tmp_path: Path, engine: En
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     app = subprocess.Popen([*STYLEGRAPH, "serve", "--port", str(port), "--no-warm-up"], cwd=REPO,
-                           env=_env(tmp_path, engine.url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                           env=_env(tmp_path, engine.url, engine.spec.serializer), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -90,7 +95,9 @@ def test_engine_gone_gives_503_and_the_app_reconnects(tmp_path: Path, engine: En
             assert r.headers["Content-Type"].startswith("application/json")
             assert "graph" in r.json()["error"], r.json()
 
-        engine.start()  # TinkerGraph saved its graph on the clean stop and reads it back
+        engine.start()
+        if engine.spec is JANUSGRAPH:  # in memory: gone with the process (TinkerGraph saved it on stop)
+            _load(engine)
         deadline = time.monotonic() + 30
         while (health := _get(base, "/healthz")).status_code != 200:
             assert time.monotonic() < deadline, f"the app did not reconnect to the graph: {health.text}"
