@@ -563,3 +563,10 @@ SIMPLE_PATH_SCENARIOS = {
 def test_feature_simple_path(g, name):
     traversal, expected = SIMPLE_PATH_SCENARIOS[name]
     check_scenario(traversal(g).to_list(), expected)
+
+
+@deviation("hasLabel(a, b) twice after outE() doubles the edges", "tinkergraph")
+def test_repeated_multi_label_filter_keeps_multiplicity(g):
+    # a filter never adds traversers; TinkerGraph's InlineFilterStrategy folds both
+    # hasLabel()s into outE("knows", "created", "knows", "created") and returns each edge twice
+    assert g.V().out_e().has_label("knows", "created").has_label("knows", "created").count().next() == 6
