@@ -17,50 +17,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from gremlin_python.process.graph_traversal import __
-from gremlin_python.process.traversal import Cardinality, Order, P, T
+from gremlin_python.process.traversal import Order, P, T
 
 from stylegraph.graph.connect import close, connect
-from stylegraph.graph.fixtures import load_modern_g
+from stylegraph.graph.fixtures import load_crew_g, load_modern_g
 
 from .support import GREMLIN_ERRORS, unordered
 
 Step = Callable[[Any], Any]
-
-# TinkerPop's "crew" graph (TinkerFactory.createTheCrew) without its meta-properties
-# (Neptune, and so ours, has none): multi-valued `location` (list cardinality),
-# edge properties `skill` and `since`.
-CREW_VERTICES = [
-    ("1", "person", "marko", ["san diego", "santa cruz", "brussels", "santa fe"]),
-    ("7", "person", "stephen", ["centreville", "dulles", "purcellville"]),
-    ("8", "person", "matthias", ["bremen", "baltimore", "oakland", "seattle"]),
-    ("9", "person", "daniel", ["spremberg", "kaiserslautern", "aachen"]),
-    ("10", "software", "gremlin", []),
-    ("11", "software", "tinkergraph", []),
-]
-CREW_EDGES = [
-    ("13", "develops", "1", "10", {"since": 2009}), ("14", "develops", "1", "11", {"since": 2010}),
-    ("15", "uses", "1", "10", {"skill": 4}), ("16", "uses", "1", "11", {"skill": 5}),
-    ("17", "develops", "7", "10", {"since": 2010}), ("18", "develops", "7", "11", {"since": 2011}),
-    ("19", "uses", "7", "10", {"skill": 5}), ("20", "uses", "7", "11", {"skill": 4}),
-    ("21", "develops", "8", "10", {"since": 2012}), ("22", "uses", "8", "10", {"skill": 3}),
-    ("23", "uses", "8", "11", {"skill": 3}), ("24", "uses", "9", "10", {"skill": 5}),
-    ("25", "uses", "9", "11", {"skill": 3}), ("26", "traverses", "10", "11", {}),
-]
-
-
-def load_crew_g(g: Any) -> None:
-    """Load the crew graph (no meta-properties) through ``g``."""
-    for vid, label, name, locations in CREW_VERTICES:
-        t = g.add_v(label).property(T.id, vid).property("name", name)
-        for place in locations:
-            t = t.property(Cardinality.list_, "location", place)
-        t.iterate()
-    for eid, label, out_id, in_id, props in CREW_EDGES:
-        t = g.V(out_id).add_e(label).to(__.V(in_id)).property(T.id, eid)
-        for key, value in props.items():
-            t = t.property(key, value)
-        t.iterate()
-
 
 def _nav(names: list[str], labels: list[tuple[str, ...]]) -> st.SearchStrategy:
     return st.builds(lambda name, lab: (lambda t: getattr(t, name)(*lab)), st.sampled_from(names),
