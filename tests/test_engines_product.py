@@ -115,9 +115,9 @@ def test_neighbourhood_and_search(ours, engine_g):
     for kw in ({"depth": 1}, {"depth": 2, "limit": 12}, {"depth": 3, "edges": ("SIMILAR",), "min_score": 0.7}):
         for pid in ("P001", "P017", "nope"):
             assert _neighbourhood(engine_g, pid, **kw) == _neighbourhood(ours, pid, **kw), (pid, kw)
-    for text in ("red", "Blue shoes", "P004", "nothing-like-it"):
-        # a limit above the number of matches: which `limit` of many matches come back is not specified
-        assert search_products(engine_g, text, limit=N + 1) == search_products(ours, text, limit=N + 1), text
+    for text in ("red", "Blue shoes", "P004", "nothing-like-it", ""):
+        for limit in (3, N + 1):
+            assert search_products(engine_g, text, limit) == search_products(ours, text, limit), (text, limit)
 
 
 def test_version_stamp_and_ping(engine_g):
