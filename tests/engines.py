@@ -74,6 +74,10 @@ def missing_engines_reason(spec: EngineSpec) -> str | None:
         return "java is not on PATH: install a JDK 11+ (Debian: apt-get install openjdk-17-jre-headless)"
     if not spec.classpath_file.is_file():
         return f"{spec.classpath_file} is missing: run `make engines` (needs mvn) first"
+    missing = [jar for jar in spec.classpath_file.read_text().strip().split(os.pathsep) if not Path(jar).is_file()]
+    if missing:
+        return (f"{len(missing)} jar(s) of {spec.classpath_file} are gone (e.g. {missing[0]}): "
+                f"run `make -B engines` to fetch them again")
     return None
 
 
