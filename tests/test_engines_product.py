@@ -7,14 +7,19 @@ RECOMMENDED edges) is loaded through the product's own loader into ours
 """
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from stylegraph.gnn.dataset import export_graph
+from stylegraph.graph.connect import close
 from stylegraph.loader.load import load_records
-from stylegraph.loader.neptune_csv import EdgeRecord, VertexRecord
+from stylegraph.loader.neptune_csv import EdgeRecord, VertexRecord, write_graph_csv
 from stylegraph.queries import recommended as rq
 from stylegraph.queries.explore import neighborhood
 from stylegraph.queries.explore_search import search_products
@@ -23,7 +28,7 @@ from stylegraph.queries.meta import bump_version, get_version, ping
 from stylegraph.queries.products import get_product, get_products
 from stylegraph.queries.similar import recommended_products, similar_products
 from stylegraph.queries.stats import graph_stats
-from tests.backends import REAL_ENGINES, open_graph
+from tests.backends import REAL_ENGINES, open_graph, url_and_serializer
 
 N, K = 30, 4
 CATEGORIES = ("bags", "shoes", "hats")
@@ -155,3 +160,25 @@ def test_reload_changes_nothing_and_prunes(engine_g):
     assert stats.edges_dropped == K
     assert engine_g.V("P001").out("SIMILAR").count().next() == 0
     assert engine_g.V("P001").out("RECOMMENDED").count().next() == 3  # other labels are left alone
+
+
+@pytest.mark.parametrize("engine", REAL_ENGINES)
+def test_cli_load_and_ping_through_the_engine(engine, request, tmp_path):
+    """`stylegraph load` and `graph-ping` on the engine, the wire format from the environment."""
+    url, serializer = url_and_serializer(engine, request)
+    vertices, edges = _records()
+    write_graph_csv(tmp_path, vertices, edges)
+    env = {**os.environ, "STYLEGRAPH_GRAPH_URL": url, "STYLEGRAPH_GRAPH_SERIALIZER": serializer,
+           "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    cli = [sys.executable, "-c", "import sys; from stylegraph.cli import main; sys.exit(main())"]
+    done = subprocess.run([*cli, "load", "--csv", str(tmp_path)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    ping = subprocess.run([*cli, "graph-ping"], env=env, capture_output=True, text=True, timeout=120)
+    assert ping.returncode == 0, ping.stderr
+    g = request.getfixturevalue(f"{engine}_server").connect()
+    try:
+        assert graph_stats(g)["edges"] == {"SIMILAR": N * K}
+        assert similar_products(g, "P003", 2).items[0]["score"] == 0.947
+    finally:
+        close(g)
