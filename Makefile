@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 export DGLBACKEND := pytorch
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: setup test demo bench browser clean
+.PHONY: setup test demo bench browser engines clean
 
 # (re)install when .venv is missing or pyproject/constraints changed
 $(STAMP): pyproject.toml constraints.txt
@@ -22,13 +22,23 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium'"; fi; }
 
-test: setup browser
+# the real engines the tests run against (TinkerPop Gremlin Server, JanusGraph): their jars
+# from Maven Central into ~/.m2, and engines/<engine>/classpath.txt for `java -cp`
+ENGINE_CLASSPATHS := engines/tinkergraph/classpath.txt engines/janusgraph/classpath.txt
+$(ENGINE_CLASSPATHS) &: engines/pom.xml engines/tinkergraph/pom.xml engines/janusgraph/pom.xml
+	@command -v java >/dev/null 2>&1 || { echo "make engines: java not found; install a JDK 11+ (Debian: apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
+	@command -v mvn >/dev/null 2>&1 || { echo "make engines: mvn not found; install Maven 3.6+ (Debian: apt-get install maven)" >&2; exit 1; }
+	mvn -q -B -f engines/pom.xml dependency:build-classpath -Dmdep.outputFile=classpath.txt
+
+engines: $(ENGINE_CLASSPATHS)
+
+test: setup browser engines
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 demo: setup
 	$(BIN)/python -m stylegraph.demo
 
-bench: setup
+bench: setup engines
 	@set -e; for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:

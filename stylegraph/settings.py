@@ -30,6 +30,8 @@ class Settings:
     catalog_dir: Path = Path("data/catalog")
     # the graph: embedded:///abs/path.db, memory:, ws://host:port/gremlin, wss://...
     graph_url: str = ""
+    # wire format for ws:// and wss:// graphs: "graphbinary", or "graphson" (JanusGraph: its edge ids)
+    graph_serializer: str = "graphbinary"
     # comma-separated vertex property keys indexed from start-up (others are indexed on first use)
     graph_indexed_keys: str = "category,brand,name,title"
     # SQLite synchronous mode: "normal" survives a process kill, "full" also an OS crash

@@ -26,8 +26,10 @@ def _stylegraph_commands(command: list[str] | str) -> list[list[str]]:
 def test_compose_services_and_commands() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"gremlin", "loader", "app"}
-    assert services["gremlin"]["image"].startswith("tinkerpop/gremlin-server:3.7")
+    assert set(services) == {"gremlin", "janusgraph", "loader", "app"}
+    assert services["gremlin"]["image"] == "tinkerpop/gremlin-server:3.7.5"  # the version engines/ tests
+    assert services["janusgraph"]["image"] == "janusgraph/janusgraph:1.1.0"
+    assert services["janusgraph"]["profiles"] == ["janusgraph"]
     for name in ("loader", "app"):
         assert services[name]["environment"]["STYLEGRAPH_GRAPH_URL"] == "ws://gremlin:8182/gremlin"
     parser = build_parser()
@@ -36,5 +38,23 @@ def test_compose_services_and_commands() -> None:
         "graph-ping", "sample-catalog", "embed", "build-graph", "load", "gnn", "gnn", "serve"]
     for argv in commands:
         parser.parse_args(argv)  # exits (fails the test) on an unknown flag
-    props = (ROOT / "docker" / "tinkergraph-stylegraph.properties").read_text()
-    assert "vertexIdManager=ANY" in props  # string ids, as stylegraph and Neptune use
+
+
+def test_compose_engines_use_the_tests_config_files() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    for name, engine in (("gremlin", "tinkergraph"), ("janusgraph", "janusgraph")):
+        mounts = [v.split(":") for v in services[name]["volumes"] if v.startswith("./")]
+        sources = {Path(src).resolve() for src, _dst, *_ in mounts}
+        module = ROOT / "engines" / engine
+        # every committed config file of the engine, and only those, is mounted
+        assert sources == {p.resolve() for p in [*module.glob("conf/*"), *module.glob("scripts/*")]}, name
+        # the server is started on the mounted yaml, whose relative paths match the mounts
+        server_yaml = next(dst for src, dst, *_ in mounts if src.endswith(".yaml"))
+        assert Path(server_yaml).name in services[name]["command"][-1]
+        config = yaml.safe_load(next(Path(src) for src, *_ in mounts if src.endswith(".yaml")).read_text())
+        home = Path(server_yaml).parent.parent
+        targets = {Path(dst) for _src, dst, *_ in mounts}
+        assert {home / p for p in config["graphs"].values()} <= targets, name
+    props = (ROOT / "engines" / "tinkergraph" / "conf" / "tinkergraph.properties").read_text()
+    assert "vertexIdManager=STRING" in props  # string ids, as stylegraph and Neptune use
+    assert "graphLocation=data/" in props and "gremlin-data:/opt/gremlin-server/data" in services["gremlin"]["volumes"]

@@ -145,8 +145,8 @@ def connect(url: str | None = None, **opts: Any) -> GraphTraversalSource:
     """A traversal source ``g`` on the backend named by ``url`` (default: settings.graph_url).
 
     Options: ``settings`` (a Settings), ``timeout_ms`` (embedded default evaluation
-    timeout); for ``ws``/``wss``: ``serializer`` ("graphbinary" default, or
-    "graphson"), ``username``/``password``, ``traversal_source``, ``headers``,
+    timeout); for ``ws``/``wss``: ``serializer`` ("graphbinary" or "graphson";
+    default: settings.graph_serializer), ``username``/``password``, ``traversal_source``, ``headers``,
     ``ssl`` (an ``ssl.SSLContext``, e.g. trusting a private CA), ``pool_size``,
     ``iam`` (True/False; default: on for ``*.neptune.amazonaws.com``) and
     ``region`` (for SigV4; default from the host name or AWS_REGION).
@@ -157,6 +157,7 @@ def connect(url: str | None = None, **opts: Any) -> GraphTraversalSource:
     if scheme in ("embedded", "memory"):
         return _connect_embedded(url, scheme, settings, **opts)
     if scheme in ("ws", "wss"):
+        opts.setdefault("serializer", settings.graph_serializer)
         return _connect_remote(url, **opts)
     if scheme in ("bolt", "neo4j", "bolt+s", "neo4j+s"):
         raise ValueError(f"{scheme}:// (Neo4j) is not supported yet; use one of "

@@ -1,6 +1,7 @@
-"""Toy graphs with known answers: TinkerPop's "modern" graph (TinkerFactory.createModern).
+"""Toy graphs with known answers: TinkerPop's "modern" graph (TinkerFactory.createModern)
+and, without meta-properties, its "crew" graph (TinkerFactory.createTheCrew).
 
-Ids are strings, as in Neptune: vertices "1".."6", edges "7".."12".
+Ids are strings, as in Neptune: modern has vertices "1".."6" and edges "7".."12".
 """
 from __future__ import annotations
 
@@ -46,7 +47,6 @@ def modern_graph() -> Graph:
 
 def load_modern_g(g: Any) -> None:
     """Load the modern graph through a traversal source ``g`` (any backend)."""
-    from gremlin_python.process.graph_traversal import __
     from gremlin_python.process.traversal import T
 
     for vid, label, props in MODERN_VERTICES:
@@ -54,7 +54,48 @@ def load_modern_g(g: Any) -> None:
         for key, value in props.items():
             t = t.property(key, value)
         t.iterate()
-    for eid, label, out_id, in_id, props in MODERN_EDGES:
+    _add_edges_g(g, MODERN_EDGES)
+
+
+# TinkerPop's "crew" graph (TinkerFactory.createTheCrew) without its meta-properties
+# (Neptune, and so our engine, has none): multi-valued ``location`` (list cardinality),
+# edge properties ``skill`` and ``since``. Vertex ids as in TinkerFactory, edges "13".."26".
+CREW_VERTICES: list[tuple[str, str, str, list[str]]] = [
+    ("1", "person", "marko", ["san diego", "santa cruz", "brussels", "santa fe"]),
+    ("7", "person", "stephen", ["centreville", "dulles", "purcellville"]),
+    ("8", "person", "matthias", ["bremen", "baltimore", "oakland", "seattle"]),
+    ("9", "person", "daniel", ["spremberg", "kaiserslautern", "aachen"]),
+    ("10", "software", "gremlin", []),
+    ("11", "software", "tinkergraph", []),
+]
+CREW_EDGES: list[tuple[str, str, str, str, dict[str, Any]]] = [
+    ("13", "develops", "1", "10", {"since": 2009}), ("14", "develops", "1", "11", {"since": 2010}),
+    ("15", "uses", "1", "10", {"skill": 4}), ("16", "uses", "1", "11", {"skill": 5}),
+    ("17", "develops", "7", "10", {"since": 2010}), ("18", "develops", "7", "11", {"since": 2011}),
+    ("19", "uses", "7", "10", {"skill": 5}), ("20", "uses", "7", "11", {"skill": 4}),
+    ("21", "develops", "8", "10", {"since": 2012}), ("22", "uses", "8", "10", {"skill": 3}),
+    ("23", "uses", "8", "11", {"skill": 3}), ("24", "uses", "9", "10", {"skill": 5}),
+    ("25", "uses", "9", "11", {"skill": 3}), ("26", "traverses", "10", "11", {}),
+]
+
+
+def load_crew_g(g: Any) -> None:
+    """Load the crew graph (without meta-properties) through a traversal source ``g``."""
+    from gremlin_python.process.traversal import Cardinality, T
+
+    for vid, label, name, locations in CREW_VERTICES:
+        t = g.add_v(label).property(T.id, vid).property("name", name)
+        for place in locations:
+            t = t.property(Cardinality.list_, "location", place)
+        t.iterate()
+    _add_edges_g(g, CREW_EDGES)
+
+
+def _add_edges_g(g: Any, edges: list[tuple[str, str, str, str, dict[str, Any]]]) -> None:
+    from gremlin_python.process.graph_traversal import __
+    from gremlin_python.process.traversal import T
+
+    for eid, label, out_id, in_id, props in edges:
         t = g.V(out_id).add_e(label).to(__.V(in_id)).property(T.id, eid)
         for key, value in props.items():
             t = t.property(key, value)

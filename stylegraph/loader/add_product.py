@@ -22,6 +22,8 @@ from stylegraph.loader.catalog import Product, append_product, catalog_file
 from stylegraph.loader.embedding_store import active_embeddings, embeddings_path, save_embeddings
 from stylegraph.loader.images import file_sha256, open_image
 from stylegraph.queries import upsert
+
+SIMILAR = upsert.SIMILAR_LABEL
 from stylegraph.queries.meta import bump_version
 
 log = logging.getLogger(__name__)
@@ -38,12 +40,8 @@ class AddResult:
     product_id: str
     neighbours: list[tuple[str, float]]
     linked_from: list[str] = field(default_factory=list)
-    dropped_edges: list[str] = field(default_factory=list)
+    dropped_edges: list[tuple[str, str]] = field(default_factory=list)  # (from, to) SIMILAR edges
     version: int = 0
-
-
-def _edge_id(out_id: str, in_id: str) -> str:
-    return f"{upsert.SIMILAR_LABEL}:{out_id}:{in_id}"
 
 
 def _copy_image(image: Path, catalog_dir: Path, product_id: str) -> str:
@@ -97,31 +95,29 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
 
     # the product and its own top-k
     upsert.merge_vertices(g, [(product.product_id, "product", product.properties())])
-    keep = {_edge_id(product.product_id, nid) for nid, _ in top}
-    result = AddResult(product.product_id, top)
-    stale = upsert.edges_with_label_from(g, [product.product_id], upsert.SIMILAR_LABEL, keep)
-    result.dropped_edges += stale
+    pid0 = product.product_id
+    result = AddResult(pid0, top)
+    stale = upsert.stale_out_edges(g, [pid0], SIMILAR, {pid0: [nid for nid, _ in top]})
+    result.dropped_edges += [(src, dst) for src, _, dst in stale]
     upsert.drop_edges(g, stale)
-    upsert.merge_edges(g, [(_edge_id(product.product_id, nid), product.product_id, nid,
-                            upsert.SIMILAR_LABEL, {"score": s}) for nid, s in top])
+    upsert.merge_edges(g, [(pid0, nid, SIMILAR, {"score": s}) for nid, s in top])
 
     # existing products whose top-k it enters
     score_of = dict(ranked[:pool])
     current = upsert.similar_neighbours(g, list(score_of))
     back, drop = [], []
     for pid, all_edges in current.items():
-        edges = [e for e in all_edges if e[0] != product.product_id]
+        edges = [e for e in all_edges if e[0] != pid0]
         s = score_of[pid]
         if len(edges) < k or s > edges[k - 1][1]:
-            back.append((_edge_id(pid, product.product_id), pid, product.product_id,
-                         upsert.SIMILAR_LABEL, {"score": s}))
-            drop += [e[2] for e in edges[k - 1:]]
+            back.append((pid, pid0, SIMILAR, {"score": s}))
+            drop += [(pid, SIMILAR, e[0]) for e in edges[k - 1:]]
             result.linked_from.append(pid)
         else:  # re-added product that no longer makes this one's top-k
-            drop += [e[2] for e in all_edges if e[0] == product.product_id]
+            drop += [(pid, SIMILAR, e[0]) for e in all_edges if e[0] == pid0]
     upsert.merge_edges(g, back)
     upsert.drop_edges(g, drop)
-    result.dropped_edges += drop
+    result.dropped_edges += [(src, dst) for src, _, dst in drop]
     result.version = bump_version(g)
 
     updated = emb.upsert(product.product_id, vector, sha)

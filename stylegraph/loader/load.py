@@ -100,27 +100,38 @@ def load_vertices(g: GraphTraversalSource, vertices: Sequence[VertexRecord], sta
 
 def load_edges(g: GraphTraversalSource, edges: Sequence[EdgeRecord], stats: LoadStats,
                batch_size: int, progress: bool) -> None:
-    """Upsert edges that are new or differ from the graph."""
+    """Upsert edges that are new or differ from the graph (an edge is its label and endpoints)."""
     with tqdm(total=len(edges), desc="load edges", unit="e", disable=not progress) as bar:
         for batch in _batches(edges, batch_size):
-            existing = upsert.edge_properties(g, [e.id for e in batch])
+            existing = upsert.edge_properties(g, [_key(e) for e in batch])
             todo = []
             for e in batch:
-                have = existing.get(e.id)
+                have = existing.get(_key(e))
                 if have is None:
                     stats.edges_created += 1
-                elif (have.get("label"), str(have.get("out")), str(have.get("in"))) != (e.label, e.out_id, e.in_id):
-                    raise NeptuneCsvError(
-                        f"edge {e.id!r} exists as {have.get('out')}-{have.get('label')}->{have.get('in')}, "
-                        f"the file says {e.out_id}-{e.label}->{e.in_id}")
                 elif _same(have, e.properties):
                     stats.edges_unchanged += 1
                     continue
                 else:
                     stats.edges_updated += 1
-                todo.append((e.id, e.out_id, e.in_id, e.label, e.properties))
+                todo.append((e.out_id, e.in_id, e.label, e.properties))
             upsert.merge_edges(g, todo)
             bar.update(len(batch))
+
+
+def _key(e: EdgeRecord) -> upsert.EdgeKey:
+    return (e.out_id, e.label, e.in_id)
+
+
+def _check_unique_pairs(edges: Sequence[EdgeRecord]) -> None:
+    """The graph holds one edge per (from, label, to): two records for the same one are an error."""
+    seen: dict[upsert.EdgeKey, str] = {}
+    for e in edges:
+        first = seen.setdefault(_key(e), e.id)
+        if first != e.id:
+            raise NeptuneCsvError(
+                f"edges {first!r} and {e.id!r} both go {e.out_id}-{e.label}->{e.in_id}; "
+                "one edge per label and ordered pair of products; nothing was loaded")
 
 
 def _check_endpoints(g: GraphTraversalSource, vertices: Sequence[VertexRecord],
@@ -141,13 +152,13 @@ def _check_endpoints(g: GraphTraversalSource, vertices: Sequence[VertexRecord],
 def prune_edges(g: GraphTraversalSource, sources: Sequence[str], edges: Sequence[EdgeRecord],
                 stats: LoadStats, batch_size: int) -> None:
     """Drop out-edges of ``sources`` with a loaded label that ``edges`` does not list."""
-    keep_by_source: dict[str, set[str]] = {}
-    for e in edges:
-        keep_by_source.setdefault(e.out_id, set()).add(e.id)
     for label in sorted({e.label for e in edges}):
+        keep: dict[str, set[str]] = {}
+        for e in edges:
+            if e.label == label:
+                keep.setdefault(e.out_id, set()).add(e.in_id)
         for batch in _batches(list(sources), batch_size):
-            keep = set().union(*(keep_by_source.get(s, set()) for s in batch))
-            stale = upsert.edges_with_label_from(g, list(batch), label, keep)
+            stale = upsert.stale_out_edges(g, list(batch), label, keep)
             stats.edges_dropped += upsert.drop_edges(g, stale)
 
 
@@ -159,6 +170,7 @@ def load_records(g: GraphTraversalSource, vertices: Sequence[VertexRecord], edge
     stats = LoadStats()
     # the records and (embedded) the growing graph are millions of GC-tracked objects
     with gc_paused():
+        _check_unique_pairs(edges)
         _check_endpoints(g, vertices, edges, batch_size)
         load_vertices(g, vertices, stats, batch_size, progress)
         load_edges(g, edges, stats, batch_size, progress)

@@ -41,7 +41,8 @@ def title_matches(g: GraphTraversalSource, text: str, limit: int) -> list[str]:
     t = g.V().has_label(PRODUCT_LABEL)
     for word in words:
         t = t.has("title", word_predicate(word))
-    return [str(v) for v in t.limit(limit).id_().to_list()]
+    # by id before limit: the same `limit` matches on every backend (each iterates in its own order)
+    return [str(v) for v in t.id_().order().limit(limit).to_list()]
 
 
 def search_products(g: GraphTraversalSource, text: str, limit: int = 20) -> list[dict[str, Any]]:
@@ -55,7 +56,7 @@ def search_products(g: GraphTraversalSource, text: str, limit: int = 20) -> list
         return []
     text = " ".join(text.split())
     if not text:
-        ids = [str(v) for v in g.V().has_label(PRODUCT_LABEL).limit(limit).id_().to_list()]
+        ids = [str(v) for v in g.V().has_label(PRODUCT_LABEL).id_().order().limit(limit).to_list()]
         products = get_products(g, ids)
         return sorted(products.values(), key=lambda p: str(p["id"]))
     exact = get_products(g, [text]).get(text)

@@ -1,8 +1,9 @@
 """``RECOMMENDED`` edges: the GNN's refined links, written and read through ``g``.
 
 Data model (docs/INTERFACES.md): label ``RECOMMENDED``, product -> product,
-properties ``score`` (Double) and ``model`` (String, the run name), edge id
-``RECOMMENDED:<from>:<to>``.
+properties ``score`` (Double) and ``model`` (String, the run name); an edge is
+identified by its endpoints (its id is the backend's: JanusGraph refuses
+client-chosen edge ids).
 
 Replacing a model's edges writes the new ones first (idempotent ``mergeE``
 upserts) and only then drops the stale ones, so a reader never sees a
@@ -29,11 +30,6 @@ class Recommendation:
     score: float
 
 
-def edge_id(src: str, dst: str) -> str:
-    """The id of the ``RECOMMENDED`` edge ``src -> dst``."""
-    return f"{RECOMMENDED_LABEL}:{src}:{dst}"
-
-
 def _batches(items: Sequence, size: int) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -58,7 +54,6 @@ def upsert_recommended(
             props = {"score": float(rec.score), "model": model}
             t = (
                 t.merge_e({
-                    T.id: edge_id(rec.src, rec.dst),
                     T.label: RECOMMENDED_LABEL,
                     Direction.OUT: rec.src,
                     Direction.IN: rec.dst,
@@ -84,14 +79,14 @@ def drop_stale_recommended(
     """
     sources = sorted(keep)
     for batch in _batches(sources, batch_size):
-        keep_ids = [edge_id(src, dst) for src in batch for dst in keep[src]]
-        (
-            g.V(*batch)
-            .out_e(RECOMMENDED_LABEL)
-            .not_(__.has_id(P.within(keep_ids)))
-            .drop()
-            .iterate()
-        )
+        t = g.inject(0)
+        for src in batch:
+            t = t.side_effect(
+                __.V(src).out_e(RECOMMENDED_LABEL)
+                .where(__.in_v().has_id(P.without(sorted(set(keep[src])))))
+                .drop()
+            )
+        t.iterate()
     g.E().has_label(RECOMMENDED_LABEL).not_(__.has("model", model)).drop().iterate()
 
 

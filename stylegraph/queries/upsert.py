@@ -3,8 +3,9 @@
 One traversal per batch: ``g.mergeV(m1).option(...).mergeV(m2)...``, the
 batching form Neptune documents. ``onCreate`` carries the label and the
 properties, ``onMatch`` the properties, so re-running a batch leaves the
-graph as it was. The search map holds only the id (plus label and endpoints
-for edges), which is how mergeE finds an existing edge on every backend.
+graph as it was. The search map holds only the id of a vertex, and the label and
+endpoints of an edge (never an edge id: JanusGraph refuses client-chosen ones),
+which is how mergeV/mergeE find an existing element on every backend.
 """
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, P, T
 
 SIMILAR_LABEL = "SIMILAR"
+#: how product code names an edge: (from id, label, to id); never by the backend's edge id
+EdgeKey = tuple[str, str, str]
 
 
 def _key_name(key: Any) -> str:
@@ -55,14 +58,19 @@ def merge_vertices(g: GraphTraversalSource, vertices: Sequence[tuple[str, str, M
 
 
 def merge_edges(g: GraphTraversalSource,
-                edges: Sequence[tuple[str, str, str, str, Mapping[str, Any]]]) -> int:
-    """Upsert ``(id, from, to, label, properties)`` edges in one chained ``mergeE`` traversal."""
+                edges: Sequence[tuple[str, str, str, Mapping[str, Any]]]) -> int:
+    """Upsert ``(from, to, label, properties)`` edges in one chained ``mergeE`` traversal.
+
+    An edge is identified by its label and endpoints (at most one ``label`` edge
+    per ordered pair); its id is the backend's own, since JanusGraph refuses
+    client-chosen edge ids (docs/DEVIATIONS.md).
+    """
     if not edges:
         return 0
     t = g
-    for eid, out_id, in_id, label, props in edges:
+    for out_id, in_id, label, props in edges:
         props = dict(props)
-        t = (t.merge_e({T.id: eid, T.label: label, Direction.OUT: out_id, Direction.IN: in_id})
+        t = (t.merge_e({T.label: label, Direction.OUT: out_id, Direction.IN: in_id})
              .option(Merge.on_create, props)
              .option(Merge.on_match, props))
     t.iterate()
@@ -77,25 +85,44 @@ def vertex_properties(g: GraphTraversalSource, ids: Sequence[str]) -> dict[str, 
     return {str(r["id"]): r for r in map(_flatten, rows)}
 
 
-def edge_properties(g: GraphTraversalSource, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    """``{id: {"id", "label", "out", "in", property: value, ...}}`` of the edges that exist among ``ids``."""
-    if not ids:
+def edge_properties(g: GraphTraversalSource, keys: Sequence[EdgeKey]) -> dict[EdgeKey, dict[str, Any]]:
+    """``{(from, label, to): {property: value, ...}}`` of the edges that exist among ``keys``."""
+    if not keys:
         return {}
-    rows = g.E(*ids).element_map().to_list()
-    return {str(r["id"]): r for r in map(_flatten, rows)}
+    wanted = set(keys)
+    rows = (
+        g.V(*sorted({k[0] for k in wanted}))
+        .out_e(*sorted({k[1] for k in wanted}))
+        .where(__.in_v().has_id(P.within(sorted({k[2] for k in wanted}))))
+        .project("out", "label", "in", "props")
+        .by(__.out_v().id_()).by(__.label()).by(__.in_v().id_()).by(__.value_map())
+        .to_list()
+    )
+    out: dict[EdgeKey, dict[str, Any]] = {}
+    for row in rows:
+        key = (str(row["out"]), str(row["label"]), str(row["in"]))
+        if key in wanted:
+            out[key] = dict(row["props"])
+    return out
 
 
-def drop_edges(g: GraphTraversalSource, edge_ids: Sequence[str]) -> int:
-    """Drop the edges with these ids (missing ones are ignored)."""
-    if not edge_ids:
+def drop_edges(g: GraphTraversalSource, keys: Sequence[EdgeKey]) -> int:
+    """Drop the edges ``(from, label, to)`` (missing ones are ignored), in one traversal."""
+    if not keys:
         return 0
-    g.E(*edge_ids).drop().iterate()
-    return len(edge_ids)
+    targets: dict[tuple[str, str], set[str]] = {}
+    for out_id, label, in_id in keys:
+        targets.setdefault((out_id, label), set()).add(in_id)
+    t = g.inject(0)
+    for (out_id, label), in_ids in sorted(targets.items()):
+        t = t.side_effect(__.V(out_id).out_e(label).where(__.in_v().has_id(P.within(sorted(in_ids)))).drop())
+    t.iterate()
+    return len(set(keys))
 
 
 def similar_neighbours(g: GraphTraversalSource, product_ids: Iterable[str],
-                       label: str = SIMILAR_LABEL) -> dict[str, list[tuple[str, float, str]]]:
-    """``{product: [(neighbour, score, edge id), ...]}`` of the ``label`` out-edges, best first.
+                       label: str = SIMILAR_LABEL) -> dict[str, list[tuple[str, float]]]:
+    """``{product: [(neighbour, score), ...]}`` of the ``label`` out-edges, best first.
 
     Products that do not exist are absent; products without edges map to ``[]``.
     """
@@ -105,12 +132,12 @@ def similar_neighbours(g: GraphTraversalSource, product_ids: Iterable[str],
     rows = (
         g.V(*ids).has_label("product")
         .project("v", "e").by(T.id)
-        .by(__.out_e(label).project("id", "to", "score").by(T.id).by(__.in_v().id_()).by("score").fold())
+        .by(__.out_e(label).project("to", "score").by(__.in_v().id_()).by("score").fold())
         .to_list()
     )
-    out: dict[str, list[tuple[str, float, str]]] = {}
+    out: dict[str, list[tuple[str, float]]] = {}
     for row in rows:
-        edges = [(str(e["to"]), float(e["score"]), str(e["id"])) for e in row["e"]]
+        edges = [(str(e["to"]), float(e["score"])) for e in row["e"]]
         out[str(row["v"])] = sorted(edges, key=lambda item: (-item[1], item[0]))
     return out
 
@@ -125,13 +152,17 @@ def existing_ids(g: GraphTraversalSource, ids: Sequence[str], label: str | None 
     return {str(v) for v in t.id_().to_list()}
 
 
-def edges_with_label_from(g: GraphTraversalSource, source_ids: Sequence[str], label: str,
-                          keep: Iterable[str]) -> list[str]:
-    """Ids of ``label`` out-edges of ``source_ids`` that are not in ``keep``."""
+def stale_out_edges(g: GraphTraversalSource, source_ids: Sequence[str], label: str,
+                    keep: Mapping[str, Iterable[str]]) -> list[EdgeKey]:
+    """``(from, label, to)`` of the ``label`` out-edges of ``source_ids`` whose target is
+    not in ``keep[from]``."""
     if not source_ids:
         return []
-    keep_ids = list(keep)
-    t = g.V(*source_ids).out_e(label)
-    if keep_ids:
-        t = t.not_(__.has_id(P.within(keep_ids)))
-    return [str(e) for e in t.id_().to_list()]
+    # one row per source with its targets' ids: far cheaper than a row per edge
+    rows = g.V(*source_ids).project("out", "in").by(T.id).by(__.out(label).id_().fold()).to_list()
+    stale: list[EdgeKey] = []
+    for row in rows:
+        src = str(row["out"])
+        kept = set(keep.get(src, ()))
+        stale += [(src, label, str(dst)) for dst in row["in"] if str(dst) not in kept]
+    return stale

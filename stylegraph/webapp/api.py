@@ -22,7 +22,7 @@ from stylegraph.queries.similar import recommended_products, similar_products
 from stylegraph.queries.stats import graph_stats
 from stylegraph.webapp import params
 from stylegraph.webapp.cache import mark_cacheable
-from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response
+from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response, is_unavailable
 from stylegraph.webapp.images import image_url, serve_image
 from stylegraph.webapp.state import get_g, get_state
 from stylegraph.webapp.vis import vis_network
@@ -234,6 +234,8 @@ def healthz() -> Response:
     except FutureTimeout:
         return error_response(503, "graph did not answer in time", status="unavailable")
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        if is_unavailable(exc):
+            get_state(app).connection_lost()
         return error_response(503, f"graph unreachable: {exc}", status="unavailable")
     response = jsonify({"status": "ok", "graph": "reachable", "graph_version": version})
     response.headers["Cache-Control"] = "no-store"

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from flask import Flask, Response, jsonify
+from gremlin_python.driver.protocol import GremlinServerError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
@@ -92,15 +93,26 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Response:
         if is_unavailable(exc):
             log.warning("graph unavailable: %s", exc)
+            from stylegraph.webapp.state import get_state
+
+            get_state().connection_lost()
             return error_response(503, f"graph unavailable: {exc}")
         log.exception("unhandled error")
         return error_response(500, "internal error")
+
+
+# what gremlinpython's websocket transport raises when the server goes away mid-request
+_CONNECTION_LOST = ("connection was closed by server", "connection was already closed", "received error on read")
 
 
 def is_unavailable(exc: BaseException) -> bool:
     """True for failures that mean "the graph cannot be reached right now" (503, not 500)."""
     if isinstance(exc, (OSError, TimeoutError)):
         return True
+    if isinstance(exc, RuntimeError) and str(exc).lower().startswith(_CONNECTION_LOST):
+        return True
+    if isinstance(exc, GremlinServerError) and getattr(exc, "status_code", None) == 598:
+        return True  # the server's evaluation timeout: overloaded, try again
     try:
         from stylegraph.graph.errors import StoreError, TraversalTimeoutError
     except ImportError:  # pragma: no cover - the graph package is always there

@@ -49,6 +49,22 @@ class AppState:
                     )
         return self._search
 
+    def connection_lost(self) -> None:
+        """Drop ``g`` after the graph became unreachable, so that the next request connects
+        afresh: gremlinpython does not reopen a websocket the server closed. A ``g`` handed
+        to ``create_app`` is the caller's and is kept."""
+        if not self.owns_g:
+            return
+        with self._lock:
+            g, self._g = self._g, None
+        if g is not None:
+            from stylegraph.graph.connect import close
+
+            try:
+                close(g)
+            except Exception:  # noqa: BLE001 - the connection is broken already; nothing to save
+                pass
+
     def close(self) -> None:
         """Stop visual search and close ``g`` if the app opened it."""
         if self._search is not None:

@@ -61,7 +61,6 @@ def load_into_graph(g, products, edges, batch: int = 100) -> None:
         rows.append((p.id, "product", props))
     for start in range(0, len(rows), batch):
         merge_vertices(g, rows[start:start + batch])
-    erows = [(f"SIMILAR:{e.src}:{e.dst}", e.src, e.dst, "SIMILAR", {"score": e.score})
-             for e in edges]
+    erows = [(e.src, e.dst, "SIMILAR", {"score": e.score}) for e in edges]
     for start in range(0, len(erows), batch):
         merge_edges(g, erows[start:start + batch])

@@ -123,8 +123,9 @@ class ChooseStep(Step):
     """choose(cond, true, false?) / choose(P, true, false?) / choose(t).option(key, branch)
     and branch(t).option(...).
 
-    An unmatched choose() traverser without a Pick.none option passes through
-    unchanged (Choose.feature); an unmatched branch() traverser is dropped.
+    A traverser no option() matches, without a Pick.none option, is dropped, as in
+    TinkerPop 3.7 (TinkerGraph); choose(cond, true) without a false branch lets the
+    traversers that fail ``cond`` pass through unchanged.
     """
 
     accepts = frozenset({"option"})
@@ -221,10 +222,9 @@ class ChooseStep(Step):
     def _route(self, t: Traverser) -> list[Traversal] | None:
         """The branches ``t`` goes to; None means it passes through unchanged."""
         if self.selector is not None:
-            picked = self._picked(t)
-            if not picked and self.name == "choose":
-                return None
-            return picked
+            # unmatched and no Pick.none: dropped, for choose() as for branch() (TinkerPop 3.7;
+            # 3.8's Choose.feature lets it pass through instead)
+            return self._picked(t)
         assert self.condition is not None and self.true_branch is not None
         if self.condition(t):
             return [self.true_branch]

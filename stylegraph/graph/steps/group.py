@@ -68,11 +68,31 @@ class Grouping:
 
     def _reduce(self, traversers: list[Traverser]) -> Any:
         """A group's value: by(traversal) gives its first result over the group's traversers
-        (one value when it ends in a reducer); by(key/token/column) or none folds to a list."""
+        (one value when it ends in a reducer); by(key/token/column) or none folds to a list.
+
+        Like TinkerPop 3.7's GroupStep, the value traversal is split at its first global
+        barrier: when that is a collecting one (order, dedup, limit, tail...) rather than
+        a reducer (fold, count, sum...), a key whose part up to it yields nothing is left
+        out of the map (``group().by().by(out().order().fold())`` has no key for a vertex
+        without out-edges, where ``by(out().fold())`` maps it to ``[]``)."""
         tr = self.value_traversal
         if tr is not None:
             tr.reset()
-            for out in tr.run(iter(traversers)):
+            split = _collecting_barrier_index(tr)
+            if split is None:
+                it = tr.run(iter(traversers))
+            else:
+                it = iter(traversers)
+                # the barrier itself must let something through (limit(0) does not)
+                for step in tr.steps[:split + 1]:
+                    it = step.process(it)
+                head = list(it)
+                if not head:
+                    return NO_VALUE
+                it = iter(head)
+                for step in tr.steps[split + 1:]:
+                    it = step.process(it)
+            for out in it:
                 return out.obj
             return NO_VALUE
         if self.value_by is None:
@@ -84,6 +104,23 @@ class Grouping:
             if v is not NO_VALUE:
                 values.append(v)
         return values
+
+
+# TinkerPop's global Barrier steps that collect traversers rather than reduce them
+_COLLECTING = frozenset({"order", "dedup", "limit", "range", "skip", "tail", "sample"})
+_REDUCING = frozenset({"fold", "count", "sum", "mean", "min", "max", "group", "groupCount", "tree", "cap"})
+
+
+def _collecting_barrier_index(tr: Traversal) -> int | None:
+    """The index of ``tr``'s first global barrier when it is a collecting one, else None."""
+    for i, step in enumerate(tr.steps):
+        if getattr(step, "local", False):
+            continue
+        if step.name in _REDUCING:
+            return None
+        if step.name in _COLLECTING:
+            return i
+    return None
 
 
 @register("group", "groupCount")

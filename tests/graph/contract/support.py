@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Iterable, Iterator
 
+import pytest
 from gremlin_python.driver.protocol import GremlinServerError
 
 from stylegraph.graph.errors import GraphError
@@ -89,3 +90,13 @@ def check_scenario(got: list[Any], expected: Any, mode: str = "unordered") -> No
         assert all(norm(x) in allowed_n for x in got), got
     else:  # pragma: no cover
         raise ValueError(mode)
+
+
+# our engine's backends (everything in the contract suite but TinkerGraph itself)
+OURS = ("embedded", "ws-graphbinary", "ws-graphson")
+
+
+def deviation(entry: str, *backends: str):
+    """Mark a scenario as a listed deviation (the docs/DEVIATIONS.md entry ``entry``):
+    a strict xfail on ``backends`` (default: ours), applied by the contract conftest."""
+    return pytest.mark.deviation(entry=entry, backends=backends or OURS)

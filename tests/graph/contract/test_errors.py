@@ -9,7 +9,7 @@ from gremlin_python.driver.protocol import GremlinServerError
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Direction, T
 
-from .support import ids, raises_gremlin
+from .support import deviation, ids, raises_gremlin
 
 
 def still_works(g, vertices=6, edges=6):
@@ -26,7 +26,8 @@ def test_unknown_step_is_named(g):
         t.to_list()
     exc = caught[0]
     if isinstance(exc, GremlinServerError):
-        assert exc.status_code in (498, 499, 597), exc.status_code
+        # TinkerPop Gremlin Server: 599, the request could not be read
+        assert exc.status_code in (498, 499, 597, 599), exc.status_code
     still_works(g)
 
 
@@ -56,12 +57,14 @@ def test_several_errors_in_a_row_do_not_poison_the_connection(g):
 
 
 # ---------------------------------------------------------------- lambdas
+@deviation("Lambdas are refused", "tinkergraph")
 def test_lambda_is_refused(g):
     with raises_gremlin("lambda"):
         g.V().filter_(lambda: "it.get().value('name') == 'marko'").to_list()
     still_works(g)
 
 
+@deviation("Lambdas are refused", "tinkergraph")
 def test_lambda_in_by_is_refused(g):
     with raises_gremlin("lambda"):
         g.V().order().by(lambda: "a, b -> a <=> b").to_list()
@@ -103,7 +106,10 @@ def test_merge_v_with_a_non_map(g):
 def test_evaluation_timeout(g):
     # a traversal past its evaluationTimeout is abandoned (598 on the wire), and g goes on
     with raises_gremlin("timeout") as caught:
-        g.with_("evaluationTimeout", 100).inject(1).repeat(__.constant(1)).times(10**8).count().next()
+        # until(loops()) rather than times(10**8): TinkerGraph's RepeatUnrollStrategy would
+        # unroll a constant times() into 10**8 steps before evaluation (and the timeout) starts
+        (g.with_("evaluationTimeout", 100).inject(1).repeat(__.constant(1))
+         .until(__.loops().is_(10**8)).count().next())
     exc = caught[0]
     if isinstance(exc, GremlinServerError):
         assert exc.status_code == 598, exc.status_code
@@ -150,6 +156,7 @@ def test_drop_of_unknown_id_is_a_no_op(fresh_g):
 
 
 # ---------------------------------------------------------------- atomicity
+@deviation("A failed traversal changes nothing", "tinkergraph")
 def test_failed_add_v_leaves_nothing(fresh_g):
     g = fresh_g
     with raises_gremlin():
@@ -158,6 +165,7 @@ def test_failed_add_v_leaves_nothing(fresh_g):
     still_works(g)
 
 
+@deviation("A failed traversal changes nothing", "tinkergraph")
 def test_failed_traversal_undoes_a_drop(fresh_g):
     g = fresh_g
     with raises_gremlin():
@@ -167,6 +175,7 @@ def test_failed_traversal_undoes_a_drop(fresh_g):
     still_works(g)
 
 
+@deviation("A failed traversal changes nothing", "tinkergraph")
 def test_failed_traversal_undoes_property_writes(fresh_g):
     g = fresh_g
     with raises_gremlin():
@@ -176,6 +185,7 @@ def test_failed_traversal_undoes_property_writes(fresh_g):
     still_works(g)
 
 
+@deviation("A failed traversal changes nothing", "tinkergraph")
 def test_failed_merge_e_undoes_the_vertex_added_before(fresh_g):
     g = fresh_g
     with raises_gremlin("nope"):
@@ -185,6 +195,7 @@ def test_failed_merge_e_undoes_the_vertex_added_before(fresh_g):
     still_works(g)
 
 
+@deviation("A failed traversal changes nothing", "tinkergraph")
 def test_failed_batch_of_upserts_leaves_nothing(fresh_g):
     g = fresh_g
     rows = [{T.id: "a", T.label: "p"}, {T.id: "b", T.label: "p"}]

@@ -6,7 +6,7 @@ import pytest
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import Column, P, Scope, T
 
-from .support import check_scenario, ids, raises_gremlin
+from .support import check_scenario, deviation, ids, raises_gremlin
 
 
 def test_identity(g):
@@ -173,6 +173,7 @@ def test_feature_group_count(g, name):
     check_scenario(_vertex_keys_to_ids(traversal(g).to_list()), expected)
 
 
+@deviation("groupCount() takes one by()", "tinkergraph")
 def test_feature_group_count_takes_one_by(g):
     with raises_gremlin():
         g.V().out("created").group_count().by("name").by("age").to_list()

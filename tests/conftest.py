@@ -1,0 +1,47 @@
+"""Session-wide fixtures every test directory can use: the real graph engines.
+
+``tinkergraph_server`` / ``janusgraph_server`` start Apache TinkerPop Gremlin
+Server (TinkerGraph) and JanusGraph Server once per test session, as Java
+processes on ephemeral ports (see ``tests/engines.py``), and stop them at the
+end. Tests share them: clear the graph first (``clear_graph(g)``) and use ids
+unique to the test. ``any_g`` is an empty graph on each backend the product
+runs on (ours in-process and over a socket, TinkerGraph, JanusGraph). Without java or ``make engines`` the tests that need them
+fail with a message saying what to run.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import pytest
+
+from tests.backends import PRODUCT_BACKENDS, open_graph
+from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineError, EngineProcess, EngineSpec
+
+
+def _engine(spec: EngineSpec, tmp_path_factory) -> Iterator[EngineProcess]:
+    engine = EngineProcess(spec, tmp_path_factory.mktemp(spec.name))
+    try:
+        engine.start()
+    except EngineError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield engine
+    engine.stop()
+
+
+@pytest.fixture(scope="session")
+def tinkergraph_server(tmp_path_factory) -> Iterator[EngineProcess]:
+    """Apache TinkerPop Gremlin Server on TinkerGraph (traversal sources ``g`` and ``scratch``)."""
+    yield from _engine(TINKERGRAPH, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def janusgraph_server(tmp_path_factory) -> Iterator[EngineProcess]:
+    """JanusGraph Server on its in-memory backend (traversal source ``g``; GraphSON v3)."""
+    yield from _engine(JANUSGRAPH, tmp_path_factory)
+
+
+@pytest.fixture(params=PRODUCT_BACKENDS)
+def any_g(request) -> Iterator[Any]:
+    """An empty graph on each backend the product runs on (see ``tests/backends.py``)."""
+    with open_graph(request.param, request) as g:
+        yield g
