@@ -288,8 +288,6 @@ def finetune(cfg: FinetuneConfig, progress: bool = True, on_epoch: EpochHook | N
     ``on_epoch(epoch, val_precision)`` is called after each epoch (the
     hyperparameter search reports and prunes there; it may raise).
     """
-    from pytorch_metric_learning.samplers import MPerClassSampler
-
     cfg.validate()
     start = time.perf_counter()
     torch.manual_seed(cfg.seed)
@@ -304,14 +302,18 @@ def finetune(cfg: FinetuneConfig, progress: bool = True, on_epoch: EpochHook | N
     log.addHandler(handler)
     log.setLevel(logging.INFO)
     try:
-        return _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on_epoch, MPerClassSampler)
+        return _train(cfg, data, image_size, (train_rows, val_rows), run, progress, on_epoch, start)
     finally:
         log.removeHandler(handler)
         log.setLevel(level)
         handler.close()
 
 
-def _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on_epoch, sampler_cls):
+def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tuple[np.ndarray, np.ndarray],
+           run: Path, progress: bool, on_epoch: EpochHook | None, start: float) -> tuple[Path, dict[str, Any]]:
+    from pytorch_metric_learning.samplers import MPerClassSampler
+
+    train_rows, val_rows = split
     spec = make_spec(cfg.model, cfg.weights, image_size=image_size, seed=cfg.seed)
     local = spec["weights"] not in ("random", "torchvision")  # a .pth file or a trained run: start from it
     backbone = build_backbone(cfg.model, spec["weights"], cfg.seed,
@@ -323,7 +325,7 @@ def _train(cfg, data, image_size, train_rows, val_rows, run, start, progress, on
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs)
     primary = data.labels[train_rows, 0]
     batch_size = _batch_size(cfg, len(np.unique(primary)))
-    sampler = sampler_cls(primary, m=cfg.m_per_class, batch_size=batch_size, length_before_new_iter=len(train_rows))
+    sampler = MPerClassSampler(primary, m=cfg.m_per_class, batch_size=batch_size, length_before_new_iter=len(train_rows))
     loader = DataLoader(PhotoDataset(data, train_rows, train_transform(image_size)), batch_size=batch_size,
                         sampler=sampler, num_workers=cfg.workers, drop_last=True)
     val_labels = data.labels[val_rows, 0]
