@@ -11,8 +11,8 @@ enter them), enter the score with learned weights:
   ``u``'s look-alikes, or ``u`` with ``v``'s. This is what a cold-start
   product has: look-alikes with a history.
 
-``A`` is the relation adjacency (binary, both directions), ``S`` the ``SIMILAR``
-adjacency (binary, both directions). Values are ``log1p`` of the counts.
+``A`` is the relation adjacency (co-occurrence weights, both directions), ``S``
+the ``SIMILAR`` adjacency (binary, both directions). Values are ``log1p`` of the counts.
 """
 from __future__ import annotations
 
@@ -25,14 +25,16 @@ import torch
 FEATURES = ("co", "look")
 
 
-def adjacency(num_nodes: int, pairs: np.ndarray) -> sp.csr_matrix:
-    """Binary symmetric adjacency of unordered ``pairs``."""
+def adjacency(num_nodes: int, pairs: np.ndarray,
+              weights: np.ndarray | None = None) -> sp.csr_matrix:
+    """Symmetric adjacency of unordered ``pairs``: their ``weights``, or 1 (binary)."""
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
     cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
-    adj = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)),
-                        shape=(num_nodes, num_nodes))
-    adj.data[:] = 1.0  # duplicates summed above: back to binary
+    w = np.ones(len(pairs), np.float32) if weights is None else np.asarray(weights, np.float32)
+    adj = sp.csr_matrix((np.concatenate([w, w]), (rows, cols)), shape=(num_nodes, num_nodes))
+    if weights is None:
+        adj.data[:] = 1.0  # duplicates summed above: back to binary
     return adj
 
 
@@ -44,10 +46,11 @@ class PairStructure:
     similar: sp.csr_matrix
 
     @classmethod
-    def of(cls, num_nodes: int, relation_pairs: np.ndarray,
-           similar_pairs: np.ndarray) -> "PairStructure":
-        """The structure of a graph given by its unordered pair lists."""
-        return cls(adjacency(num_nodes, relation_pairs), adjacency(num_nodes, similar_pairs))
+    def of(cls, num_nodes: int, relation_pairs: np.ndarray, similar_pairs: np.ndarray,
+           relation_weights: np.ndarray | None = None) -> "PairStructure":
+        """The structure of a graph given by its unordered pair lists (and relation weights)."""
+        return cls(adjacency(num_nodes, relation_pairs, relation_weights),
+                   adjacency(num_nodes, similar_pairs))
 
     def rows(self, rows: np.ndarray, cols: np.ndarray | None = None) -> torch.Tensor:
         """``(len(rows), len(cols) or n, 2)`` features of every (row, col) pair."""

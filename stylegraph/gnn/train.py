@@ -67,12 +67,13 @@ def seed_everything(seed: int) -> None:
 
 def epoch_cut(train: np.ndarray, num_nodes: int, cfg: GNNConfig,
               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``(message-passing pairs, supervised pairs)`` for one epoch (see the module docstring)."""
+    """Row indices into ``train``: ``(message-passing, supervised)`` for one epoch
+    (see the module docstring)."""
     order = rng.permutation(len(train))
     n_msg = int(len(train) * cfg.message_frac)
-    msg, sup = train[order[:n_msg]], train[order[n_msg:]]
+    msg, sup = order[:n_msg], order[n_msg:]
     cold = rng.random(num_nodes) < cfg.cold_sim_frac
-    hidden = cold[msg[:, 0]] | cold[msg[:, 1]]
+    hidden = cold[train[msg, 0]] | cold[train[msg, 1]]
     return msg[~hidden], np.concatenate([sup, msg[hidden]])
 
 
@@ -99,10 +100,12 @@ def train_epoch(model: RelationSAGE, ds: RelationDataset, cfg: GNNConfig,
                 progress: bool) -> float:
     """One pass over a fresh cut of the training relations; returns the mean loss."""
     model.train()
-    msg, sup = epoch_cut(ds.split.train, ds.num_nodes, cfg, rng)
+    msg_i, sup_i = epoch_cut(ds.split.train, ds.num_nodes, cfg, rng)
+    msg = ds.split.train[msg_i]
     relations = bidirected_graph(ds.num_nodes, msg)
-    structure = PairStructure.of(ds.num_nodes, msg, ds.similar_pairs)
-    sup = sup[rng.permutation(len(sup))]
+    structure = PairStructure.of(ds.num_nodes, msg, ds.similar_pairs,
+                                 ds.split.train_weight[msg_i])
+    sup = ds.split.train[sup_i[rng.permutation(len(sup_i))]]
     total, steps = 0.0, 0
     for start in tqdm(range(0, len(sup), cfg.batch_size), desc=desc, leave=False,
                       disable=not progress, unit="batch"):
