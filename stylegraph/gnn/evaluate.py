@@ -152,8 +152,7 @@ def gnn_scorer(model: Any, ds: RelationDataset) -> ScoreFn:
     with torch.no_grad():
         q, c, b = model.towers(model.encode(ds.similar_graph, ds.train_relation_graph(), ds.feat))
     model.train(was)
-    structure = PairStructure.of(ds.num_nodes, ds.split.train, ds.similar_pairs,
-                                 ds.split.train_weight)
+    structure = PairStructure.of(ds.num_nodes, ds.split.train, ds.similar_pairs)
 
     def score(rows: np.ndarray) -> np.ndarray:
         with torch.no_grad():

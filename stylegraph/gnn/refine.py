@@ -62,12 +62,12 @@ def recommend(trained: TrainedRun, exported: ExportedGraph, embeddings: Embeddin
     feat = torch.from_numpy(trained.spec.encode(products, embeddings))
     similar = undirected_pairs(exported.edges, index)
     if cfg.target_column:
-        pairs, weights = target_pairs(exported, products, index, cfg.target_column,
-                                      cfg.label_pairs_per_product, cfg.seed)
+        pairs, _ = target_pairs(exported, products, index, cfg.target_column,
+                                cfg.label_pairs_per_product, cfg.seed)
     else:
-        pairs, weights = undirected_pairs(exported.relations, index, with_weights=True)
+        pairs = undirected_pairs(exported.relations, index)
     model = trained.model
-    structure = PairStructure.of(len(ids), pairs, similar, weights)
+    structure = PairStructure.of(len(ids), pairs, similar)
     with torch.no_grad():
         q, c, b = model.towers(model.encode(bidirected_graph(len(ids), similar),
                                             bidirected_graph(len(ids), pairs), feat))

@@ -11,8 +11,10 @@ enter them), enter the score with learned weights:
   ``u``'s look-alikes, or ``u`` with ``v``'s. This is what a cold-start
   product has: look-alikes with a history.
 
-``A`` is the relation adjacency (co-occurrence weights, both directions), ``S``
-the ``SIMILAR`` adjacency (binary, both directions). Values are ``log1p`` of the counts.
+``A`` is the relation adjacency, ``S`` the ``SIMILAR`` adjacency (both binary
+and in both directions; counting with the co-occurrence weights instead scored
+lower on the mango-outfits validation split: warm Recall@10 0.25-0.29 against
+0.30-0.34 per epoch). Values are ``log1p`` of the counts.
 """
 from __future__ import annotations
 

@@ -103,8 +103,7 @@ def train_epoch(model: RelationSAGE, ds: RelationDataset, cfg: GNNConfig,
     msg_i, sup_i = epoch_cut(ds.split.train, ds.num_nodes, cfg, rng)
     msg = ds.split.train[msg_i]
     relations = bidirected_graph(ds.num_nodes, msg)
-    structure = PairStructure.of(ds.num_nodes, msg, ds.similar_pairs,
-                                 ds.split.train_weight[msg_i])
+    structure = PairStructure.of(ds.num_nodes, msg, ds.similar_pairs)
     sup = ds.split.train[sup_i[rng.permutation(len(sup_i))]]
     total, steps = 0.0, 0
     for start in tqdm(range(0, len(sup), cfg.batch_size), desc=desc, leave=False,

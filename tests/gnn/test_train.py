@@ -67,3 +67,42 @@ def test_bad_config_values_are_refused():
         small_config(target=["WORN_WITH"], target_column="color")
     with pytest.raises(ConfigError, match="cold_frac"):
         small_config(cold_frac=0.6)
+
+
+def test_epoch_cut_hides_simulated_cold_products_and_keeps_every_pair(dataset):
+    import numpy as np
+
+    from stylegraph.gnn.train import epoch_cut
+
+    cfg = small_config(message_frac=0.7, cold_sim_frac=0.3)
+    msg, sup = epoch_cut(dataset.split.train, dataset.num_nodes, cfg, np.random.default_rng(0))
+    assert sorted([*msg, *sup]) == list(range(len(dataset.split.train)))  # a partition
+    assert 0 < len(msg) < 0.7 * len(dataset.split.train) + 1
+
+
+def test_two_hop_negatives_share_a_partner():
+    import numpy as np
+
+    from stylegraph.gnn.structure import adjacency
+    from stylegraph.gnn.train import two_hop_negatives
+
+    # path 0-1-2 and an isolated product 3
+    adj = adjacency(4, np.array([[0, 1], [1, 2]]))
+    got = two_hop_negatives(adj, np.array([0, 0, 0, 3]), 5, np.random.default_rng(0))
+    assert set(got[:3].ravel()) <= {0, 2}  # 0 -> 1 -> {0, 2}
+    assert got.shape == (4, 5) and ((got[3] >= 0) & (got[3] < 4)).all()  # dead end: uniform
+
+
+def test_pair_structure_counts_common_neighbours():
+    import numpy as np
+
+    from stylegraph.gnn.structure import PairStructure
+
+    # relations 0-1 (weight 2), 1-2; SIMILAR 3-0: 3 looks like 0, whose partner is 1
+    s = PairStructure.of(4, np.array([[0, 1], [1, 2]]), np.array([[0, 3]]), np.array([2.0, 1.0]))
+    feats = s.rows(np.array([0, 3])).numpy()
+    assert feats[0, 2, 0] == pytest.approx(np.log1p(2.0))  # 0 -(2)- 1 -(1)- 2
+    assert feats[1, 1, 1] == pytest.approx(np.log1p(2.0))  # 3 ~ 0 -(2)- 1
+    assert feats[1, 1, 0] == 0.0  # 3 itself has no partners
+    assert np.allclose(s.pairs(np.array([0, 3]), np.array([2, 1])).numpy(),
+                       [feats[0, 2], feats[1, 1]])
