@@ -28,6 +28,7 @@ from stylegraph.loader.sample_catalog import OUTFITS_FILE
 from stylegraph.settings import get_settings
 
 STAMP = "demo-state.json"
+MIN_OUTFIT_PAIRS = 20
 
 
 def _run(argv: Sequence[str]) -> None:
@@ -36,6 +37,13 @@ def _run(argv: Sequence[str]) -> None:
     proc = subprocess.run([sys.executable, "-m", "stylegraph", *argv])
     if proc.returncode != 0:
         raise SystemExit(f"demo: `stylegraph {' '.join(argv)}` failed (exit {proc.returncode})")
+
+
+def _outfit_pairs(path: Path) -> int:
+    """How many related pairs the outfits file gives."""
+    from stylegraph.loader.relations import parse_relations
+
+    return len(parse_relations(path, "groups").weights)
 
 
 def _run_code(argv: Sequence[str]) -> int:
@@ -158,8 +166,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             state["relations"] = graph_digest
             save_state()
         if state.get("trained") != graph_digest or not (runs / "latest").exists():
+            target: list[str] = []
+            if _outfit_pairs(outfits) < MIN_OUTFIT_PAIRS:
+                print(f"demo: the catalog's outfits give fewer than {MIN_OUTFIT_PAIRS} pairs "
+                      "(a tiny catalog); training on products sharing a subcategory instead")
+                target = ["--target-column", "subcategory"]
             _run(["gnn", "train", "--graph", graph_url, "--runs-dir", str(runs), "--name", "demo",
-                  "--epochs", str(args.epochs)])
+                  "--epochs", str(args.epochs), *target])
             run = max(p.name for p in runs.iterdir() if p.name.endswith("-demo") and p.is_dir())
             if _run_code(["gnn", "promote", run, "--runs-dir", str(runs)]) != 0:
                 print("demo: the run does not beat the best baseline on both splits; "
