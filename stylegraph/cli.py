@@ -16,6 +16,7 @@ from typing import Sequence
 COMPONENTS = (
     "stylegraph.graph.cli",
     "stylegraph.loader.cli",
+    "stylegraph.loader.relations_cli",
     "stylegraph.gnn.cli",
     "stylegraph.webapp.cli",
 )

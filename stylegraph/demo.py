@@ -1,8 +1,9 @@
 """``make demo``: the whole pipeline on a generated catalog, then the services.
 
 Steps (each skipped when its output is already there and up to date):
-sample catalog -> image model training -> embeddings -> kNN graph CSVs -> Gremlin server on the
-SQLite file -> load through ws:// -> GNN train + promote -> GNN refine ->
+sample catalog (+ its outfits file) -> image model training -> embeddings -> kNN
+graph CSVs -> Gremlin server on the SQLite file -> load through ws:// ->
+load-relations (outfits as WORN_WITH) -> GNN train + promote -> GNN refine ->
 the web app. Prints the URLs to open and serves until Ctrl-C. A second run
 reuses the catalog, the embedding cache, the loaded graph and the model, so it
 is up in seconds. ``--check`` requests a few URLs and exits instead of serving.
@@ -23,9 +24,11 @@ import urllib.request
 from pathlib import Path
 from typing import Sequence
 
+from stylegraph.loader.sample_catalog import OUTFITS_FILE
 from stylegraph.settings import get_settings
 
 STAMP = "demo-state.json"
+MIN_OUTFIT_PAIRS = 20
 
 
 def _run(argv: Sequence[str]) -> None:
@@ -34,6 +37,19 @@ def _run(argv: Sequence[str]) -> None:
     proc = subprocess.run([sys.executable, "-m", "stylegraph", *argv])
     if proc.returncode != 0:
         raise SystemExit(f"demo: `stylegraph {' '.join(argv)}` failed (exit {proc.returncode})")
+
+
+def _outfit_pairs(path: Path) -> int:
+    """How many related pairs the outfits file gives."""
+    from stylegraph.loader.relations import parse_relations
+
+    return len(parse_relations(path, "groups").weights)
+
+
+def _run_code(argv: Sequence[str]) -> int:
+    """Run one ``stylegraph`` subcommand in a child process and return its exit code."""
+    print(f"\n$ stylegraph {' '.join(argv)}", flush=True)
+    return subprocess.run([sys.executable, "-m", "stylegraph", *argv]).returncode
 
 
 def _digest(*paths: Path) -> str:
@@ -102,7 +118,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     def save_state() -> None:
         state_file.write_text(json.dumps(state, indent=2))
 
-    if state.get("catalog") != [args.products, args.size] or not (catalog / "catalog.csv").exists():
+    if (state.get("catalog") != [args.products, args.size] or not (catalog / "catalog.csv").exists()
+            or not (catalog / OUTFITS_FILE).exists()):
         _run(["sample-catalog", "--products", str(args.products), "--out", str(catalog),
               "--seed", "0", "--size", str(args.size)])
         state = {"catalog": [args.products, args.size]}
@@ -149,10 +166,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             state["loaded"] = csv_digest
             state.pop("refined", None)
             save_state()
-        if state.get("trained") != csv_digest or not (runs / "latest").exists():
+        outfits = catalog / OUTFITS_FILE
+        graph_digest = _digest(csv_dir / "vertices.csv", csv_dir / "edges.csv", outfits)
+        if state.get("relations") != graph_digest:
+            # the sample catalog's outfits (complementary categories in matching palettes)
+            _run(["load-relations", "--file", str(outfits), "--format", "groups",
+                  "--kind", "WORN_WITH", "--graph", graph_url])
+            state["relations"] = graph_digest
+            save_state()
+        if state.get("trained") != graph_digest or not (runs / "latest").exists():
+            target: list[str] = []
+            if _outfit_pairs(outfits) < MIN_OUTFIT_PAIRS:
+                print(f"demo: the catalog's outfits give fewer than {MIN_OUTFIT_PAIRS} pairs "
+                      "(a tiny catalog); training on products sharing a subcategory instead")
+                target = ["--target-column", "subcategory"]
             _run(["gnn", "train", "--graph", graph_url, "--runs-dir", str(runs), "--name", "demo",
-                  "--epochs", str(args.epochs), "--promote"])
-            state["trained"] = csv_digest
+                  "--epochs", str(args.epochs), *target])
+            run = max(p.name for p in runs.iterdir() if p.name.endswith("-demo") and p.is_dir())
+            if _run_code(["gnn", "promote", run, "--runs-dir", str(runs)]) != 0:
+                print("demo: the run does not beat the best baseline on both splits; "
+                      "promoting it anyway so the demo has RECOMMENDED edges (recorded as forced)")
+                _run(["gnn", "promote", run, "--runs-dir", str(runs), "--force"])
+            state["trained"] = graph_digest
             state.pop("refined", None)
             save_state()
         model = (runs / "latest").resolve().name
@@ -166,8 +201,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _wait_for(f"{app}/healthz", procs[-1], "the web app")
         pid = _first_product(catalog)
         urls = {
-            "shop API (similar)": f"{app}/api/products/{pid}/similar?k=6",
-            "shop API (GNN recommendations)": f"{app}/api/products/{pid}/recommendations?k=6",
+            "shop API (looks like)": f"{app}/api/products/{pid}/similar?k=6",
+            "shop API (goes with)": f"{app}/api/products/{pid}/recommendations?k=6",
             "explorer": f"{app}/explore/{pid}",
             "stats": f"{app}/api/stats",
             "Gremlin server": graph_url,

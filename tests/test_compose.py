@@ -35,7 +35,8 @@ def test_compose_services_and_commands() -> None:
     parser = build_parser()
     commands = [c for name in ("loader", "app") for c in _stylegraph_commands(services[name]["command"])]
     assert [c[0] for c in commands] == [
-        "graph-ping", "sample-catalog", "embed", "build-graph", "load", "gnn", "gnn", "serve"]
+        "graph-ping", "sample-catalog", "embed", "build-graph", "load", "load-relations", "gnn",
+        "gnn", "serve"]
     for argv in commands:
         parser.parse_args(argv)  # exits (fails the test) on an unknown flag
 

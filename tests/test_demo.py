@@ -25,11 +25,12 @@ def _demo(data: Path) -> subprocess.CompletedProcess[str]:
 def test_demo_builds_everything_then_reuses_it(tmp_path: Path) -> None:
     first = _demo(tmp_path)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    for name in ("similar", "GNN recommendations", "explorer", "stats"):
+    for name in ("looks like", "goes with", "explorer", "stats"):
         assert f"checked shop API ({name})" in first.stdout or f"checked {name}" in first.stdout
     assert "HTTP 200" in first.stdout
     state = json.loads((tmp_path / "demo-state.json").read_text())
-    assert state["catalog"] == [40, 32] and state["loaded"] == state["trained"]
+    assert state["catalog"] == [40, 32] and state["relations"] == state["trained"]
+    assert "stylegraph load-relations" in first.stdout and "WORN_WITH" in first.stdout
     assert (tmp_path / "runs" / "latest").exists()
 
     second = _demo(tmp_path)

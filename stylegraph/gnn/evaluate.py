@@ -1,9 +1,22 @@
-"""Link-prediction metrics on held-out edges: ROC-AUC, Hits@10 and MRR.
+"""Full-ranking evaluation, the way recommenders are judged.
 
-Each held-out pair ``(u, v)`` is ranked against ``eval_negatives`` fixed
-random destinations ``w`` (never an existing edge of ``u``, never ``u``).
-The GNN and the plain cosine similarity of the CNN embeddings are scored on
-the very same positives and negatives, so the figures compare directly.
+For each query product ``u`` of a held-out part, every other product is a
+candidate; the products ``u`` is already known to go with (its training
+relations, and for test its validation relations) are masked, as a shop
+would not re-recommend known history. Against the held-out partners ``T``:
+
+* ``recall@10`` = |top-10 ∩ T| / |T|, ``hits@10`` = [top-10 ∩ T non-empty],
+* ``mrr`` = 1 / rank of the best-ranked partner,
+* ``ndcg@10`` with binary relevance (ideal DCG over min(|T|, 10) hits),
+
+averaged over queries. Exact ties are broken by a fixed random order, so a
+baseline with many equal scores is neither favoured nor punished.
+
+Baselines on the same split and masks: ``cosine`` (the image embedding,
+i.e. SIMILAR), ``popularity`` (training relation weight of the candidate) and,
+for warm queries only, ``cooccurrence`` (item-item: sum over ``u``'s training
+partners ``w`` of the co-occurrence weight of ``w`` and the candidate;
+ties, e.g. all-zero rows, broken by popularity).
 """
 from __future__ import annotations
 
@@ -12,131 +25,222 @@ from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
+import scipy.sparse as sp
 import torch
-from sklearn.metrics import roc_auc_score
 
-from stylegraph.gnn.dataset import LinkDataset
-from stylegraph.gnn.model import SAGE
+from stylegraph.gnn.dataset import RelationDataset
 
-HITS_K = 10
+K = 10
+METRICS = ("recall@10", "hits@10", "mrr", "ndcg@10")
+ScoreFn = Callable[[np.ndarray], np.ndarray]  # query rows -> (len(rows) x n) scores
 
 
 @dataclass
-class EvalSet:
-    """Positive pairs (m x 2) and their negative destinations (m x k)."""
+class Queries:
+    """Query products, their held-out partners and the candidates masked for each."""
 
-    pos: np.ndarray
-    neg_dst: np.ndarray
+    rows: np.ndarray
+    targets: list[np.ndarray]
+    masked: list[np.ndarray]
 
 
-def sample_negatives(num_nodes: int, pos: np.ndarray, all_pairs: np.ndarray, k: int,
-                     seed: int, max_rounds: int = 20) -> np.ndarray:
-    """``k`` random destinations per positive, avoiding self-loops and existing pairs.
+def _partners(num_nodes: int, pairs: np.ndarray) -> list[list[int]]:
+    out: list[list[int]] = [[] for _ in range(num_nodes)]
+    for u, v in np.asarray(pairs, dtype=np.int64).reshape(-1, 2):
+        out[u].append(int(v))
+        out[v].append(int(u))
+    return out
 
-    On graphs too small or dense to avoid them all, the few remaining
-    collisions are kept (they only make the task harder).
-    """
+
+def make_queries(num_nodes: int, held_out: np.ndarray, known: list[np.ndarray],
+                 only: np.ndarray | None = None) -> Queries:
+    """One query per product with held-out partners (restricted to ``only`` when given);
+    the partners in ``known`` pair sets are masked."""
+    targets = _partners(num_nodes, held_out)
+    seen = _partners(num_nodes, np.concatenate([k.reshape(-1, 2) for k in known])
+                     if known else np.zeros((0, 2), np.int64))
+    rows = np.array([u for u in range(num_nodes) if targets[u]], dtype=np.int64)
+    if only is not None:
+        rows = rows[np.isin(rows, only)]
+    return Queries(rows=rows, targets=[np.unique(targets[u]) for u in rows],
+                   masked=[np.unique(seen[u]) for u in rows])
+
+
+def subsample(queries: Queries, limit: int, seed: int) -> Queries:
+    """At most ``limit`` of the queries (a fixed random subset)."""
+    if len(queries.rows) <= limit:
+        return queries
+    keep = np.sort(np.random.default_rng(seed).choice(len(queries.rows), limit, replace=False))
+    return Queries(rows=queries.rows[keep], targets=[queries.targets[i] for i in keep],
+                   masked=[queries.masked[i] for i in keep])
+
+
+def split_queries(ds: RelationDataset, part: str) -> dict[str, Queries]:
+    """``{"cold": ..., "warm": ...}`` queries of ``part`` (``val`` or ``test``)."""
+    s, n = ds.split, ds.num_nodes
+    if part == "val":
+        return {"cold": make_queries(n, s.cold_val, [s.train], s.cold_val_nodes),
+                "warm": make_queries(n, s.warm_val, [s.train])}
+    return {"cold": make_queries(n, s.cold_test, [s.train, s.cold_val], s.cold_test_nodes),
+            "warm": make_queries(n, s.warm_test, [s.train, s.warm_val])}
+
+
+def rank_metrics(score_fn: ScoreFn, queries: Queries, num_nodes: int, seed: int = 0,
+                 batch: int = 512) -> dict[str, float]:
+    """Full-ranking Recall@10, Hits@10, MRR and NDCG@10 of ``score_fn`` on ``queries``."""
+    if len(queries.rows) == 0:
+        return {**{m: float("nan") for m in METRICS}, "queries": 0}
     rng = np.random.default_rng(seed)
-    forbidden = {int(u) * num_nodes + int(v) for u, v in all_pairs}
-    forbidden |= {int(v) * num_nodes + int(u) for u, v in all_pairs}
-    src = pos[:, 0][:, None]
-    neg = rng.integers(0, num_nodes, size=(len(pos), k))
-    for _ in range(max_rounds):
-        key = src * num_nodes + neg
-        bad = (neg == src) | np.isin(key, np.fromiter(forbidden, dtype=np.int64, count=len(forbidden)))
-        if not bad.any():
-            break
-        neg[bad] = rng.integers(0, num_nodes, size=int(bad.sum()))
-    return neg
+    sums = dict.fromkeys(METRICS, 0.0)
+    discounts = 1.0 / np.log2(np.arange(2, K + 2))
+    for start in range(0, len(queries.rows), batch):
+        rows = queries.rows[start:start + batch]
+        scores = np.asarray(score_fn(rows), dtype=np.float64)
+        scale = max(float(np.abs(scores).max()), 1.0) if scores.size else 1.0
+        scores = scores + rng.random(scores.shape) * 1e-9 * scale  # fixed random tie order
+        for i, u in enumerate(rows):
+            row = scores[i]
+            row[u] = -np.inf
+            masked = queries.masked[start + i]
+            if masked.size:
+                row[masked] = -np.inf
+            target = queries.targets[start + i]
+            ranks = 1 + (row[None, :] > row[target][:, None]).sum(1)
+            top = ranks[ranks <= K]
+            sums["recall@10"] += top.size / target.size
+            sums["hits@10"] += float(top.size > 0)
+            sums["mrr"] += 1.0 / ranks.min()
+            sums["ndcg@10"] += discounts[top - 1].sum() / discounts[:min(target.size, K)].sum()
+    n = len(queries.rows)
+    return {**{m: sums[m] / n for m in METRICS}, "queries": int(n)}
 
 
-def eval_set(dataset: LinkDataset, pos: np.ndarray, k: int, seed: int) -> EvalSet:
-    """The fixed evaluation set for ``pos`` (negatives drawn with ``seed``)."""
-    return EvalSet(pos=pos, neg_dst=sample_negatives(dataset.num_nodes, pos, dataset.all_pairs,
-                                                     k, seed))
+def train_adjacency(ds: RelationDataset) -> sp.csr_matrix:
+    """Symmetric weighted adjacency of the training relations."""
+    s = ds.split
+    rows = np.concatenate([s.train[:, 0], s.train[:, 1]])
+    cols = np.concatenate([s.train[:, 1], s.train[:, 0]])
+    w = np.concatenate([s.train_weight, s.train_weight])
+    return sp.csr_matrix((w, (rows, cols)), shape=(ds.num_nodes, ds.num_nodes))
 
 
-def link_metrics(pos_scores: np.ndarray, neg_scores: np.ndarray, hits_k: int = HITS_K) -> dict:
-    """ROC-AUC (positives vs all negatives), Hits@k and MRR (each positive vs its negatives)."""
-    pos_scores = np.asarray(pos_scores, dtype=np.float64)
-    neg_scores = np.asarray(neg_scores, dtype=np.float64)
-    labels = np.concatenate([np.ones(pos_scores.size), np.zeros(neg_scores.size)])
-    auc = roc_auc_score(labels, np.concatenate([pos_scores, neg_scores.ravel()]))
-    higher = (neg_scores > pos_scores[:, None]).sum(1)
-    ties = (neg_scores == pos_scores[:, None]).sum(1)
-    rank = 1.0 + higher + 0.5 * ties
-    return {
-        "roc_auc": float(auc),
-        f"hits@{hits_k}": float((rank <= hits_k).mean()),
-        "mrr": float((1.0 / rank).mean()),
-        "n_pos": int(pos_scores.size),
-        "n_neg_per_pos": int(neg_scores.shape[1]),
-    }
+def baseline_scorers(ds: RelationDataset) -> dict[str, ScoreFn]:
+    """``cosine``, ``popularity`` and ``cooccurrence`` score functions on ``ds``'s training part."""
+    emb = torch.nn.functional.normalize(ds.emb, dim=1).numpy()
+    adj = train_adjacency(ds)
+    pop = np.asarray(adj.sum(1)).ravel()
+    tie = pop / (2.0 * (pop.max() + 1.0))  # < 0.5: orders equal co-occurrence sums only
+
+    def cosine(rows: np.ndarray) -> np.ndarray:
+        return emb[rows] @ emb.T
+
+    def popularity(rows: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(pop, (len(rows), len(pop))).copy()
+
+    def cooccurrence(rows: np.ndarray) -> np.ndarray:
+        return (adj[rows] @ adj).toarray() + tie[None, :]
+
+    return {"cosine": cosine, "popularity": popularity, "cooccurrence": cooccurrence}
 
 
-def _score_set(score: Callable[[torch.Tensor, torch.Tensor], torch.Tensor], h: torch.Tensor,
-               es: EvalSet, batch: int = 512) -> tuple[np.ndarray, np.ndarray]:
-    pos_out, neg_out = [], []
+def gnn_scorer(model: Any, ds: RelationDataset) -> ScoreFn:
+    """The trained model's scores, encoding over SIMILAR + the training relations."""
+    from stylegraph.gnn.structure import PairStructure
+
+    was = model.training
+    model.eval()
     with torch.no_grad():
-        for start in range(0, len(es.pos), batch):
-            p = torch.as_tensor(es.pos[start:start + batch])
-            n = torch.as_tensor(es.neg_dst[start:start + batch])
-            hs = h[p[:, 0]]
-            pos_out.append(score(hs, h[p[:, 1]]))
-            neg_out.append(score(hs[:, None, :], h[n]))
-    return torch.cat(pos_out).numpy(), torch.cat(neg_out).numpy()
+        q, c, b = model.towers(model.encode(ds.similar_graph, ds.train_relation_graph(), ds.feat))
+    model.train(was)
+    structure = PairStructure.of(ds.num_nodes, ds.split.train, ds.similar_pairs)
+
+    def score(rows: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            return model.score_rows(q, c, b, torch.as_tensor(rows),
+                                    pair_feat=structure.rows(rows)).numpy()
+
+    return score
 
 
-def gnn_metrics(model: SAGE, h: torch.Tensor, es: EvalSet) -> dict:
-    """Metrics of the GNN's scorer on node embeddings ``h``."""
-    return link_metrics(*_score_set(model.score, h, es))
+def evaluate_part(model: Any, ds: RelationDataset, part: str, seed: int = 0,
+                  baselines: bool = True, max_queries: int | None = None
+                  ) -> dict[str, dict[str, dict[str, float]]]:
+    """``{"cold"|"warm": {"gnn"|baseline: metrics}}`` on ``part`` (``val`` or ``test``),
+    on at most ``max_queries`` query products per split when given."""
+    queries = split_queries(ds, part)
+    if max_queries is not None:
+        queries = {k: subsample(q, max_queries, seed) for k, q in queries.items()}
+    scorers: dict[str, ScoreFn] = {"gnn": gnn_scorer(model, ds)}
+    if baselines:
+        scorers.update(baseline_scorers(ds))
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for split_name, qs in queries.items():
+        out[split_name] = {}
+        for name, fn in scorers.items():
+            if name == "cooccurrence" and split_name == "cold":
+                continue  # a cold product has no co-occurrences: the baseline is undefined
+            out[split_name][name] = rank_metrics(fn, qs, ds.num_nodes, seed)
+    return out
 
 
-def cosine_embeddings(dataset: LinkDataset) -> torch.Tensor:
-    """The L2-normalised CNN embeddings of the dataset's products."""
-    return torch.nn.functional.normalize(dataset.emb, dim=1)
+def best_baseline(results: dict[str, dict[str, float]], metric: str) -> tuple[str, float]:
+    """The strongest baseline of one split's results on ``metric``."""
+    found = [(name, m[metric]) for name, m in results.items() if name != "gnn"]
+    return max(found, key=lambda x: (x[1], x[0]))
 
 
-def cosine_metrics(dataset: LinkDataset, es: EvalSet) -> dict:
-    """Metrics of the plain cosine similarity of CNN embeddings (the baseline)."""
-    return link_metrics(*_score_set(lambda a, b: (a * b).sum(-1), cosine_embeddings(dataset), es))
-
-
-def evaluate_model(model: SAGE, dataset: LinkDataset, es: EvalSet, batch_size: int = 1024) -> dict:
-    """``{"gnn": metrics, "cosine": metrics}`` on ``es``, encoding over the training graph."""
-    h = model.inference(dataset.train_graph, dataset.feat, batch_size)
-    return {"gnn": gnn_metrics(model, h, es), "cosine": cosine_metrics(dataset, es)}
-
-
-def format_metrics(results: dict) -> str:
-    """A small aligned table of ``{"gnn": ..., "cosine": ...}`` results."""
-    keys = ["roc_auc", f"hits@{HITS_K}", "mrr"]
-    lines = [f"{'':8}" + "".join(f"{k:>10}" for k in keys)]
-    for name in ("gnn", "cosine"):
-        if name in results:
-            lines.append(f"{name:8}" + "".join(f"{results[name][k]:>10.4f}" for k in keys))
+def format_metrics(results: dict[str, dict[str, dict[str, float]]]) -> str:
+    """An aligned table: one block per split, one row per method."""
+    lines = []
+    for split_name, methods in results.items():
+        n = next(iter(methods.values())).get("queries", 0)
+        lines.append(f"{split_name} ({n} query products)")
+        lines.append(f"  {'':13}" + "".join(f"{m:>11}" for m in METRICS))
+        for name, m in methods.items():
+            lines.append(f"  {name:13}" + "".join(f"{m[k]:>11.4f}" for k in METRICS))
     return "\n".join(lines)
 
 
-def evaluate_run(g: Any, run_dir: str | Path, embeddings: Any, page_size: int = 1000,
-                 progress: bool = True) -> dict:
-    """Re-export the graph through ``g`` and evaluate a finished run on its own held-out test edges.
+def plot_metrics(results: dict[str, dict[str, dict[str, float]]], path: Path,
+                 title: str = "") -> None:
+    """Grouped bars (one panel per split) of every method's metrics, as a PNG."""
+    import matplotlib
 
-    The run's saved feature layout and split are reused and the negatives are
-    drawn with the same seed as at training time, so on an unchanged graph
-    the figures equal the run's ``metrics.json`` test figures.
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(6 * len(results), 4), squeeze=False)
+    for ax, (split_name, methods) in zip(axes[0], results.items()):
+        width = 0.8 / max(len(methods), 1)
+        for i, (name, m) in enumerate(methods.items()):
+            xs = np.arange(len(METRICS)) + i * width
+            ax.bar(xs, [m[k] for k in METRICS], width, label=name)
+        ax.set_xticks(np.arange(len(METRICS)) + 0.4 - width / 2)
+        ax.set_xticklabels(METRICS)
+        ax.set_title(f"{title} {split_name}".strip())
+        ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def evaluate_run(g: Any, run_dir: str | Path, embeddings: Any, batch_size: int = 1000,
+                 progress: bool = True) -> dict:
+    """Re-export the graph and evaluate a finished run on its own saved test split.
+
+    On an unchanged graph the figures equal the run's ``metrics.json`` test figures.
     """
     from stylegraph.gnn import runs
-    from stylegraph.gnn.dataset import EdgeSplit, build_dataset, export_graph
+    from stylegraph.gnn.dataset import RelationSplit, build_dataset, export_graph
 
     trained = runs.load_run(run_dir)
-    exported = export_graph(g, page_size, progress)
+    cfg = trained.config
+    exported = export_graph(g, batch_size, progress, kinds=cfg.target or None)
     ids = sorted(p.id for p in exported.products)
-    split = EdgeSplit.load(Path(run_dir) / runs.SPLIT_FILE, {pid: i for i, pid in enumerate(ids)})
-    if len(split.test) == 0:
-        raise ValueError(f"none of {Path(run_dir).name}'s held-out edges are in this graph")
-    dataset = build_dataset(exported, embeddings, spec=trained.spec, split=split)
-    es = eval_set(dataset, split.test, trained.config.eval_negatives, trained.config.seed + 2)
-    results = evaluate_model(trained.model, dataset, es, trained.config.inference_batch_size)
-    results["run"] = trained.name
-    return results
+    split = RelationSplit.load(Path(run_dir) / runs.SPLIT_FILE,
+                               {pid: i for i, pid in enumerate(ids)})
+    ds = build_dataset(exported, embeddings, spec=trained.spec, split=split, seed=cfg.seed,
+                       target_column=cfg.target_column,
+                       label_pairs_per_product=cfg.label_pairs_per_product)
+    results: dict[str, Any] = evaluate_part(trained.model, ds, "test", cfg.seed + 2)
+    return {"run": trained.name, "test": results}

@@ -1,9 +1,17 @@
-"""GraphSAGE encoder with a dot-product or MLP edge scorer (after DGL's link_pred example).
+"""An inductive GraphSAGE recommender over two edge types (after DGL's GraphSAGE and PinSAGE).
 
-``forward(blocks, x)`` encodes the seed nodes of a sampled minibatch;
-``inference(graph, ...)`` computes every node's embedding layer by layer
-over full neighbourhoods, so memory stays bounded by the batch size rather
-than by the fan-out of a multi-hop neighbourhood.
+* input: a product's feature vector (image embedding, catalog attributes,
+  price) plus ``log(1 + relation degree)``, projected by an MLP (PinSAGE's
+  ``LinearProjector``); there is no per-item id embedding, so a product the
+  model never saw is encoded from its features and neighbours alone;
+* ``num_layers`` layers, each a residual sum of one ``SAGEConv`` over
+  ``SIMILAR`` neighbours (every product has them, new ones too) and one over
+  relation neighbours (the training relations), then LayerNorm;
+* scorer: ``s(u, v) = q_u . c_v + c_u . q_v + b_u + b_v + w . x_uv`` with
+  query/candidate projections ``q``, ``c``, a bias ``b`` computed *from
+  features* (an inductive popularity term) and learned weights ``w`` of the
+  pair's common-neighbour counts ``x_uv`` (``structure.py``). Unlike a plain dot
+  product it can score a top with trousers above a look-alike top.
 """
 from __future__ import annotations
 
@@ -12,9 +20,7 @@ from typing import TYPE_CHECKING
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from tqdm import tqdm
 
-from stylegraph.gnn.sampler import quiet_dgl
 from stylegraph.gnn.config import GNNConfig
 
 if TYPE_CHECKING:
@@ -22,92 +28,76 @@ if TYPE_CHECKING:
 
 
 def configure_torch() -> None:
-    """Flush denormal floats to zero on CPU.
-
-    Weight decay drives many weights towards zero; once their gradients turn
-    denormal, CPU training slowed down 40x in our runs (2 s -> 90 s per epoch).
-    """
+    """Flush denormal floats to zero on CPU (denormals slowed CPU training 40x in our runs)."""
     torch.set_flush_denormal(True)
 
 
-class SAGE(nn.Module):
-    """``num_layers`` SAGEConv layers and an edge scorer on ``(h_u, h_v)``."""
+class RelationSAGE(nn.Module):
+    """Encoder + query/candidate towers; see the module docstring."""
 
-    def __init__(self, in_size: int, hidden: int, num_layers: int = 2, aggregator: str = "mean",
-                 dropout: float = 0.1, scorer: str = "mlp") -> None:
+    def __init__(self, in_size: int, hidden: int = 128, num_layers: int = 2,
+                 aggregator: str = "mean", dropout: float = 0.2) -> None:
         import dgl.nn as dglnn
 
         super().__init__()
-        if scorer not in ("dot", "mlp"):
-            raise ValueError(f"scorer must be 'dot' or 'mlp', got {scorer!r}")
         self.hidden = hidden
-        self.scorer = scorer
-        self.layers = nn.ModuleList()
-        for i in range(num_layers):
-            self.layers.append(dglnn.SAGEConv(in_size if i == 0 else hidden, hidden, aggregator))
+        self.project = nn.Sequential(nn.Linear(in_size + 1, hidden), nn.ReLU(),
+                                     nn.Dropout(dropout), nn.Linear(hidden, hidden))
+        self.similar_convs = nn.ModuleList(
+            dglnn.SAGEConv(hidden, hidden, aggregator) for _ in range(num_layers))
+        self.relation_convs = nn.ModuleList(
+            dglnn.SAGEConv(hidden, hidden, aggregator) for _ in range(num_layers))
+        self.norms = nn.ModuleList(nn.LayerNorm(hidden) for _ in range(num_layers))
         self.dropout = nn.Dropout(dropout)
-        if scorer == "mlp":
-            self.predictor = nn.Sequential(
-                nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, 1)
-            )
-        else:
-            self.predictor = None
+        self.query = nn.Linear(hidden, hidden)
+        self.candidate = nn.Linear(hidden, hidden)
+        self.bias = nn.Linear(hidden, 1)
+        # weights of the common-neighbour features (structure.py); starting them at 3 makes the
+        # first ranking co-occurrence-led, which the dot-product terms then refine
+        self.pair_weight = nn.Linear(2, 1, bias=False)
+        self.scale = nn.Parameter(torch.tensor(2.0))
+        nn.init.constant_(self.pair_weight.weight, 3.0)
 
     @classmethod
-    def from_config(cls, cfg: GNNConfig, in_size: int) -> "SAGE":
-        """The model a config describes, for inputs of width ``in_size``."""
-        return cls(in_size, cfg.hidden, cfg.num_layers, cfg.aggregator, cfg.dropout, cfg.scorer)
+    def from_config(cls, cfg: GNNConfig, in_size: int) -> "RelationSAGE":
+        """The model a config describes, for feature vectors of width ``in_size``."""
+        return cls(in_size, cfg.hidden, cfg.num_layers, cfg.aggregator, cfg.dropout)
 
-    def _layer(self, i: int, block: "dgl.DGLGraph", h: torch.Tensor) -> torch.Tensor:
-        h = self.layers[i](block, h)
-        if i != len(self.layers) - 1:
-            h = self.dropout(F.relu(h))
+    def encode(self, similar: "dgl.DGLGraph", relations: "dgl.DGLGraph",
+               feat: torch.Tensor) -> torch.Tensor:
+        """Every node's hidden vector (full-graph message passing)."""
+        degree = torch.log1p(relations.in_degrees().float())[:, None]
+        h = self.project(torch.cat([feat, degree], dim=1))
+        for sim, rel, norm in zip(self.similar_convs, self.relation_convs, self.norms):
+            h = norm(h + self.dropout(F.relu(sim(similar, h) + rel(relations, h))))
         return h
 
-    def forward(self, blocks: list["dgl.DGLGraph"], x: torch.Tensor) -> torch.Tensor:
-        """Embeddings of the output nodes of ``blocks`` from input features ``x``."""
-        h = x
-        for i, block in enumerate(blocks):
-            h = self._layer(i, block, h)
-        return h
+    def towers(self, h: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """``(q, c, b)``: query and candidate vectors and the bias of every node.
 
-    def score(self, h_src: torch.Tensor, h_dst: torch.Tensor) -> torch.Tensor:
-        """Link logits for aligned rows (or broadcastable stacks) of source/destination embeddings."""
-        if self.predictor is None:
-            return (h_src * h_dst).sum(-1)
-        return self.predictor(h_src * h_dst).squeeze(-1)
+        ``q`` and ``c`` are unit vectors times a learned scale, so the embedding terms start
+        on the scale of the common-neighbour terms instead of drowning them.
+        """
+        scale = self.scale.abs()
+        q = F.normalize(self.query(h), dim=-1) * scale
+        c = F.normalize(self.candidate(h), dim=-1) * scale
+        return q, c, self.bias(h).squeeze(-1)
 
-    def score_pairs(self, h: torch.Tensor, pair_graph: "dgl.DGLGraph") -> torch.Tensor:
-        """Logits of every edge of ``pair_graph`` (whose nodes index ``h``)."""
-        src, dst = pair_graph.edges()
-        return self.score(h[src], h[dst])
+    def score_pairs(self, q: torch.Tensor, c: torch.Tensor, b: torch.Tensor, u: torch.Tensor,
+                    v: torch.Tensor, pair_feat: torch.Tensor | None = None) -> torch.Tensor:
+        """``s(u_i, v_i)`` for aligned index tensors (``pair_feat``: their structural features)."""
+        out = (q[u] * c[v]).sum(-1) + (c[u] * q[v]).sum(-1) + b[u] + b[v]
+        if pair_feat is not None:
+            out = out + self.pair_weight(pair_feat).squeeze(-1)
+        return out
 
-    @torch.no_grad()
-    def inference(self, graph: "dgl.DGLGraph", feat: torch.Tensor, batch_size: int = 1024,
-                  device: str | torch.device = "cpu", progress: bool = False) -> torch.Tensor:
-        """Every node's embedding, one layer at a time over full neighbourhoods."""
-        from dgl.dataloading import DataLoader, MultiLayerFullNeighborSampler
-
-        was_training = self.training
-        self.eval()
-        sampler = MultiLayerFullNeighborSampler(1)
-        nodes = torch.arange(graph.num_nodes())
-        loader = DataLoader(graph, nodes, sampler, batch_size=batch_size, shuffle=False,
-                            drop_last=False, num_workers=0, device=device)
-        h_all = feat
-        with quiet_dgl():
-            h_all = self._inference_layers(loader, graph, h_all, device, progress)
-        self.train(was_training)
-        return h_all
-
-    def _inference_layers(self, loader, graph, h_all: torch.Tensor,
-                          device: str | torch.device, progress: bool) -> torch.Tensor:
-        for i in range(len(self.layers)):
-            out = torch.empty(graph.num_nodes(), self.hidden)
-            for input_nodes, output_nodes, blocks in tqdm(
-                loader, desc=f"inference layer {i + 1}", disable=not progress, leave=False
-            ):
-                x = h_all[input_nodes].to(device)
-                out[output_nodes] = self._layer(i, blocks[0], x).cpu()
-            h_all = out
-        return h_all
+    def score_rows(self, q: torch.Tensor, c: torch.Tensor, b: torch.Tensor, rows: torch.Tensor,
+                   cols: torch.Tensor | None = None,
+                   pair_feat: torch.Tensor | None = None) -> torch.Tensor:
+        """``s(u, v)`` for every ``u`` in ``rows`` and every ``v`` in ``cols`` (default: all);
+        ``pair_feat`` is ``(rows, cols, 2)``."""
+        qc, cq, bc = (q, c, b) if cols is None else (q[cols], c[cols], b[cols])
+        out = q[rows] @ cq.T + c[rows] @ qc.T + b[rows][:, None] + bc[None, :]
+        if pair_feat is not None:
+            out = out + self.pair_weight(pair_feat).squeeze(-1)
+        return out

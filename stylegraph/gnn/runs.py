@@ -1,8 +1,10 @@
 """Run directories: ``runs/<timestamp>-<name>/``, the ``latest`` pointer, loading a trained run.
 
 A run dir holds ``config.json``, ``features.json`` (the feature layout),
-``split.npz`` (held-out edges as product-id pairs), ``model.pt`` (a
-``state_dict``), ``metrics.json``, ``curve.png`` and ``train.log``.
+``split.npz`` (the cold-start and warm held-out parts as product ids),
+``model.pt`` (a ``state_dict``), ``metrics.json``, ``curve.png``,
+``metrics.png``, ``train.log`` and, once promoted, ``promotions.jsonl``
+(every promotion: metric, GNN and best-baseline figures, forced or not).
 Nothing in an existing run is ever overwritten; ``runs/latest`` is a symlink
 to the promoted run, replaced atomically by :func:`promote`.
 """
@@ -18,7 +20,7 @@ import torch
 
 from stylegraph.gnn.config import GNNConfig
 from stylegraph.gnn.dataset import FeatureSpec
-from stylegraph.gnn.model import SAGE, configure_torch
+from stylegraph.gnn.model import RelationSAGE, configure_torch
 
 LATEST = "latest"
 CONFIG_FILE = "config.json"
@@ -27,7 +29,9 @@ SPLIT_FILE = "split.npz"
 WEIGHTS_FILE = "model.pt"
 METRICS_FILE = "metrics.json"
 CURVE_FILE = "curve.png"
+METRICS_PNG = "metrics.png"
 LOG_FILE = "train.log"
+PROMOTIONS_FILE = "promotions.jsonl"
 
 
 class RunError(ValueError):
@@ -50,18 +54,81 @@ def new_run_dir(runs_dir: Path, name: str) -> Path:
     raise RunError(f"could not create a new run dir under {runs_dir}")
 
 
-def promote(runs_dir: Path, run: str | Path) -> Path:
-    """Point ``<runs_dir>/latest`` at ``run`` (atomically) and return the run dir."""
+SPLITS = ("cold", "warm")
+
+
+@dataclass
+class PromotionCheck:
+    """The GNN against the best baseline on one split: what ``promote`` decides on."""
+
+    split: str
+    metric: str
+    gnn: float
+    baseline: str
+    baseline_value: float
+
+    @property
+    def beats(self) -> bool:
+        """Whether the GNN is strictly better."""
+        return self.gnn > self.baseline_value
+
+    def describe(self) -> str:
+        """One line for the terminal."""
+        verdict = "beats" if self.beats else "does not beat"
+        return (f"{self.split}: gnn {self.metric} {self.gnn:.4f} {verdict} "
+                f"{self.baseline} {self.baseline_value:.4f}")
+
+
+def promotion_checks(run_dir: Path, metric: str = "recall@10",
+                     splits: tuple[str, ...] = SPLITS) -> list[PromotionCheck]:
+    """The GNN vs the best baseline of each split, from the run's test metrics."""
+    from stylegraph.gnn.evaluate import METRICS, best_baseline
+
+    if metric not in METRICS:
+        raise RunError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
+    path = Path(run_dir) / METRICS_FILE
+    if not path.exists():
+        raise RunError(f"{run_dir} has no {METRICS_FILE}: only finished runs can be promoted")
+    test = json.loads(path.read_text()).get("test", {})
+    checks = []
+    for split in splits:
+        if split not in test or "gnn" not in test[split]:
+            raise RunError(f"{run_dir.name} has no {split} test metrics")
+        name, value = best_baseline(test[split], metric)
+        checks.append(PromotionCheck(split, metric, float(test[split]["gnn"][metric]), name,
+                                     float(value)))
+    return checks
+
+
+def promote(runs_dir: Path, run: str | Path, metric: str = "recall@10",
+            splits: tuple[str, ...] = SPLITS, force: bool = False
+            ) -> tuple[Path, list[PromotionCheck]]:
+    """Point ``<runs_dir>/latest`` at ``run`` if it beats the best baseline on ``metric`` on
+    every split of ``splits`` (or ``force``); the decision is appended to the run's
+    ``promotions.jsonl``. Returns the run dir and the checks; RunError when refused."""
     run_dir = resolve_run(runs_dir, str(run))
     if not (run_dir / WEIGHTS_FILE).exists():
         raise RunError(f"{run_dir} has no {WEIGHTS_FILE}: only finished runs can be promoted")
+    checks = promotion_checks(run_dir, metric, splits)
+    failed = [c for c in checks if not c.beats]
+    if failed and not force:
+        raise RunError("not promoted: " + "; ".join(c.describe() for c in failed)
+                       + " (--force promotes anyway, and records it in the run)")
+    record = {"at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "metric": metric,
+              "forced": bool(failed), "checks": [{**c.__dict__, "beats": c.beats} for c in checks]}
+    with (run_dir / PROMOTIONS_FILE).open("a") as fh:
+        fh.write(json.dumps(record) + "\n")
+    _point_latest(runs_dir, run_dir)
+    return run_dir, checks
+
+
+def _point_latest(runs_dir: Path, run_dir: Path) -> None:
     link = Path(runs_dir) / LATEST
     tmp = Path(runs_dir) / f".{LATEST}.{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     os.symlink(run_dir.name, tmp)
     os.replace(tmp, link)
-    return run_dir
 
 
 def latest_run(runs_dir: Path) -> Path | None:
@@ -123,7 +190,7 @@ class TrainedRun:
     path: Path
     config: GNNConfig
     spec: FeatureSpec
-    model: SAGE
+    model: RelationSAGE
 
     @property
     def name(self) -> str:
@@ -140,7 +207,7 @@ def load_run(run_dir: Path) -> TrainedRun:
     configure_torch()
     cfg = GNNConfig.load(run_dir / CONFIG_FILE)
     spec = FeatureSpec.load(run_dir / FEATURES_FILE)
-    model = SAGE.from_config(cfg, spec.dim)
+    model = RelationSAGE.from_config(cfg, spec.dim)
     state = torch.load(run_dir / WEIGHTS_FILE, map_location="cpu", weights_only=True)
     model.load_state_dict(state)
     model.eval()

@@ -234,14 +234,19 @@ def cmd_add_product(args: argparse.Namespace) -> int:
     try:
         result = add_product(g, product, args.image, args.data_dir or s.data_dir, k=args.k or s.knn_k,
                              catalog_dir=args.catalog or (s.catalog_dir if catalog_file(s.catalog_dir).is_file() else None))
+        print(f"added {result.product_id}: top {len(result.neighbours)} "
+              + ", ".join(f"{pid} ({score:.3f})" for pid, score in result.neighbours[:5])
+              + (" ..." if len(result.neighbours) > 5 else ""))
+        print(f"linked from {len(result.linked_from)} existing products, dropped {len(result.dropped_edges)} edges")
+        if not args.no_recommend:
+            from stylegraph.gnn.apply_new import recommend_added
+
+            print(recommend_added(g, product.product_id, args.data_dir or s.data_dir,
+                                  args.runs_dir or s.runs_dir, args.recommend_k))
     except (AddProductError, CatalogError, EmbedError, EmbeddingStoreError, GraphError) as exc:
         raise _error(exc) from None
     finally:
         close(g)
-    print(f"added {result.product_id}: top {len(result.neighbours)} "
-          + ", ".join(f"{pid} ({score:.3f})" for pid, score in result.neighbours[:5])
-          + (" ..." if len(result.neighbours) > 5 else ""))
-    print(f"linked from {len(result.linked_from)} existing products, dropped {len(result.dropped_edges)} edges")
     return 0
 
 
@@ -348,4 +353,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--catalog", type=Path, help="catalog to copy the image into and append to (settings: catalog_dir)")
     p.add_argument("--data-dir", type=Path)
     p.add_argument("--graph", help="graph URL (settings: graph_url)")
+    p.add_argument("--runs-dir", type=Path, help="GNN runs; the promoted one gives RECOMMENDED edges (settings: runs_dir)")
+    p.add_argument("--recommend-k", type=int, default=10, help="RECOMMENDED edges for the new product (default 10)")
+    p.add_argument("--no-recommend", action="store_true", help="do not ask the promoted GNN for RECOMMENDED edges")
     p.set_defaults(func=cmd_add_product)

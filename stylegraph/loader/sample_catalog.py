@@ -6,6 +6,10 @@ surface pattern (plain, stripes, dots, checks, gradient, zigzag). Inside one
 style (family + pattern + colour) pictures still vary: position, scale,
 rotation, mirror, pattern frequency and phase, colour jitter, background,
 lighting and noise. The same seed gives byte-identical files.
+
+Beside ``catalog.csv`` it writes ``outfits.csv``, a relations file of outfits
+made by a documented rule (:func:`write_outfits`: complementary categories in
+matching palettes), for ``stylegraph load-relations --format groups``.
 """
 from __future__ import annotations
 
@@ -33,6 +37,14 @@ FAMILIES: dict[str, tuple[str, float]] = {  # family -> (category, typical price
     "t-shirt": ("apparel", 25.0), "dress": ("apparel", 80.0), "trousers": ("apparel", 60.0),
     "hat": ("accessories", 30.0),
 }
+# outfit rule of the sample relations file: one product per category, colours from one palette
+# (neutrals go with every palette)
+PALETTES: dict[str, tuple[str, ...]] = {
+    "warm": ("red", "orange", "yellow", "brown", "pink"),
+    "cool": ("blue", "navy", "purple", "green"),
+}
+NEUTRALS = ("black", "white", "grey")
+OUTFITS_FILE = "outfits.csv"
 BRANDS = ("Northwind", "Aster", "Lumen", "Kestrel", "Marlow", "Oakridge", "Vela", "Juniper")
 BACKGROUNDS = ((250, 250, 250), (232, 232, 232), (240, 232, 215), (222, 232, 242), (236, 244, 234))
 
@@ -242,4 +254,41 @@ def generate_catalog(out: str | Path, n_products: int, seed: int = 0, size: int 
             price=round(typical * float(rng.lognormal(0, 0.25)), 2),
             in_stock=bool(rng.random() < 0.85),
         ))
-    return write_catalog(out, products)
+    path = write_catalog(out, products)
+    write_outfits(out / OUTFITS_FILE, products, seed)
+    return path
+
+
+def write_outfits(path: str | Path, products: list[Product], seed: int = 0,
+                  per_product: float = 0.8) -> Path:
+    """Write ``outfit_id,product_id`` rows (``stylegraph load-relations --format groups``).
+
+    The rule: an outfit picks a palette (warm or cool), then two to four of the
+    categories (apparel, footwear, bags, accessories) and one product of each
+    whose colour is in the palette or neutral (black, white, grey). So outfits
+    join *complementary* products (never two of one category) in *matching*
+    colours: a red sneaker goes with brown trousers and a black handbag, not
+    with another red sneaker. About ``per_product`` outfits per product.
+    """
+    rng = np.random.default_rng([seed, 0x0F17])
+    pools: dict[tuple[str, str], list[str]] = {}
+    for p in products:
+        for palette, colours in PALETTES.items():
+            if p.color in colours or p.color in NEUTRALS:
+                pools.setdefault((palette, p.category), []).append(p.product_id)
+    categories = sorted({p.category for p in products})
+    rows = []
+    for outfit in range(int(len(products) * per_product)):
+        palette = sorted(PALETTES)[int(rng.integers(len(PALETTES)))]
+        usable = [c for c in categories if pools.get((palette, c))]
+        if len(usable) < 2:
+            continue
+        size = int(rng.integers(2, min(4, len(usable)) + 1))
+        for cat in rng.choice(usable, size=size, replace=False):
+            pool = pools[(palette, str(cat))]
+            rows.append((outfit + 1, pool[int(rng.integers(len(pool)))]))
+    path = Path(path)
+    with path.open("w", newline="") as fh:
+        fh.write("outfit_id,product_id\n")
+        fh.writelines(f"{o},{pid}\n" for o, pid in rows)
+    return path

@@ -16,7 +16,14 @@ from gremlin_python.process.traversal import P, T
 
 from stylegraph.queries.filters import PRODUCT_LABEL
 from stylegraph.queries.products import get_products
-from stylegraph.queries.similar import EDGE_LABELS
+from stylegraph.queries.relations import DERIVED_LABELS, WEIGHT
+from stylegraph.queries.similar import RECOMMENDED, SIMILAR
+
+# relation edges of every kind, shown as one edge type
+RELATED = "RELATED"
+EDGE_LABELS = (SIMILAR, RECOMMENDED, RELATED)
+# what each edge type means, in the shop's words
+EDGE_NAMES = {SIMILAR: "looks like", RECOMMENDED: "goes with", RELATED: "put together"}
 
 
 @dataclass
@@ -35,10 +42,15 @@ def level_edges(
     edges: Sequence[str],
     min_score: float,
 ) -> list[dict[str, Any]]:
-    """Outgoing ``edges`` of the ``frontier`` products with ``score >= min_score``."""
+    """Outgoing ``edges`` of the ``frontier`` products with ``score >= min_score``; RELATED
+    edges (any relation kind, both directions, ``score`` = weight) are not cut by ``min_score``."""
     if not frontier:
         return []
-    t = g.V(*frontier).has_label(PRODUCT_LABEL).out_e(*edges)
+    out = _related_edges(g, frontier) if RELATED in edges else []
+    labels = [e for e in edges if e != RELATED]
+    if not labels:
+        return out
+    t = g.V(*frontier).has_label(PRODUCT_LABEL).out_e(*labels)
     if min_score > float("-inf"):
         t = t.has("score", P.gte(float(min_score)))
     rows = (
@@ -49,10 +61,25 @@ def level_edges(
         .by("score")
         .to_list()
     )
-    return [
+    return out + [
         {"from": r["from"], "to": r["to"], "type": r["type"], "score": float(r["score"])}
         for r in rows
     ]
+
+
+def _related_edges(g: GraphTraversalSource, frontier: Sequence[str]) -> list[dict[str, Any]]:
+    """Relation edges at the ``frontier`` products, seen from them (``from`` = the frontier side)."""
+    rows = (
+        g.V(*frontier).has_label(PRODUCT_LABEL).as_("v")
+        .both_e().not_(__.has_label(P.within(list(DERIVED_LABELS)))).as_("e")
+        .other_v().as_("o")
+        .select("v", "e", "o").by(T.id).by(
+            __.project("kind", "w").by(T.label).by(__.coalesce(__.values(WEIGHT), __.constant(1.0))))
+        .by(T.id)
+        .to_list()
+    )
+    return [{"from": r["v"], "to": r["o"], "type": RELATED, "kind": r["e"]["kind"],
+             "score": float(r["e"]["w"])} for r in rows]
 
 
 def neighborhood(
@@ -108,6 +135,9 @@ def neighborhood(
     unique: dict[tuple[str, str, str], dict[str, Any]] = {}
     for edge in seen_edges:
         if edge["from"] in present and edge["to"] in present:
-            unique.setdefault((edge["from"], edge["to"], edge["type"]), edge)
+            ends = (edge["from"], edge["to"])
+            if edge["type"] == RELATED:  # undirected: seen from both ends, kept once
+                ends = tuple(sorted(ends))
+            unique.setdefault((*ends, edge.get("kind", edge["type"])), edge)
     result.edges = list(unique.values())
     return result

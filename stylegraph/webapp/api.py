@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from stylegraph.queries.explore import neighborhood
+from stylegraph.queries.explore import EDGE_LABELS, EDGE_NAMES, RELATED, neighborhood
 from stylegraph.queries.meta import get_version
 from stylegraph.queries.products import get_product, get_products
 from stylegraph.queries.similar import RECOMMENDED, SIMILAR, NeighbourResult
@@ -30,6 +30,8 @@ from stylegraph.webapp.vis import vis_network
 bp = Blueprint("api", __name__)
 
 K_DEFAULT, K_MAX = 6, 100
+# named sets of the explorer's edge types (``edge=``); a comma-separated list works too
+EDGE_SETS = {"both": (SIMILAR, RECOMMENDED), "all": (SIMILAR, RECOMMENDED, RELATED)}
 HEALTH_TIMEOUT_S = 2.0
 _health_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz")
 
@@ -44,6 +46,7 @@ def neighbours_json(result: NeighbourResult, k: int) -> dict[str, Any]:
     body: dict[str, Any] = {
         "product_id": result.product_id,
         "edge": result.edge,
+        "relation": EDGE_NAMES.get(result.edge, result.edge),
         "k": k,
         "count": len(result.items),
         "items": [product_json(item) for item in result.items],
@@ -173,9 +176,13 @@ def graph_neighborhood() -> Response:
         raise BadParameter("id is required")
     depth = params.int_param("depth", 1, 1, 3)
     limit = params.int_param("limit", 50, 1, 500)
-    edge = params.choice_param("edge", (SIMILAR, RECOMMENDED, "both"), "both")
+    edge = params.str_param("edge") or "both"
+    edges = EDGE_SETS.get(edge.lower()) or tuple(
+        dict.fromkeys(e.strip().upper() for e in edge.split(",")))
+    if not edges or any(e not in EDGE_LABELS for e in edges):
+        raise BadParameter(f"edge must be one of {', '.join(EDGE_SETS)} or a comma-separated list "
+                           f"of {', '.join(EDGE_LABELS)}, got {edge!r}")
     min_score = params.float_param("min_score")
-    edges = (SIMILAR, RECOMMENDED) if edge == "both" else (edge,)
     mark_cacheable()
     result = neighborhood(
         get_g(),

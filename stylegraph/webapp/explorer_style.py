@@ -15,12 +15,17 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "SIMILAR": {
         "color": "#2f6fdf",
         "dashes": False,
-        "legend": "SIMILAR: looks alike (CNN embedding, cosine score)",
+        "legend": "SIMILAR: looks like (image model, cosine score)",
     },
     "RECOMMENDED": {
         "color": "#e8590c",
         "dashes": [8, 6],
-        "legend": "RECOMMENDED: GNN link prediction (model score)",
+        "legend": "RECOMMENDED: goes with (GNN trained on what people put together, model score)",
+    },
+    "RELATED": {
+        "color": "#2b8a3e",
+        "dashes": [2, 3],
+        "legend": "relations (WORN_WITH, BOUGHT_WITH, ...): put together by people (weight = times)",
     },
 }
 UNKNOWN_EDGE_STYLE: dict[str, Any] = {"color": "#868e96", "dashes": [2, 4], "legend": "other"}

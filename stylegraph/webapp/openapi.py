@@ -91,7 +91,9 @@ API_OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             _q("id", {"type": "string"}, "the centre product", required=True),
             _q("depth", {"type": "integer", "minimum": 1, "maximum": 3, "default": 1}, "hops"),
             _q("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 50}, "max nodes"),
-            _q("edge", {"type": "string", "enum": ["SIMILAR", "RECOMMENDED", "both"], "default": "both"}, "edge kinds"),
+            _q("edge", {"type": "string", "default": "both"},
+               "edge types: both (SIMILAR, RECOMMENDED), all (also RELATED: relation edges), "
+               "or a comma-separated list of SIMILAR, RECOMMENDED, RELATED"),
             _q("min_score", {"type": "number"}, "lowest edge score"),
         ],
         "responses": {"200": _ok("VisGraph"), "400": BAD, "404": UNKNOWN, "503": DOWN},
@@ -147,6 +149,9 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "product_id": _STR,
             "edge": {"type": "string", "enum": ["SIMILAR", "RECOMMENDED"]},
+            "relation": {"type": "string", "enum": ["looks like", "goes with"],
+                         "description": "what the edge type means: SIMILAR looks like, "
+                                        "RECOMMENDED goes with"},
             "k": {"type": "integer"},
             "count": {"type": "integer"},
             "fallback": {"type": "boolean", "description": "recommendations fell back to SIMILAR"},

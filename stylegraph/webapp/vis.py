@@ -3,14 +3,17 @@
 Nodes: ``{id, label, title, image, shape, group, level, root, price, brand,
 category, in_stock, ...}`` (``title`` is the hover text, ``group`` the
 category). Edges: ``{id, from, to, value, score, type, label, title,
-arrows, dashes}``; ``value`` drives the edge width, ``type``/``label`` tell
-SIMILAR from RECOMMENDED.
+arrows, dashes}``; ``value`` drives the edge width, ``type`` tells
+SIMILAR ("looks like") from RECOMMENDED ("goes with") from RELATED (relation
+edges, ``kind`` = their label such as WORN_WITH, undirected, ``score`` = weight).
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from stylegraph.queries.explore import Neighborhood
+import numpy as np
+
+from stylegraph.queries.explore import EDGE_NAMES, RELATED, Neighborhood
 
 TITLE_CHARS = 32
 
@@ -46,16 +49,21 @@ def vis_node(product: dict[str, Any], root: str, image_url: Callable[[Optional[s
 def vis_edge(edge: dict[str, Any]) -> dict[str, Any]:
     """One vis.js edge."""
     score = float(edge["score"])
+    kind = edge.get("kind", edge["type"])
+    related = edge["type"] == RELATED
     return {
-        "id": f"{edge['type']}:{edge['from']}:{edge['to']}",
+        "id": f"{kind}:{edge['from']}:{edge['to']}",
         "from": edge["from"],
         "to": edge["to"],
-        "value": score,
+        # a relation's weight counts co-occurrences: its width grows with the log of it
+        "value": float(np.log1p(score)) if related else score,
         "score": score,
         "type": edge["type"],
-        "label": edge["type"],
-        "title": f"{edge['type']} {score:.3f}",
-        "arrows": "to",
+        "kind": kind,
+        "name": EDGE_NAMES.get(edge["type"], kind),
+        "label": kind,
+        "title": f"{kind} ×{score:g}" if related else f"{kind} {score:.3f}",
+        "arrows": "" if related else "to",
         "dashes": edge["type"] == "RECOMMENDED",
     }
 

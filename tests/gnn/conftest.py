@@ -1,4 +1,4 @@
-"""Shared fixtures for the GNN tests: one tiny synthetic catalog, one trained run."""
+"""Shared fixtures for the GNN tests: one tiny synthetic catalog with outfits, one trained run."""
 from __future__ import annotations
 
 import os
@@ -16,25 +16,24 @@ torch.set_num_threads(1)
 
 @pytest.fixture(scope="session")
 def catalog():
-    """``(products, edges, embeddings, style_of)`` for 60 products in 6 styles."""
-    return make_catalog(60)
+    """``(products, similar, relations, embeddings, style_of)`` for 90 products in 6 styles."""
+    return make_catalog(90)
 
 
 @pytest.fixture(scope="session")
 def dataset(catalog):
-    """The synthetic catalog as a :class:`LinkDataset` (seed 0)."""
+    """The synthetic catalog as a :class:`RelationDataset` (seed 0)."""
     from stylegraph.gnn.dataset import ExportedGraph, build_dataset
 
-    products, edges, emb, _ = catalog
-    return build_dataset(ExportedGraph(products, edges), emb, seed=0)
+    products, edges, relations, emb, _ = catalog
+    return build_dataset(ExportedGraph(products, edges, relations), emb, seed=0)
 
 
 def small_config(**changes):
     """A config small enough for the 2-core test machines."""
     from stylegraph.gnn.config import GNNConfig
 
-    values = dict(name="t", hidden=32, fanouts=[5, 5], batch_size=64, epochs=8, patience=3,
-                  eval_negatives=20, seed=0)
+    values = dict(name="t", hidden=32, batch_size=64, epochs=25, patience=8, negatives=64, seed=0)
     values.update(changes)
     return GNNConfig(**values)
 

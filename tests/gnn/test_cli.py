@@ -9,70 +9,99 @@ import pytest
 from stylegraph.cli import main
 from .synthetic import load_into_graph, make_catalog
 
+SMALL = ["--hidden", "32", "--batch-size", "64", "--epochs", "12", "--negatives", "64",
+         "--seed", "0"]
 
-@pytest.fixture()
-def setup(tmp_path):
-    """An embedded graph holding the synthetic catalog and its embeddings file."""
+
+def _setup(tmp_path, with_relations: bool = True):
     from stylegraph.graph.connect import close, connect
     from stylegraph.loader.embedding_store import Embeddings, save_embeddings
 
-    products, edges, emb, _ = make_catalog(60)
+    products, edges, relations, emb, _ = make_catalog(90)
     url = "embedded://" + str(tmp_path / "graph.db")
     g = connect(url)
-    load_into_graph(g, products, edges)
+    load_into_graph(g, products, edges, relations if with_relations else ())
     close(g)
     npz = save_embeddings(tmp_path / "emb" / "synthetic.npz", Embeddings(
         ids=emb.ids, vectors=emb.vectors, sha256=np.array(["0" * 64] * len(emb.ids)),
         model_id="synthetic", model_spec={"kind": "synthetic"}))
-    common = ["--graph", url, "--embeddings", str(npz), "--runs-dir", str(tmp_path / "runs"),
-              "--no-progress"]
+    return url, ["--graph", url, "--embeddings", str(npz), "--runs-dir", str(tmp_path / "runs"),
+                 "--no-progress"]
+
+
+@pytest.fixture()
+def setup(tmp_path):
+    """An embedded graph with the synthetic catalog and outfits, and its embeddings file."""
+    url, common = _setup(tmp_path)
     return tmp_path, url, common
 
 
-def test_train_evaluate_refine_promote_runs(setup, capsys):
+def test_train_evaluate_promote_refine_runs(setup, capsys):
     tmp_path, url, common = setup
-    small = ["--hidden", "32", "--fanouts", "5,5", "--batch-size", "64", "--epochs", "4",
-             "--eval-negatives", "20", "--seed", "0"]
-    assert main(["gnn", "train", *common, *small, "--name", "cli", "--promote"]) == 0
+    runs_dir = tmp_path / "runs"
+    assert main(["gnn", "train", *common, *SMALL, "--name", "cli", "--promote",
+                 "--split", "cold"]) == 0
     out = capsys.readouterr().out
-    assert "promoted" in out and "cosine" in out
-    run_dir = next((tmp_path / "runs").glob("*-cli"))
+    assert "target: WORN_WITH" in out and "cooccurrence" in out and "popularity" in out
+    assert "cold: gnn recall@10" in out and "promoted" in out
+    run_dir = next(runs_dir.glob("*-cli"))
     metrics = json.loads((run_dir / "metrics.json").read_text())
+    promotions = [json.loads(x) for x in (run_dir / "promotions.jsonl").read_text().splitlines()]
+    assert promotions[0]["forced"] is False and promotions[0]["metric"] == "recall@10"
 
     assert main(["gnn", "evaluate", *common, "--json"]) == 0
     results = json.loads(capsys.readouterr().out)
     assert results["run"] == run_dir.name
-    assert results["gnn"]["mrr"] == pytest.approx(metrics["test"]["gnn"]["mrr"])
-    assert results["cosine"] == metrics["test"]["cosine"]
+    assert results["test"]["cold"]["gnn"] == pytest.approx(metrics["test"]["cold"]["gnn"])
+    assert results["test"]["warm"]["cooccurrence"] == pytest.approx(
+        metrics["test"]["warm"]["cooccurrence"])
 
     assert main(["gnn", "refine", *common, "--k", "3"]) == 0
-    assert "wrote 180 RECOMMENDED edges for 60 products" in capsys.readouterr().out
-    from stylegraph.graph.connect import close, connect
-    from stylegraph.queries.recommended import count_recommended
+    assert "wrote 270 RECOMMENDED edges for 90 products" in capsys.readouterr().out
 
-    g = connect(url)
-    try:
-        assert count_recommended(g, run_dir.name) == 180
-    finally:
-        close(g)
+    assert main(["gnn", "runs", "--runs-dir", str(runs_dir)]) == 0
+    assert f"* {run_dir.name}" in capsys.readouterr().out
 
-    # a second run; promote it by name; runs lists both, marking the promoted one
-    assert main(["gnn", "train", *common, *small, "--name", "dot", "--scorer", "dot"]) == 0
+
+def test_promote_refuses_a_run_that_loses_unless_forced(setup, capsys):
+    tmp_path, url, common = setup
+    runs_dir = tmp_path / "runs"
+    # one epoch of a tiny model: it does not beat co-occurrence on warm hits
+    assert main(["gnn", "train", *common, "--hidden", "4", "--epochs", "1", "--lr", "1e-5",
+                 "--name", "weak", "--no-attributes", "--seed", "0"]) == 0
     capsys.readouterr()
-    second = next((tmp_path / "runs").glob("*-dot"))
-    assert main(["gnn", "promote", second.name, "--runs-dir", str(tmp_path / "runs")]) == 0
-    capsys.readouterr()
-    assert main(["gnn", "runs", "--runs-dir", str(tmp_path / "runs")]) == 0
-    listing = capsys.readouterr().out
-    assert f"* {second.name}" in listing and f"  {run_dir.name}" in listing
+    run = next(runs_dir.glob("*-weak")).name
+    assert main(["gnn", "promote", run, "--runs-dir", str(runs_dir), "--split", "warm"]) == 1
+    err = capsys.readouterr().err
+    assert "not promoted: warm: gnn recall@10" in err and "does not beat cooccurrence" in err
+    assert not (runs_dir / "latest").exists()
+    assert main(["gnn", "promote", run, "--runs-dir", str(runs_dir), "--split", "warm",
+                 "--force"]) == 0
+    assert "promoted (forced)" in capsys.readouterr().out
+    record = json.loads((runs_dir / run / "promotions.jsonl").read_text().splitlines()[-1])
+    assert record["forced"] is True and record["checks"][0]["baseline"] == "cooccurrence"
+    assert (runs_dir / "latest").resolve().name == run
+
+
+def test_no_relations_says_so_and_target_column_trains(tmp_path, capsys):
+    url, common = _setup(tmp_path, with_relations=False)
+    assert main(["gnn", "train", *common, *SMALL]) == 1
+    err = capsys.readouterr().err
+    assert "no relation edges" in err and "load-relations" in err and "--target-column" in err
+    assert not list((tmp_path / "runs").glob("*")) if (tmp_path / "runs").exists() else True
+    assert main(["gnn", "train", *common, *SMALL, "--target-column", "color",
+                 "--name", "bylabel"]) == 0
+    assert "target: column:color" in capsys.readouterr().out
 
 
 def test_user_errors_are_reported_without_traceback(setup, capsys):
     tmp_path, url, common = setup
     assert main(["gnn", "evaluate", *common]) == 1
     assert "no promoted run" in capsys.readouterr().err
-    assert main(["gnn", "train", *common, "--layers", "3", "--fanouts", "5,5"]) == 1
-    assert "one value per layer" in capsys.readouterr().err
+    assert main(["gnn", "train", *common, "--target", "BOUGHT_WITH"]) == 1
+    assert "no BOUGHT_WITH edges" in capsys.readouterr().err
+    assert main(["gnn", "train", *common, "--cold-frac", "0.7"]) == 1
+    assert "cold_frac" in capsys.readouterr().err
     assert main(["gnn", "refine", *common, "--run", "missing"]) == 1
     assert "no run 'missing'" in capsys.readouterr().err
     bad = [*common]

@@ -1,5 +1,6 @@
 """The whole pipeline from the CLI: sample catalog -> embed -> build-graph -> load ->
-gnn train -> gnn refine -> add-product -> gnn refine again (inductive, no retraining)."""
+load-relations (the catalog's outfits) -> gnn train -> gnn refine -> add-product (which gets
+RECOMMENDED edges from the promoted run, no retraining) -> gnn refine again."""
 from __future__ import annotations
 
 import shutil
@@ -34,11 +35,14 @@ def test_cli_pipeline_from_photos_to_recommended_edges(tmp_path, data_dir, capsy
     assert main(["build-graph", "--catalog", str(cat), "--k", "5", "--out", str(tmp_path / "csv"),
                  "--data-dir", str(data_dir)]) == 0
     assert main(["load", "--csv", str(tmp_path / "csv"), "--graph", url]) == 0
-    capsys.readouterr()
+    assert main(["load-relations", "--file", str(cat / "outfits.csv"), "--format", "groups",
+                 "--kind", "WORN_WITH", "--graph", url, "--no-progress"]) == 0
+    assert "0 product ids not in the graph" not in capsys.readouterr().out
 
-    small = ["--hidden", "32", "--fanouts", "5,5", "--batch-size", "64", "--epochs", "3",
-             "--eval-negatives", "20", "--no-progress"]
-    assert main(["gnn", "train", "--graph", url, *small, "--name", "e2e", "--promote"]) == 0
+    small = ["--hidden", "32", "--batch-size", "64", "--epochs", "3", "--negatives", "32",
+             "--no-progress"]
+    assert main(["gnn", "train", "--graph", url, *small, "--name", "e2e", "--promote",
+                 "--force"]) == 0
     assert "promoted" in capsys.readouterr().out
     assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress",
                  "--data-dir", str(data_dir)]) == 0
@@ -49,12 +53,18 @@ def test_cli_pipeline_from_photos_to_recommended_edges(tmp_path, data_dir, capsy
     shutil.copy(cat / "images" / "P000007.png", image)
     assert main(["add-product", "--id", "NEW1", "--image", str(image), "--title", "New one",
                  "--category", "footwear", "--price", "50", "--k", "5", "--catalog", str(cat),
-                 "--data-dir", str(data_dir), "--graph", url]) == 0
-    capsys.readouterr()
-    assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress"]) == 0
+                 "--data-dir", str(data_dir), "--graph", url, "--recommend-k", "4"]) == 0
     out = capsys.readouterr().out
-    assert "wrote 244 RECOMMENDED edges for 61 products (1 added after training)" in out
-
+    assert "RECOMMENDED (" in out and "4 edges" in out
+    g = connect(url)
+    try:
+        assert len(recommended_for(g, "NEW1")) == 4  # from the promoted run, no retraining
+        assert count_recommended(g) == 244
+    finally:
+        close(g)
+    assert main(["gnn", "refine", "--graph", url, "--k", "4", "--no-progress"]) == 0
+    assert "wrote 244 RECOMMENDED edges for 61 products (1 added after training)" in \
+        capsys.readouterr().out
     g = connect(url)
     try:
         recs = recommended_for(g, "NEW1")

@@ -20,16 +20,16 @@ def _recommended(g) -> list[tuple[str, str, float, str]]:
 
 @pytest.mark.parametrize("engine", REAL_ENGINES)
 def test_refine_writes_the_same_edges_as_on_ours(engine, request, catalog, trained):
-    products, edges, emb, _ = catalog
+    products, edges, relations, emb, _ = catalog
     results = {}
     for name in ("memory", engine):
         with open_graph(name, request) as g:
-            load_into_graph(g, products, edges)
-            report = refine(g, trained.run_dir, emb, k=3, ann_m=10, progress=False)
+            load_into_graph(g, products, edges, relations)
+            report = refine(g, trained.run_dir, emb, k=3, progress=False)
             assert report.edges_written == 3 * len(products)
             results[name] = _recommended(g)
             # a second pass replaces, never piles up
-            refine(g, trained.run_dir, emb, k=3, ann_m=10, progress=False)
+            refine(g, trained.run_dir, emb, k=3, progress=False)
             assert rq.count_recommended(g) == 3 * len(products)
     # the export's order differs between backends, so float sums in the GNN may differ in the last bits
     got, want = results[engine], results["memory"]

@@ -67,3 +67,23 @@ def test_bad_arguments(tmp_path):
         render_product(Style("hat", "dots", "red"), 8, np.random.default_rng(0))
     with pytest.raises(ValueError, match="unknown family"):
         render_product(Style("sock", "dots", "red"), 32, np.random.default_rng(0))
+
+
+def test_outfits_follow_the_documented_rule(tmp_path):
+    from stylegraph.loader.catalog import read_catalog
+    from stylegraph.loader.relations import parse_relations
+    from stylegraph.loader.sample_catalog import NEUTRALS, PALETTES, generate_catalog
+
+    generate_catalog(tmp_path, 80, seed=1, size=16, per_style=4, progress=False)
+    by_id = {p.product_id: p for p in read_catalog(tmp_path).products}
+    groups: dict[str, list[str]] = {}
+    for line in (tmp_path / "outfits.csv").read_text().splitlines()[1:]:
+        outfit, pid = line.split(",")
+        groups.setdefault(outfit, []).append(pid)
+    assert len(groups) > 40
+    for members in groups.values():
+        cats = [by_id[m].category for m in members]
+        assert 2 <= len(members) <= 4 and len(set(cats)) == len(cats)  # complementary
+        colours = {by_id[m].color for m in members} - set(NEUTRALS)
+        assert any(colours <= set(p) for p in PALETTES.values())  # one palette
+    assert len(parse_relations(tmp_path / "outfits.csv", "groups").weights) > 50

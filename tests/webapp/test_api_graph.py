@@ -42,6 +42,11 @@ def test_neighborhood_depth_limit_edge_and_min_score(live: Live, world: World) -
     assert {e["type"] for e in both["edges"]} == {"SIMILAR", "RECOMMENDED"}
     rec = live.get("/api/graph/neighborhood", params={"id": pid, "edge": "RECOMMENDED"}).json()
     assert {e["type"] for e in rec["edges"]} == {"RECOMMENDED"}
+    listed = live.get("/api/graph/neighborhood",
+                      params={"id": pid, "edge": "similar,RECOMMENDED"}).json()
+    assert {e["type"] for e in listed["edges"]} == {"SIMILAR", "RECOMMENDED"}
+    everything = live.get("/api/graph/neighborhood", params={"id": pid, "edge": "all"}).json()
+    assert {e["type"] for e in everything["edges"]} >= {"SIMILAR", "RECOMMENDED"}
 
     scores = sorted(s for _, s in world.similar[pid])
     cut = scores[-1]

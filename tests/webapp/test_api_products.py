@@ -41,6 +41,7 @@ def test_similar_top_k_by_score(live: Live, world: World) -> None:
     assert r.status_code == 200
     body = r.json()
     assert body["product_id"] == pid and body["edge"] == "SIMILAR" and body["k"] == 2
+    assert body["relation"] == "looks like"
     items = body["items"]
     assert [i["id"] for i in items] == [e[0] for e in expected[:2]]
     assert [i["score"] for i in items] == pytest.approx([e[1] for e in expected[:2]])
@@ -109,7 +110,7 @@ def test_recommendations_use_the_gnn_edges(live: Live, world: World) -> None:
     pid = world.catalog.products[0].product_id
     expected = sorted(world.recommended[pid], key=lambda e: -e[1])
     body = live.get(f"/api/products/{pid}/recommendations", params={"k": 6}).json()
-    assert body["edge"] == "RECOMMENDED"
+    assert body["edge"] == "RECOMMENDED" and body["relation"] == "goes with"
     assert body["fallback"] is False
     assert body["model"] == MODEL_RUN
     assert [(i["id"], i["score"]) for i in body["items"]] == [(d, pytest.approx(s)) for d, s in expected]

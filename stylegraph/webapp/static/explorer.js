@@ -57,7 +57,7 @@
   function edgeParam() {
     var on = EDGE_TYPES.filter(function (t) { return state.types[t]; });
     if (on.length === 0) { return null; }
-    return on.length === EDGE_TYPES.length ? "both" : on[0];
+    return on.length === EDGE_TYPES.length ? "all" : on.join(",");
   }
 
   function setStatus(text, isError) {
@@ -189,8 +189,9 @@
   function covered(id) {
     var done = state.expanded.get(id);
     if (!done) { return false; }
-    var edge = edgeParam();
-    return (done.edge === "both" || done.edge === edge) &&
+    var asked = (edgeParam() || "").split(",");
+    var had = done.edge === "all" ? EDGE_TYPES : done.edge.split(",");
+    return asked.every(function (t) { return had.indexOf(t) >= 0; }) &&
       done.minScore <= state.minScore && done.limit >= state.limit;
   }
 

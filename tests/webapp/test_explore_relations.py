@@ -1,0 +1,34 @@
+"""Relation edges in the explorer's neighbourhood: their own edge type, undirected, weighted."""
+from __future__ import annotations
+
+from stylegraph.graph.connect import close, connect
+from stylegraph.queries.explore import neighborhood
+from stylegraph.queries.relations import RelationEdge, merge_relations
+from stylegraph.queries.upsert import merge_edges, merge_vertices
+from stylegraph.webapp.vis import vis_network
+
+
+def test_relations_are_their_own_edge_type():
+    g = connect("memory:")
+    try:
+        merge_vertices(g, [(x, "product", {"title": x}) for x in ("A", "B", "C", "D")])
+        merge_edges(g, [("A", "B", "SIMILAR", {"score": 0.9})])
+        # stored C -> D and A -> C: seen from A's side and from D's side alike
+        merge_relations(g, [RelationEdge("A", "C", "WORN_WITH", 3.0),
+                            RelationEdge("C", "D", "BOUGHT_WITH", 1.0)])
+        only_sim = neighborhood(g, "A", depth=2, edges=("SIMILAR", "RECOMMENDED"))
+        assert {n["id"] for n in only_sim.nodes} == {"A", "B"}
+        result = neighborhood(g, "A", depth=2, edges=("SIMILAR", "RECOMMENDED", "RELATED"))
+        assert {n["id"] for n in result.nodes} == {"A", "B", "C", "D"}
+        body = vis_network(result, lambda image: None)
+        rel = {e["kind"]: e for e in body["edges"] if e["type"] == "RELATED"}
+        assert set(rel) == {"WORN_WITH", "BOUGHT_WITH"}
+        assert rel["WORN_WITH"]["score"] == 3.0 and rel["WORN_WITH"]["name"] == "put together"
+        assert rel["WORN_WITH"]["arrows"] == ""  # undirected
+        sim = next(e for e in body["edges"] if e["type"] == "SIMILAR")
+        assert sim["name"] == "looks like"
+        # min_score cuts scored edges, not co-occurrence weights
+        cut = neighborhood(g, "A", depth=1, edges=("SIMILAR", "RELATED"), min_score=0.95)
+        assert {e["type"] for e in cut.edges} == {"RELATED"}
+    finally:
+        close(g)
