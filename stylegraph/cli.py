@@ -2,28 +2,29 @@
 
 Each component registers its own subcommands from its ``cli`` module
 (``register(subparsers)``); command functions import heavy libraries
-(torch, dgl) lazily so ``stylegraph --help`` stays fast.
+(torch, dgl) lazily so ``stylegraph --help`` stays fast. Before a command
+runs, ``args.settings`` holds the process settings with the command's
+setting flags applied.
 """
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from typing import Sequence
 
-# components whose cli module has register(subparsers); missing ones are skipped
-COMPONENTS = (
-    "stylegraph.graph.cli",
-    "stylegraph.loader.cli",
-    "stylegraph.loader.relations_cli",
-    "stylegraph.gnn.cli",
-    "stylegraph.webapp.cli",
-)
+from stylegraph.commands import CommandError
+from stylegraph.gnn import cli as gnn_cli
+from stylegraph.graph import cli as graph_cli
+from stylegraph.loader import cli as loader_cli
+from stylegraph.loader import relations_cli
+from stylegraph.settings import SettingsError
+from stylegraph.cli_flags import settings_from_args
+from stylegraph.webapp import cli as webapp_cli
 
+COMPONENTS = (graph_cli, loader_cli, relations_cli, gnn_cli, webapp_cli)
 
-class CommandError(Exception):
-    """A user-facing failure: printed without a traceback, exit code 1."""
+__all__ = ["CommandError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,14 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for name in COMPONENTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        module.register(sub)
+    for component in COMPONENTS:
+        component.register(sub)
     return parser
 
 
@@ -56,8 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for noisy in ("faiss", "faiss.loader", "gremlinpython"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
+        args.settings = settings_from_args(args)
         result = args.func(args)
-    except CommandError as exc:
+    except (CommandError, SettingsError) as exc:
         print(f"stylegraph {args.command}: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -66,7 +62,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # run the imported module's main so CommandError is the class components raise
-    from stylegraph import cli as _cli
-
-    sys.exit(_cli.main())
+    sys.exit(main())

@@ -1,120 +1,175 @@
 """One settings object for the whole project, read from ``STYLEGRAPH_*`` env vars.
 
-Every field has a default that works on one machine with no configuration.
-The env var of a field is ``STYLEGRAPH_`` + the field name in upper case,
-e.g. ``STYLEGRAPH_GRAPH_URL`` or ``STYLEGRAPH_GREMLIN_PORT``.
+Every field is declared once here, with its type, range, default and the
+sentence that documents it; the env var of a field is ``STYLEGRAPH_`` + the
+field name in upper case (``STYLEGRAPH_GRAPH_URL``), README's configuration
+table is generated from these declarations (:func:`markdown_table`) and CLI
+flags that override a setting are derived from them
+(:mod:`stylegraph.cli_flags`).
 """
 from __future__ import annotations
 
-import dataclasses
-import os
-from dataclasses import dataclass, fields
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
+
+from pydantic import Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "STYLEGRAPH_"
 
+# the environment Settings() reads; None = os.environ (see Settings.from_env)
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("stylegraph_environ", default=None)
+
 
 class SettingsError(ValueError):
-    """An env var holds a value that cannot be used."""
+    """A setting holds a value that cannot be used; the message names its env var."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Configuration of every stylegraph component (see README "Configuration")."""
+class _MappingEnvSource(EnvSettingsSource):
+    """pydantic-settings' env source, reading the mapping given to ``from_env`` if any."""
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        environ = _ENVIRON.get()
+        if environ is None:
+            return super()._load_env_vars()
+        return {key.lower(): value for key, value in environ.items()}
+
+
+def _port(default: int, doc: str) -> Any:
+    return Field(default, ge=0, le=65535, description=doc)
+
+
+class Settings(BaseSettings):
+    """Configuration of every stylegraph component (README "For the operator")."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="forbid")
 
     # where things live
-    data_dir: Path = Path("data")
-    runs_dir: Path = Path("runs")
-    catalog_dir: Path = Path("data/catalog")
-    # the graph: embedded:///abs/path.db, memory:, ws://host:port/gremlin, wss://...
-    graph_url: str = ""
-    # wire format for ws:// and wss:// graphs: "graphbinary", or "graphson" (JanusGraph: its edge ids)
-    graph_serializer: str = "graphbinary"
-    # comma-separated vertex property keys indexed from start-up (others are indexed on first use)
-    graph_indexed_keys: str = "category,brand,name,title"
-    # SQLite synchronous mode: "normal" survives a process kill, "full" also an OS crash
-    graph_sync: str = "normal"
+    data_dir: Path = Field(Path("data"), description="catalog, embeddings, CSVs, the embedded graph")
+    runs_dir: Path = Field(Path("runs"), description="training runs (GNN and image model)")
+    catalog_dir: Path = Field(Path("data/catalog"), description="the catalog the app serves images from")
+    # the graph
+    graph_url: str = Field(
+        "", description="which graph: `embedded:///path.db` (in-process SQLite), `memory:` (in-process, "
+        "not kept), `ws://host:8182/gremlin` (our Gremlin server, Apache TinkerPop Gremlin Server, "
+        "JanusGraph), `wss://<neptune-endpoint>:8182/gremlin` (Amazon Neptune); "
+        "default `embedded://<DATA_DIR>/graph.db`")
+    graph_serializer: Literal["graphbinary", "graphson"] = Field(
+        "graphbinary", description="wire format to a `ws://`/`wss://` graph: `graphbinary` (GraphBinary v1) "
+        "or `graphson` (GraphSON v3; use it for JanusGraph, whose edge ids gremlinpython reads only in GraphSON)")
+    graph_indexed_keys: str = Field(
+        "category,brand,name,title", description="comma-separated vertex property keys indexed from start-up "
+        "(any other key is indexed on its first `has()` lookup)")
+    graph_sync: Literal["normal", "full"] = Field(
+        "normal", description="SQLite sync: `normal` survives a killed process, `full` also a power cut")
     # the Gremlin server
-    gremlin_host: str = "127.0.0.1"
-    gremlin_port: int = 8182
-    gremlin_request_timeout_ms: int = 30_000
-    gremlin_max_request_bytes: int = 16 * 1024 * 1024
-    gremlin_batch_size: int = 64
-    gremlin_workers: int = 4
-    # "user:password,user2:password2" turns on SASL PLAIN authentication
-    gremlin_users: str = ""
-    gremlin_tls_cert: str = ""
-    gremlin_tls_key: str = ""
+    gremlin_host: str = Field("127.0.0.1", description="where `stylegraph gremlin-server` listens")
+    gremlin_port: int = _port(8182, "port of `stylegraph gremlin-server` (0 picks a free one)")
+    gremlin_request_timeout_ms: int = Field(30_000, ge=0, description="per-request evaluation timeout "
+                                            "(status 598; 0 = none)")
+    gremlin_max_request_bytes: int = Field(16 * 1024 * 1024, ge=1,
+                                           description="larger requests are refused with a clear error")
+    gremlin_batch_size: int = Field(64, ge=1, description="results per response frame when the request "
+                                    "names no `batchSize`")
+    gremlin_workers: int = Field(4, ge=1, description="threads evaluating traversals")
+    gremlin_users: str = Field("", description="`user:password,...` turns on SASL PLAIN authentication")
+    gremlin_tls_cert: str = Field("", description="PEM certificate; with `STYLEGRAPH_GREMLIN_TLS_KEY`, "
+                                  "serves `wss://`")
+    gremlin_tls_key: str = Field("", description="PEM private key of `STYLEGRAPH_GREMLIN_TLS_CERT`")
     # embeddings and the similarity graph
-    model: str = "resnet18"
-    weights: str = "random"
-    # CNN input size; 0 picks one from the catalog's photos (64..96 px); a trained model uses its own
-    image_size: int = 0
-    embed_batch_size: int = 32
-    knn_k: int = 10
-    # torch intra-op threads for embedding/fine-tuning (0 = torch's default); 1 is fastest on a busy shared box
-    torch_threads: int = 0
+    model: str = Field("resnet18", description="CNN backbone for `embed` and `finetune` (a torchvision ResNet)")
+    weights: str = Field("random", description="CNN weights: `torchvision`, `random`, a `.pth` path or a "
+                         "finetune run dir")
+    image_size: int = Field(0, ge=0, description="CNN input size in pixels for untrained weights; `0` picks "
+                            "one from the catalog's photos (64..96); a trained model always uses its own")
+    embed_batch_size: int = Field(32, ge=1, description="images per inference batch")
+    knn_k: int = Field(10, ge=1, description="SIMILAR edges per product")
+    torch_threads: int = Field(0, ge=0, description="CPU threads for embedding and fine-tuning "
+                               "(`0`: torch's default)")
     # the web app
-    app_host: str = "127.0.0.1"
-    app_port: int = 8000
-    app_threads: int = 8
-    upload_max_bytes: int = 10 * 1024 * 1024
-    search_max_batch: int = 16
-    search_max_wait_ms: float = 5.0
-    cache_size: int = 10_000
-    # how often (ms) the app's read cache re-reads the graph's version stamp
-    cache_check_ms: int = 100
-    seed: int = 0
+    app_host: str = Field("127.0.0.1", description="address the web app listens on")
+    app_port: int = _port(8000, "port of the web app")
+    app_threads: int = Field(8, ge=1, description="waitress worker threads")
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1, description="largest accepted image upload "
+                                  "(413 above)")
+    search_max_batch: int = Field(16, ge=1, description="visual search: most uploads per CNN batch")
+    search_max_wait_ms: float = Field(5.0, ge=0, description="visual search: longest wait (ms) for more "
+                                      "uploads to batch")
+    cache_size: int = Field(10_000, ge=0, description="entries of the app's read cache (`0` turns it off)")
+    cache_check_ms: int = Field(100, ge=1, description="how often (ms) the read cache re-reads the "
+                                "graph's version stamp")
+    seed: int = Field(0, description="seed of random weights and sampling")
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _default_graph_url(self) -> "Settings":
         if not self.graph_url:
-            object.__setattr__(
-                self, "graph_url", "embedded://" + str((Path(self.data_dir) / "graph.db").resolve())
-            )
+            object.__setattr__(self, "graph_url", "embedded://" + str((self.data_dir / "graph.db").resolve()))
+        return self
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keyword arguments first, then the environment (no .env or secrets files)."""
+        return init_settings, _MappingEnvSource(settings_cls)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "Settings":
-        """Build settings from ``environ`` (default ``os.environ``), then apply ``overrides``."""
-        environ = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = environ.get(PREFIX + f.name.upper())
-            if raw is not None:
-                values[f.name] = _convert(f.name, str(f.type), raw)
-        values.update(overrides)
-        return cls(**values)
+        """Settings from ``environ`` (default ``os.environ``) with ``overrides`` applied.
+
+        A value that does not fit its declaration raises :class:`SettingsError` naming the env var.
+        """
+        token = _ENVIRON.set(environ)
+        try:
+            return cls(**overrides)
+        except ValidationError as exc:
+            raise SettingsError(_describe(exc)) from None
+        finally:
+            _ENVIRON.reset(token)
 
     def replace(self, **changes: Any) -> "Settings":
-        """A copy with ``changes`` applied."""
-        return dataclasses.replace(self, **changes)
+        """A validated copy with ``changes`` applied (the environment is not read again)."""
+        return type(self).from_env({}, **{**self.model_dump(), **changes})
+
+    def indexed_keys(self) -> list[str]:
+        """``graph_indexed_keys`` as a list of keys."""
+        return [k.strip() for k in self.graph_indexed_keys.split(",") if k.strip()]
 
     def gremlin_user_map(self) -> dict[str, str]:
         """``gremlin_users`` parsed into ``{user: password}``."""
         users: dict[str, str] = {}
         for item in filter(None, (s.strip() for s in self.gremlin_users.split(","))):
             if ":" not in item:
-                raise SettingsError(
-                    f"{PREFIX}GREMLIN_USERS: expected user:password, got {item!r}"
-                )
+                raise SettingsError(f"{PREFIX}GREMLIN_USERS: expected user:password, got {item!r}")
             user, password = item.split(":", 1)
             users[user] = password
         return users
 
 
-def _convert(name: str, typ: str, raw: str) -> Any:
-    # field types are strings here (``from __future__ import annotations``)
-    try:
-        if typ == "int":
-            return int(raw)
-        if typ == "float":
-            return float(raw)
-        if typ == "Path":
-            return Path(raw)
-    except ValueError:
-        raise SettingsError(f"{PREFIX}{name.upper()}={raw!r} is not a valid {typ}") from None
-    return raw
+def env_var(field: str) -> str:
+    """The env var of the setting ``field``."""
+    return PREFIX + field.upper()
+
+
+def _describe(exc: ValidationError) -> str:
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        lines.append(f"{env_var(field)}={error.get('input')!r}: {error['msg']}")
+    return "; ".join(lines)
+
+
+def markdown_table() -> str:
+    """README's configuration table: every setting's env var, default and description."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, info in Settings.model_fields.items():
+        default = "empty" if info.default in ("", None) else f"`{info.default}`"
+        rows.append(f"| `{env_var(name)}` | {default} | {info.description} |")
+    return "\n".join(rows) + "\n"
 
 
 @lru_cache(maxsize=1)

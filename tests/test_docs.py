@@ -2,23 +2,21 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 from pathlib import Path
 
+import pytest
+
 from stylegraph.cli import build_parser
-from stylegraph.settings import PREFIX, Settings
+from stylegraph.settings import Settings, SettingsError, markdown_table
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 
 
-def test_every_setting_is_documented() -> None:
-    missing = [
-        PREFIX + f.name.upper()
-        for f in dataclasses.fields(Settings)
-        if f.name != "extra" and f"`{PREFIX}{f.name.upper()}`" not in README
-    ]
-    assert not missing, f"README's configuration table lacks {missing}"
+def test_readme_lists_every_setting_as_declared() -> None:
+    table = markdown_table()
+    assert table.count("| `STYLEGRAPH_") == len(Settings.model_fields)
+    assert table in README, "README's configuration table is stale: paste stylegraph.settings.markdown_table()"
 
 
 def test_every_command_is_in_the_readme() -> None:
@@ -39,13 +37,38 @@ def test_settings_read_from_env() -> None:
     assert Settings.from_env({}).graph_url.startswith("embedded:///")
 
 
-def test_a_bad_env_value_is_a_clear_error() -> None:
-    import pytest
-
-    from stylegraph.settings import SettingsError
-
-    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT='abc' is not a valid int"):
+def test_a_bad_env_value_is_a_clear_error_naming_the_variable() -> None:
+    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT='abc': Input should be a valid integer"):
         Settings.from_env({"STYLEGRAPH_GREMLIN_PORT": "abc"})
+    with pytest.raises(SettingsError, match="STYLEGRAPH_APP_PORT='70000': .*less than or equal to 65535"):
+        Settings.from_env({"STYLEGRAPH_APP_PORT": "70000"})
+    with pytest.raises(SettingsError, match="STYLEGRAPH_GRAPH_SYNC='fast': Input should be 'normal' or 'full'"):
+        Settings.from_env({"STYLEGRAPH_GRAPH_SYNC": "fast"})
+
+
+def test_the_cli_reports_a_bad_env_value_without_a_traceback(monkeypatch, capsys) -> None:
+    from stylegraph.cli import main
+    from stylegraph.settings import get_settings
+
+    monkeypatch.setenv("STYLEGRAPH_KNN_K", "0")
+    get_settings.cache_clear()
+    try:
+        assert main(["graph-ping", "--graph", "memory:"]) == 1
+    finally:
+        get_settings.cache_clear()
+    assert "STYLEGRAPH_KNN_K=0" in capsys.readouterr().err.replace("'", "")
+
+
+def test_a_setting_flag_overrides_the_env_var_and_is_validated(monkeypatch) -> None:
+    from stylegraph.cli_flags import settings_from_args
+
+    base = Settings.from_env({"STYLEGRAPH_GREMLIN_PORT": "9000", "STYLEGRAPH_GREMLIN_HOST": "0.0.0.0"})
+    parser = build_parser()
+    args = parser.parse_args(["gremlin-server", "--port", "9100"])
+    settings = settings_from_args(args, base)
+    assert (settings.gremlin_host, settings.gremlin_port) == ("0.0.0.0", 9100)
+    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT=-1"):
+        settings_from_args(parser.parse_args(["gremlin-server", "--port", "-1"]), base)
 
 
 def test_readme_command_lines_parse() -> None:

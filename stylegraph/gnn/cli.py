@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
-from stylegraph.cli import CommandError
-from stylegraph.settings import get_settings
+from stylegraph.cli_flags import field_flag, model_flags, model_values, setting_flag
+from stylegraph.commands import CommandError, graph_session
 
 _T = TypeVar("_T")
 
@@ -25,12 +25,6 @@ def register(subparsers: Any) -> None:
     train = sub.add_parser(
         "train", help="train the GNN on relation edges (never SIMILAR) into a new run dir")
     _graph_args(train)
-    train.add_argument("--name", default="sage", help="run name suffix (default: sage)")
-    train.add_argument("--target", action="append", default=[], metavar="KIND",
-                       help="relation kind to learn, e.g. WORN_WITH (repeatable; "
-                            "default: every relation kind in the graph)")
-    train.add_argument("--target-column", default="", metavar="COL",
-                       help="no behaviour data: learn pairs of products sharing this catalog column")
     _hyperparameter_args(train)
     train.add_argument("--promote", action="store_true",
                        help="then promote the run (only if it beats the best baseline)")
@@ -52,12 +46,12 @@ def register(subparsers: Any) -> None:
     pro = sub.add_parser("promote", help="make a run the one runs/latest points at, if it beats "
                                          "the best baseline")
     pro.add_argument("run", help="run name or path")
-    pro.add_argument("--runs-dir", type=Path, help="runs directory (default: settings runs_dir)")
+    setting_flag(pro, "runs_dir")
     _promotion_args(pro)
     pro.set_defaults(func=cmd_promote)
 
     ls = sub.add_parser("runs", help="list training runs with their test metrics")
-    ls.add_argument("--runs-dir", type=Path, help="runs directory (default: settings runs_dir)")
+    setting_flag(ls, "runs_dir")
     ls.set_defaults(func=cmd_runs)
 
 
@@ -73,53 +67,31 @@ def _promotion_args(p: argparse.ArgumentParser) -> None:
 
 
 def _graph_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--graph", help="graph URL (default: STYLEGRAPH_GRAPH_URL / settings)")
+    setting_flag(p, "graph_url", "--graph", metavar="URL")
     p.add_argument("--embeddings", type=Path,
                    help="embeddings .npz (default: the ACTIVE embeddings under the data dir)")
-    p.add_argument("--data-dir", type=Path,
-                   help="data dir holding embeddings/ACTIVE (default: settings data_dir)")
-    p.add_argument("--runs-dir", type=Path, help="runs directory (default: settings runs_dir)")
+    setting_flag(p, "data_dir")
+    setting_flag(p, "runs_dir")
     p.add_argument("--batch-size-export", type=int, default=1000, dest="export_batch",
                    help="results per response batch of the graph export (default 1000)")
     p.add_argument("--no-progress", action="store_true", help="no progress bars")
 
 
-def _hyperparameter_args(p: argparse.ArgumentParser) -> None:
-    from stylegraph.gnn.config import AGGREGATORS, GNNConfig
+# flags whose name is not the field's
+FLAG_NAMES = {"num_layers": "--layers", "use_attributes": "--no-attributes", "use_price": "--no-price"}
+# config fields the command fills in itself (provenance)
+NOT_FLAGS = ("graph_url", "embeddings")
 
-    d = GNNConfig()
-    p.add_argument("--hidden", type=int, default=d.hidden, help=f"hidden size ({d.hidden})")
-    p.add_argument("--layers", type=int, default=d.num_layers, help=f"SAGE layers ({d.num_layers})")
-    p.add_argument("--aggregator", choices=AGGREGATORS, default=d.aggregator)
-    p.add_argument("--dropout", type=float, default=d.dropout)
-    p.add_argument("--lr", type=float, default=d.lr)
-    p.add_argument("--weight-decay", type=float, default=d.weight_decay)
-    p.add_argument("--batch-size", type=int, default=d.batch_size, help="supervised pairs per step")
-    p.add_argument("--epochs", type=int, default=d.epochs)
-    p.add_argument("--patience", type=int, default=d.patience, help="early-stopping patience")
-    p.add_argument("--negatives", type=int, default=d.negatives,
-                   help=f"random negatives per step ({d.negatives})")
-    p.add_argument("--message-frac", type=float, default=d.message_frac,
-                   help="share of training relations that pass messages each epoch")
-    p.add_argument("--cold-sim-frac", type=float, default=d.cold_sim_frac,
-                   help="share of products whose relations are hidden each epoch (simulated cold start)")
-    p.add_argument("--cold-frac", type=float, default=d.cold_frac,
-                   help="share of related products held out cold, for validation and again for test")
-    p.add_argument("--val-frac", type=float, default=d.val_frac,
-                   help="share of the other relation pairs held out (warm) for validation")
-    p.add_argument("--test-frac", type=float, default=d.test_frac,
-                   help="share of the other relation pairs held out (warm) for test")
-    p.add_argument("--embedding-dims", type=int, default=d.embedding_dims,
-                   help=f"principal components kept of the image embedding ({d.embedding_dims}; "
-                        "0 keeps it whole)")
-    p.add_argument("--no-attributes", action="store_true",
-                   help="leave out the one-hot catalog attributes")
-    p.add_argument("--no-price", action="store_true", help="leave out the scaled price")
-    p.add_argument("--seed", type=int, default=None, help="random seed (default: settings seed)")
+
+def _hyperparameter_args(p: argparse.ArgumentParser) -> None:
+    from stylegraph.gnn.config import GNNConfig
+
+    model_flags(p, GNNConfig, exclude=(*NOT_FLAGS, "seed"), names=FLAG_NAMES)
+    field_flag(p, GNNConfig, "seed", default_text="STYLEGRAPH_SEED")
 
 
 def _runs_dir(args: argparse.Namespace) -> Path:
-    return Path(args.runs_dir) if args.runs_dir else Path(get_settings().runs_dir)
+    return Path(args.settings.runs_dir)
 
 
 def _embeddings(args: argparse.Namespace):
@@ -129,26 +101,10 @@ def _embeddings(args: argparse.Namespace):
     try:
         if args.embeddings:
             return load_embeddings(args.embeddings), str(args.embeddings)
-        emb = active_embeddings(args.data_dir or get_settings().data_dir)
+        emb = active_embeddings(args.settings.data_dir)
         return emb, emb.model_id
     except EmbeddingStoreError as exc:
         raise CommandError(str(exc)) from None
-
-
-def _connect(args: argparse.Namespace):
-    from stylegraph.graph.connect import connect
-
-    url = args.graph or get_settings().graph_url
-    try:
-        return url, connect(url)
-    except Exception as exc:  # any backend's connection failure is a user-facing error
-        raise CommandError(f"cannot open graph {url}: {exc}") from None
-
-
-def _close(g: Any) -> None:
-    from stylegraph.graph.connect import close
-
-    close(g)
 
 
 def _on_run(args: argparse.Namespace, work: Callable[[Any, Path, Any], _T],
@@ -162,31 +118,20 @@ def _on_run(args: argparse.Namespace, work: Callable[[Any, Path, Any], _T],
     except runs.RunError as exc:
         raise CommandError(str(exc)) from None
     emb, _ = _embeddings(args)
-    _, g = _connect(args)
-    try:
-        return work(g, run_dir, emb)
-    except errors as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        _close(g)
+    with graph_session(args.settings.graph_url, args.settings) as g:
+        try:
+            return work(g, run_dir, emb)
+        except errors as exc:
+            raise CommandError(str(exc)) from None
 
 
 def _config(args: argparse.Namespace, graph_url: str, embeddings: str):
     from stylegraph.gnn.config import ConfigError, GNNConfig
 
-    kinds = [k.strip() for t in args.target for k in t.split(",") if k.strip()]
+    values = {"seed": args.settings.seed, **model_values(args, GNNConfig, exclude=NOT_FLAGS)}
     try:
-        return GNNConfig(
-            name=args.name, seed=get_settings().seed if args.seed is None else args.seed,
-            target=kinds, target_column=args.target_column, hidden=args.hidden,
-            num_layers=args.layers, aggregator=args.aggregator, dropout=args.dropout,
-            embedding_dims=args.embedding_dims, use_attributes=not args.no_attributes, use_price=not args.no_price, lr=args.lr,
-            weight_decay=args.weight_decay, batch_size=args.batch_size, epochs=args.epochs,
-            patience=args.patience, negatives=args.negatives, message_frac=args.message_frac,
-            cold_sim_frac=args.cold_sim_frac, cold_frac=args.cold_frac, val_frac=args.val_frac,
-            test_frac=args.test_frac, graph_url=graph_url, embeddings=embeddings,
-        )
-    except (ConfigError, ValueError) as exc:
+        return GNNConfig(**values, graph_url=graph_url, embeddings=embeddings)
+    except ConfigError as exc:
         raise CommandError(str(exc)) from None
 
 
@@ -215,8 +160,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     from stylegraph.gnn.train import train_run
 
     emb, emb_name = _embeddings(args)
-    url, g = _connect(args)
-    try:
+    url = args.settings.graph_url
+    with graph_session(url, args.settings) as g:
         cfg = _config(args, url, emb_name)
         try:
             exported = export_graph(g, args.export_batch, not args.no_progress,
@@ -229,8 +174,6 @@ def cmd_train(args: argparse.Namespace) -> int:
                                     pca_dims=cfg.embedding_dims)
         except DatasetError as exc:
             raise CommandError(str(exc)) from None
-    finally:
-        _close(g)
     result = train_run(dataset, cfg, _runs_dir(args), progress=not args.no_progress)
     print(f"run: {result.run_dir} (target: {', '.join(dataset.kinds)})")
     print(f"best epoch {result.metrics['best_epoch']} of {result.metrics['epochs_run']}, "

@@ -1,25 +1,30 @@
 """The one configuration of a GNN training run, saved as ``config.json`` in its run dir.
 
-Every hyperparameter of ``stylegraph gnn train`` lives here, so a run can be
-reproduced from its ``config.json`` alone (together with the graph and the
-embeddings it names).
+Every hyperparameter of ``stylegraph gnn train`` is declared here once, with its
+type, range and help text; the command's flags are derived from these
+declarations (:func:`stylegraph.cli_flags.model_flags`), and a run can be
+reproduced from its ``config.json`` alone (with the graph and embeddings it names).
 """
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-AGGREGATORS = ("mean", "pool", "gcn")
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Aggregator = Literal["mean", "pool", "gcn"]
 
 
 class ConfigError(ValueError):
     """A configuration value that cannot be used."""
 
 
-@dataclass
-class GNNConfig:
+def _share(default: float, low_open: bool, doc: str, high: float = 1.0) -> Any:
+    return Field(default, **({"gt": 0.0} if low_open else {"ge": 0.0}), lt=high, description=doc)
+
+
+class GNNConfig(BaseModel):
     """Hyperparameters, training target and split of one relation-prediction run.
 
     The target is the relation edges (``target``: kinds, empty = every kind
@@ -27,92 +32,76 @@ class GNNConfig:
     sharing the catalog column ``target_column``. Never ``SIMILAR``.
     """
 
-    name: str = "sage"
-    seed: int = 0
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    name: str = Field("sage", pattern=r"^[^/\\ ]+$", description="run name suffix")
+    seed: int = Field(0, description="random seed")
     # training target
-    target: list[str] = field(default_factory=list)
-    target_column: str = ""
-    label_pairs_per_product: int = 10
+    target: list[str] = Field(default_factory=list, description="relation kind to learn, e.g. WORN_WITH "
+                              "(repeatable or comma-separated; empty: every relation kind in the graph)")
+    target_column: str = Field("", description="no behaviour data: learn pairs of products sharing this "
+                               "catalog column")
+    label_pairs_per_product: int = Field(10, ge=1, description="target_column: pairs drawn per product")
     # encoder (GraphSAGE over SIMILAR + training relations, no per-item id embedding)
-    hidden: int = 64
-    num_layers: int = 2
-    aggregator: str = "mean"
-    dropout: float = 0.2
-    # node features (embedding_dims: whitening PCA of the image embedding; 0 keeps it whole)
-    embedding_dims: int = 128
-    use_attributes: bool = True
-    use_price: bool = True
+    hidden: int = Field(64, ge=1, description="hidden size")
+    num_layers: int = Field(2, ge=1, description="SAGE layers")
+    aggregator: Aggregator = Field("mean", description="SAGE neighbour aggregator")
+    dropout: float = Field(0.2, ge=0.0, lt=1.0, description="dropout")
+    # node features
+    embedding_dims: int = Field(128, ge=0, description="principal components kept of the image embedding "
+                                "(whitening PCA; 0 keeps it whole)")
+    use_attributes: bool = Field(True, description="use the one-hot catalog attributes")
+    use_price: bool = Field(True, description="use the scaled price")
     # optimisation
-    lr: float = 3e-3
-    pair_lr: float = 0.05
-    weight_decay: float = 1e-5
-    batch_size: int = 2048
-    epochs: int = 60
-    patience: int = 10
-    negatives: int = 512
-    hard_negatives: int = 4
-    # each epoch: this share of training relations passes messages, the rest is supervised
-    message_frac: float = 0.7
-    # each epoch: this share of products loses its message-passing relations (simulated cold start)
-    cold_sim_frac: float = 0.2
+    lr: float = Field(3e-3, gt=0, description="learning rate")
+    pair_lr: float = Field(0.05, gt=0, description="learning rate of the pair-feature weights")
+    weight_decay: float = Field(1e-5, ge=0, description="weight decay")
+    batch_size: int = Field(2048, ge=1, description="supervised pairs per step")
+    epochs: int = Field(60, ge=1, description="most epochs")
+    patience: int = Field(10, ge=1, description="early-stopping patience (epochs)")
+    negatives: int = Field(512, ge=1, description="random negatives per step")
+    hard_negatives: int = Field(4, ge=0, description="hard negatives per positive")
+    message_frac: float = _share(0.7, True, "share of training relations that pass messages each epoch "
+                                 "(the rest is supervised)")
+    cold_sim_frac: float = _share(0.2, False, "share of products whose relations are hidden each epoch "
+                                  "(simulated cold start)")
     # split: cold = products with every relation hidden; warm = relation edges hidden
-    cold_frac: float = 0.1
-    val_frac: float = 0.1
-    test_frac: float = 0.1
-    k: int = 10
+    cold_frac: float = _share(0.1, True, "share of related products held out cold, for validation and "
+                              "again for test", 0.5)
+    val_frac: float = _share(0.1, True, "share of the other relation pairs held out (warm) for validation", 0.5)
+    test_frac: float = _share(0.1, True, "share of the other relation pairs held out (warm) for test", 0.5)
+    k: int = Field(10, ge=1, description="k of the validation Recall@k that early stopping watches")
     # provenance (filled in by the CLI)
-    graph_url: str = ""
-    embeddings: str = ""
+    graph_url: str = Field("", description="the graph trained on")
+    embeddings: str = Field("", description="the embeddings trained with")
 
-    def __post_init__(self) -> None:
-        self.target = [str(t) for t in self.target]
-        self.validate()
+    def __init__(self, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise ConfigError(_describe(exc)) from None
 
-    def validate(self) -> None:
-        """Raise :class:`ConfigError` when a value is out of range."""
-        if not self.name or any(c in self.name for c in "/\\ "):
-            raise ConfigError(f"name must be non-empty without '/' or spaces, got {self.name!r}")
+    @field_validator("target", mode="before")
+    @classmethod
+    def _split_kinds(cls, value: Any) -> list[str]:
+        items = [value] if isinstance(value, str) else list(value or [])
+        return [k.strip() for item in items for k in str(item).split(",") if k.strip()]
+
+    @model_validator(mode="after")
+    def _check_together(self) -> "GNNConfig":
         if self.target and self.target_column:
-            raise ConfigError("pass either target kinds or a target column, not both")
-        if self.num_layers < 1:
-            raise ConfigError(f"num_layers must be >= 1, got {self.num_layers}")
-        if self.hidden < 1:
-            raise ConfigError(f"hidden must be >= 1, got {self.hidden}")
-        if self.aggregator not in AGGREGATORS:
-            raise ConfigError(f"aggregator must be one of {AGGREGATORS}, got {self.aggregator!r}")
-        if not 0.0 <= self.dropout < 1.0:
-            raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
-        for name in ("cold_frac", "val_frac", "test_frac"):
-            if not 0.0 < getattr(self, name) < 0.5:
-                raise ConfigError(f"{name} must be in (0, 0.5), got {getattr(self, name)}")
+            raise ValueError("pass either target kinds or a target column, not both")
         if 2 * self.cold_frac >= 0.8 or self.val_frac + self.test_frac >= 0.8:
-            raise ConfigError("the held-out shares must leave at least 20% for training")
-        if not 0.0 < self.message_frac < 1.0:
-            raise ConfigError(f"message_frac must be in (0, 1), got {self.message_frac}")
-        if not 0.0 <= self.cold_sim_frac < 1.0:
-            raise ConfigError(f"cold_sim_frac must be in [0, 1), got {self.cold_sim_frac}")
-        if self.embedding_dims < 0:
-            raise ConfigError(f"embedding_dims must be >= 0, got {self.embedding_dims}")
-        if self.hard_negatives < 0:
-            raise ConfigError(f"hard_negatives must be >= 0, got {self.hard_negatives}")
-        for name in ("batch_size", "epochs", "patience", "negatives", "k",
-                     "label_pairs_per_product"):
-            if getattr(self, name) < 1:
-                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if self.lr <= 0 or self.pair_lr <= 0:
-            raise ConfigError(f"lr and pair_lr must be > 0, got {self.lr}, {self.pair_lr}")
+            raise ValueError("the held-out shares must leave at least 20% for training")
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """The config as a JSON-ready dict."""
-        return asdict(self)
+        return self.model_dump()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "GNNConfig":
         """Build a config from a dict, rejecting unknown keys."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(data) - known)
-        if unknown:
-            raise ConfigError(f"unknown config keys: {', '.join(unknown)}")
         return cls(**data)
 
     def save(self, path: Path) -> None:
@@ -129,3 +118,11 @@ class GNNConfig:
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{path} is not valid JSON: {exc}") from None
         return cls.from_dict(data)
+
+
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(map(str, error["loc"]))
+        parts.append(f"{where}: {error['msg']}, got {error['input']!r}" if where else error["msg"])
+    return "; ".join(parts)

@@ -4,22 +4,21 @@ from __future__ import annotations
 import argparse
 import os
 
-from stylegraph.settings import get_settings
+from stylegraph.commands import CommandError
+from stylegraph.settings import Settings
+from stylegraph.cli_flags import setting_flag
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the graph component's subcommands to the ``stylegraph`` parser."""
-    settings = get_settings()
     parser = subparsers.add_parser(
         "gremlin-server",
         help="serve the graph on ws://HOST:PORT/gremlin (TinkerPop WebSocket protocol)",
         description="Serve the graph store to any TinkerPop driver (gremlinpython, Java, JS, .NET) "
                     "with GraphBinary v1 and GraphSON v3. Stops gracefully on SIGTERM/SIGINT.",
     )
-    parser.add_argument("--host", default=settings.gremlin_host,
-                        help="interface to listen on (default %(default)s, STYLEGRAPH_GREMLIN_HOST)")
-    parser.add_argument("--port", type=int, default=settings.gremlin_port,
-                        help="port (default %(default)s, STYLEGRAPH_GREMLIN_PORT; 0 picks a free one)")
+    setting_flag(parser, "gremlin_host", "--host")
+    setting_flag(parser, "gremlin_port", "--port")
     parser.add_argument("--db", default=None, metavar="PATH",
                         help="SQLite graph file (default: the path of STYLEGRAPH_GRAPH_URL when it is "
                              "embedded://, else DATA_DIR/graph.db); ':memory:' for a throwaway graph")
@@ -33,58 +32,56 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Send one traversal to the graph; with --wait, retry until it answers "
                     "(for start-up ordering, e.g. docker-compose's loader).",
     )
-    ping.add_argument("--graph", default=None, metavar="URL", help="graph URL (default STYLEGRAPH_GRAPH_URL)")
+    setting_flag(ping, "graph_url", "--graph", metavar="URL")
     ping.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                       help="keep retrying for this long (default: one try)")
     ping.set_defaults(func=run_graph_ping)
 
 
-def default_db_path() -> str:
+def default_db_path(settings: Settings) -> str:
     """The graph file the server opens when ``--db`` is not given."""
-    settings = get_settings()
-    url = settings.graph_url
-    if url.startswith("embedded:"):
-        from stylegraph.graph.connect import embedded_path
+    from stylegraph.graph.connect import parse_url
 
-        return embedded_path(url)
+    url = parse_url(settings.graph_url)
+    if url.scheme == "embedded":
+        return url.path
     return str((settings.data_dir / "graph.db").resolve())
 
 
 def run_gremlin_server(args: argparse.Namespace) -> int:
     """Run the server until SIGTERM/SIGINT; the graph is closed (all on disk) before returning."""
-    from stylegraph.cli import CommandError
     from stylegraph.graph.errors import GraphError
     from stylegraph.graph.server import serve_forever
 
-    db = args.db or default_db_path()
+    settings: Settings = args.settings
+    db = args.db or default_db_path(settings)
     path = None if db == ":memory:" else os.path.abspath(db)
     if path is not None:
         os.makedirs(os.path.dirname(path), exist_ok=True)
+    host, port = settings.gremlin_host, settings.gremlin_port
     try:
-        return serve_forever(path, host=args.host, port=args.port, grace_s=args.grace)
+        return serve_forever(path, host=host, port=port, settings=settings, grace_s=args.grace)
     except GraphError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:
-        raise CommandError(f"cannot serve on {args.host}:{args.port}: {exc}") from exc
+        raise CommandError(f"cannot serve on {host}:{port}: {exc}") from exc
     except ValueError as exc:  # bad TLS / user settings
         raise CommandError(str(exc)) from exc
 
 
 def run_graph_ping(args: argparse.Namespace) -> int:
-    """Connect and run ``queries.meta.ping``; retry until ``--wait`` seconds have passed."""
+    """Connect and count one vertex; retry until ``--wait`` seconds have passed."""
     import time
 
-    from stylegraph.cli import CommandError
     from stylegraph.graph.connect import close, connect
-    from stylegraph.queries.meta import ping
 
-    url = args.graph or get_settings().graph_url
+    url = args.settings.graph_url
     deadline = time.monotonic() + args.wait
     while True:
         g = None
         try:
-            g = connect(url)
-            ping(g)
+            g = connect(url, settings=args.settings)
+            g.V().limit(1).count().next()
             print(f"graph at {url} answers")
             return 0
         except Exception as exc:  # any failure to reach the graph counts as "not up yet"

@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -111,8 +112,7 @@ class _SharedGraphs:
                 graph, users = self._graphs[path]
                 self._graphs[path] = (graph, users + 1)
                 return graph
-            keys = [k.strip() for k in settings.graph_indexed_keys.split(",") if k.strip()]
-            graph = Graph(path, indexed_keys=keys, sync=settings.graph_sync)
+            graph = Graph(path, indexed_keys=settings.indexed_keys(), sync=settings.graph_sync)
             self._graphs[path] = (graph, 1)
             return graph
 
@@ -141,24 +141,29 @@ _shared = _SharedGraphs()
 atexit.register(_shared.close_all)
 
 
-def connect(url: str | None = None, **opts: Any) -> GraphTraversalSource:
-    """A traversal source ``g`` on the backend named by ``url`` (default: settings.graph_url).
+@dataclass(frozen=True)
+class GraphUrl:
+    """A graph URL taken apart once: ``scheme``, ``host`` (ws/wss) and ``path`` (absolute for embedded)."""
 
-    Options: ``settings`` (a Settings), ``timeout_ms`` (embedded default evaluation
-    timeout); for ``ws``/``wss``: ``serializer`` ("graphbinary" or "graphson";
-    default: settings.graph_serializer), ``username``/``password``, ``traversal_source``, ``headers``,
-    ``ssl`` (an ``ssl.SSLContext``, e.g. trusting a private CA), ``pool_size``,
-    ``iam`` (True/False; default: on for ``*.neptune.amazonaws.com``) and
-    ``region`` (for SigV4; default from the host name or AWS_REGION).
-    """
-    settings: Settings = opts.pop("settings", None) or get_settings()
-    url = url or settings.graph_url
+    url: str
+    scheme: str
+    host: str = ""
+    path: str = ""
+
+
+def parse_url(url: str) -> GraphUrl:
+    """Parse a graph URL; ValueError naming the supported forms when it is not one."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    if scheme in ("embedded", "memory"):
-        return _connect_embedded(url, scheme, settings, **opts)
+    if scheme == "embedded":
+        path = url[len("embedded:"):]
+        path = path[2:] if path.startswith("//") else path  # embedded:///abs/path or embedded:/abs/path
+        if not path.startswith("/"):
+            raise ValueError(f"embedded URLs need an absolute path, e.g. embedded:///data/graph.db (got {url!r})")
+        return GraphUrl(url, scheme, path=os.path.realpath(path))
+    if scheme == "memory":
+        return GraphUrl(url, scheme)
     if scheme in ("ws", "wss"):
-        opts.setdefault("serializer", settings.graph_serializer)
-        return _connect_remote(url, **opts)
+        return GraphUrl(url, scheme, host=urlsplit(url).hostname or "")
     if scheme in ("bolt", "neo4j", "bolt+s", "neo4j+s"):
         raise ValueError(f"{scheme}:// (Neo4j) is not supported yet; use one of "
                          f"{', '.join(s + ':' for s in SUPPORTED_SCHEMES)}")
@@ -168,47 +173,54 @@ def connect(url: str | None = None, **opts: Any) -> GraphTraversalSource:
     )
 
 
-def _connect_embedded(url: str, scheme: str, settings: Settings, **opts: Any) -> GraphTraversalSource:
+def connect(url: str | None = None, **opts: Any) -> GraphTraversalSource:
+    """A traversal source ``g`` on the backend named by ``url`` (default: settings.graph_url).
+
+    Options: ``settings`` (a Settings: the graph URL, and for an embedded graph its
+    indexed keys and sync mode; default the process settings), ``timeout_ms`` (embedded
+    default evaluation timeout); for ``ws``/``wss``: ``serializer`` ("graphbinary" or
+    "graphson"; default: settings.graph_serializer), ``username``/``password``,
+    ``traversal_source``, ``headers``, ``ssl`` (an ``ssl.SSLContext``, e.g. trusting a
+    private CA), ``pool_size``, ``iam`` (True/False; default: on for
+    ``*.neptune.amazonaws.com``) and ``region`` (for SigV4; default from the host name or AWS_REGION).
+    """
+    settings: Settings = opts.pop("settings", None) or get_settings()
+    parsed = parse_url(url or settings.graph_url)
+    if parsed.scheme in ("embedded", "memory"):
+        return _connect_embedded(parsed, settings, **opts)
+    opts.setdefault("serializer", settings.graph_serializer)
+    return _connect_remote(parsed, **opts)
+
+
+def _connect_embedded(url: GraphUrl, settings: Settings, **opts: Any) -> GraphTraversalSource:
     from stylegraph.graph.graph import Graph
 
     timeout_ms = opts.pop("timeout_ms", None)
     traversal_source = opts.pop("traversal_source", "g")
     if opts:
-        raise TypeError(f"unknown options for {scheme}: {', '.join(sorted(opts))}")
-    if scheme == "memory":
-        conn = EmbeddedConnection(Graph(None), url, traversal_source, timeout_ms)
+        raise TypeError(f"unknown options for {url.scheme}: {', '.join(sorted(opts))}")
+    if url.scheme == "memory":
+        conn = EmbeddedConnection(Graph(None), url.url, traversal_source, timeout_ms)
         return _source(conn)
-    path = embedded_path(url)
-    graph = _shared.acquire(path, settings)
-    conn = EmbeddedConnection(graph, url, traversal_source, timeout_ms, on_close=lambda: _shared.release(path))
+    graph = _shared.acquire(url.path, settings)
+    conn = EmbeddedConnection(graph, url.url, traversal_source, timeout_ms,
+                              on_close=lambda: _shared.release(url.path))
     return _source(conn)
 
 
-def embedded_path(url: str) -> str:
-    """The absolute file path of an ``embedded:///abs/path.db`` URL (ValueError if it is not one)."""
-    if not url.startswith("embedded:"):
-        raise ValueError(f"not an embedded:// URL: {url!r}")
-    path = url[len("embedded:"):]
-    path = path[2:] if path.startswith("//") else path  # embedded:///abs/path or embedded:/abs/path
-    if not path.startswith("/"):
-        raise ValueError(f"embedded URLs need an absolute path, e.g. embedded:///data/graph.db (got {url!r})")
-    return os.path.realpath(path)
-
-
-def _connect_remote(url: str, **opts: Any) -> GraphTraversalSource:
+def _connect_remote(url: GraphUrl, **opts: Any) -> GraphTraversalSource:
     serializer_name = str(opts.pop("serializer", "graphbinary")).lower()
     if serializer_name not in SERIALIZERS:
         raise ValueError(f"serializer must be one of {', '.join(SERIALIZERS)}, got {serializer_name!r}")
-    host = urlsplit(url).hostname or ""
     iam = opts.pop("iam", None)
     region = opts.pop("region", None)
     headers = dict(opts.pop("headers", None) or {})
     if iam is None:
-        iam = url.lower().startswith("wss://") and host.endswith(NEPTUNE_SUFFIX)
+        iam = url.scheme == "wss" and url.host.endswith(NEPTUNE_SUFFIX)
     if iam:
-        headers.update(neptune_headers(url, region))
+        headers.update(neptune_headers(url.url, region))
     conn = DriverRemoteConnection(
-        url,
+        url.url,
         opts.pop("traversal_source", "g"),
         message_serializer=SERIALIZERS[serializer_name](),
         username=opts.pop("username", ""),

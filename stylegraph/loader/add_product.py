@@ -15,16 +15,16 @@ import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 from gremlin_python.process.graph_traversal import GraphTraversalSource
 
 from stylegraph.loader.catalog import Product, append_product, catalog_file
 from stylegraph.loader.embedding_store import active_embeddings, embeddings_path, save_embeddings
 from stylegraph.loader.images import file_sha256, open_image
+from stylegraph.loader.knn import KnnIndex
 from stylegraph.queries import upsert
+from stylegraph.queries.meta import bump_version
 
 SIMILAR = upsert.SIMILAR_LABEL
-from stylegraph.queries.meta import bump_version
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +74,9 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
     vector = embedder.embed([img])[0]
     sha = file_sha256(image)
 
-    others = emb.ids != product.product_id
-    other_ids = emb.ids[others]
-    scores = emb.vectors[others] @ vector if len(other_ids) else np.zeros(0, np.float32)
-    order = np.argsort(-scores, kind="stable")
     pool = candidates if candidates is not None else max(100, 10 * k)
-    ranked = [(str(other_ids[i]), round(float(scores[i]), 6)) for i in order[:max(pool, k)]]
+    nbr_ids, scores = KnnIndex(emb.ids, emb.vectors).search(vector, max(pool, k), [product.product_id])
+    ranked = [(str(i), round(float(sc), 6)) for i, sc in zip(nbr_ids[0], scores[0]) if i]
     in_graph = upsert.existing_ids(g, [pid for pid, _ in ranked], label="product")
     ranked = [(pid, s) for pid, s in ranked if pid in in_graph]  # embedded but never loaded: skip
     top = ranked[:k]

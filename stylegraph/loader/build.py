@@ -28,12 +28,6 @@ class BuildResult:
     score_quantiles: tuple[float, float, float] | None = None
 
 
-def label_precision(catalog: Catalog, ids: list[str], nbr_ids: np.ndarray, columns: list[str]) -> float:
-    """Precision@k of neighbours against the label joined from ``columns``."""
-    labels = dict(zip((p.product_id for p in catalog), catalog.labels(columns)))
-    return precision_at_k(ids, nbr_ids, labels)
-
-
 def build_graph(catalog: Catalog, emb: Embeddings, out_dir: str | Path, k: int = 10, index: str = "auto",
                 progress: bool = True, labels: list[str] | None = None) -> BuildResult:
     """Write ``vertices.csv`` (every catalog product) and ``edges.csv`` (top-k SIMILAR among embedded ones).
@@ -58,5 +52,6 @@ def build_graph(catalog: Catalog, emb: Embeddings, out_dir: str | Path, k: int =
     times["write_csv"] = time.perf_counter() - start
     finite = scores[np.isfinite(scores)]
     quantiles = tuple(float(q) for q in np.quantile(finite, [0.05, 0.5, 0.95])) if finite.size else None
-    precision = label_precision(catalog, ids, nbr_ids, labels) if labels and ids else None
+    precision = (precision_at_k(ids, nbr_ids, dict(zip((p.product_id for p in catalog), catalog.labels(labels))))
+                 if labels and ids else None)
     return BuildResult(vpath, epath, len(vertices), len(edges), kind, precision, times, quantiles)

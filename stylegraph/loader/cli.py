@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
-from stylegraph.settings import get_settings
+from stylegraph.cli_flags import setting_flag
+from stylegraph.commands import CommandError, graph_session
 
 STYLE_CHOICES = ("none", "style", "concat")
 
 
-def _error(exc: Exception):
-    from stylegraph.cli import CommandError
-
+def _error(exc: Exception) -> CommandError:
     return CommandError(str(exc))
 
 
-def _torch_threads() -> None:
+def _torch_threads(args: argparse.Namespace) -> None:
     """Apply ``settings.torch_threads`` (0 keeps torch's default)."""
-    threads = get_settings().torch_threads
+    threads = args.settings.torch_threads
     if threads > 0:
         import torch
 
@@ -48,17 +48,15 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from stylegraph.loader.images import photo_sizes
     from stylegraph.loader.preprocess import default_image_size
 
-    _torch_threads()
-    s = get_settings()
+    _torch_threads(args)
+    s = args.settings
     try:
         catalog = read_catalog(args.catalog)
-        size = args.image_size or s.image_size or default_image_size(
-            photo_sizes([catalog.image_path(p) for p in catalog.products]))
-        spec = make_spec(args.model or s.model, args.weights or s.weights, style=args.style,
-                         image_size=size, seed=s.seed if args.seed is None else args.seed)
+        size = s.image_size or default_image_size(photo_sizes([catalog.image_path(p) for p in catalog.products]))
+        spec = make_spec(s.model, s.weights, style=args.style, image_size=size, seed=s.seed)
         embedder = load_embedder(spec)
-        result = embed_catalog(catalog, embedder, args.data_dir or s.data_dir,
-                               batch_size=args.batch_size or s.embed_batch_size, num_workers=args.workers)
+        result = embed_catalog(catalog, embedder, s.data_dir, batch_size=s.embed_batch_size,
+                               num_workers=args.workers)
     except (CatalogError, EmbedError) as exc:
         raise _error(exc) from None
     for item in result.skipped:
@@ -94,14 +92,14 @@ def _column_map(items: list[str] | None) -> dict[str, str]:
 def _finetune_config(args: argparse.Namespace) -> "FinetuneConfig":
     from stylegraph.loader.finetune import FinetuneConfig
 
-    s = get_settings()
+    s = args.settings
     return FinetuneConfig(
         catalog=str(args.catalog), labels=args.labels, columns=_column_map(args.column),
-        model=args.model or s.model, weights=args.weights or s.weights, image_size=args.image_size,
+        model=s.model, weights=s.weights, image_size=args.image_size,
         embedding_dims=args.embedding_dims, loss=args.loss, optimizer=args.optimizer, lr=args.lr,
         weight_decay=args.weight_decay, epochs=args.epochs, patience=args.patience, batch_size=args.batch_size,
         m_per_class=args.m_per_class, val_fraction=args.val_fraction, k=args.k, workers=args.workers,
-        seed=s.seed if args.seed is None else args.seed, name=args.name, runs_dir=str(args.runs_dir or s.runs_dir),
+        seed=s.seed, name=args.name, runs_dir=str(s.runs_dir),
     )
 
 
@@ -112,7 +110,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     from stylegraph.loader.finetune import FinetuneError, finetune
     from stylegraph.loader.hparam_search import SearchError, search
 
-    _torch_threads()
+    _torch_threads(args)
     cfg = _finetune_config(args)
     try:
         if args.search:
@@ -142,12 +140,12 @@ def cmd_evaluate_embeddings(args: argparse.Namespace) -> int:
     from stylegraph.loader.evaluate_embeddings import evaluate_embeddings
     from stylegraph.loader.knn import KnnError
 
-    _torch_threads()
-    s = get_settings()
+    _torch_threads(args)
+    s = args.settings
     columns = [c.strip() for c in args.labels.split(",") if c.strip()]
     try:
         catalog = read_catalog(args.catalog, _column_map(args.column))
-        emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(args.data_dir or s.data_dir)
+        emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(s.data_dir)
         result = evaluate_embeddings(catalog, emb, columns, k=args.k, baselines=not args.no_baselines, seed=s.seed)
     except (CatalogError, EmbedError, EmbeddingStoreError, KnnError) as exc:
         raise _error(exc) from None
@@ -165,13 +163,13 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
     from stylegraph.loader.embedding_store import EmbeddingStoreError, active_embeddings, load_embeddings
     from stylegraph.loader.knn import KnnError
 
-    s = get_settings()
-    data_dir = Path(args.data_dir or s.data_dir)
+    s = args.settings
+    data_dir = Path(s.data_dir)
     try:
         catalog = read_catalog(args.catalog)
         emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(data_dir)
         labels = [c.strip() for c in args.labels.split(",") if c.strip()] if args.labels else None
-        result = build_graph(catalog, emb, args.out or data_dir / "csv", k=args.k or s.knn_k, index=args.index,
+        result = build_graph(catalog, emb, args.out or data_dir / "csv", k=s.knn_k, index=args.index,
                              labels=labels)
     except (CatalogError, EmbeddingStoreError, KnnError, ValueError) as exc:
         raise _error(exc) from None
@@ -181,35 +179,21 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
         lo, mid, hi = result.score_quantiles
         print(f"SIMILAR scores (cosine): 5th percentile {lo:.3f}, median {mid:.3f}, 95th percentile {hi:.3f}")
     if result.precision is not None:
-        print(f"precision@{args.k or s.knn_k} against {args.labels}: {result.precision:.3f}")
+        print(f"precision@{s.knn_k} against {args.labels}: {result.precision:.3f}")
     return 0
-
-
-def _connect(url: str | None):
-    from stylegraph.graph.connect import connect
-    from stylegraph.graph.errors import GraphError
-
-    url = url or get_settings().graph_url
-    try:
-        return connect(url)
-    except (GraphError, ValueError, RuntimeError, OSError) as exc:
-        raise _error(RuntimeError(f"cannot open graph {url}: {exc}")) from None
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     """``stylegraph load``."""
-    from stylegraph.graph.connect import close
     from stylegraph.graph.errors import GraphError
     from stylegraph.loader.load import load_csv
     from stylegraph.loader.neptune_csv import NeptuneCsvError
 
-    g = _connect(args.graph)
-    try:
-        stats = load_csv(g, args.csv, batch_size=args.batch_size, prune=not args.no_prune)
-    except (NeptuneCsvError, GraphError) as exc:
-        raise _error(exc) from None
-    finally:
-        close(g)
+    with graph_session(args.settings.graph_url, args.settings) as g:
+        try:
+            stats = load_csv(g, args.csv, batch_size=args.batch_size, prune=not args.no_prune)
+        except (NeptuneCsvError, GraphError) as exc:
+            raise _error(exc) from None
     print(f"vertices: {stats.vertices_created} created, {stats.vertices_updated} updated, "
           f"{stats.vertices_unchanged} unchanged; edges: {stats.edges_created} created, "
           f"{stats.edges_updated} updated, {stats.edges_unchanged} unchanged, {stats.edges_dropped} dropped")
@@ -218,36 +202,40 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_add_product(args: argparse.Namespace) -> int:
     """``stylegraph add-product``."""
-    from stylegraph.graph.connect import close
     from stylegraph.graph.errors import GraphError
-    from stylegraph.loader.add_product import AddProductError, add_product
+    from stylegraph.loader.add_product import AddProductError
     from stylegraph.loader.catalog import CatalogError, Product, catalog_file
     from stylegraph.loader.embed import EmbedError
     from stylegraph.loader.embedding_store import EmbeddingStoreError
 
-    _torch_threads()
-    s = get_settings()
+    _torch_threads(args)
+    s = args.settings
     product = Product(product_id=args.id, image="", title=args.title or "", brand=args.brand or "",
                       category=args.category or "", subcategory=args.subcategory or "", color=args.color or "",
                       pattern=args.pattern or "", price=args.price, in_stock=args.in_stock)
-    g = _connect(args.graph)
-    try:
-        result = add_product(g, product, args.image, args.data_dir or s.data_dir, k=args.k or s.knn_k,
-                             catalog_dir=args.catalog or (s.catalog_dir if catalog_file(s.catalog_dir).is_file() else None))
-        print(f"added {result.product_id}: top {len(result.neighbours)} "
-              + ", ".join(f"{pid} ({score:.3f})" for pid, score in result.neighbours[:5])
-              + (" ..." if len(result.neighbours) > 5 else ""))
-        print(f"linked from {len(result.linked_from)} existing products, dropped {len(result.dropped_edges)} edges")
-        if not args.no_recommend:
-            from stylegraph.gnn.apply_new import recommend_added
-
-            print(recommend_added(g, product.product_id, args.data_dir or s.data_dir,
-                                  args.runs_dir or s.runs_dir, args.recommend_k))
-    except (AddProductError, CatalogError, EmbedError, EmbeddingStoreError, GraphError) as exc:
-        raise _error(exc) from None
-    finally:
-        close(g)
+    catalog_dir = args.catalog or (s.catalog_dir if catalog_file(s.catalog_dir).is_file() else None)
+    with graph_session(s.graph_url, s) as g:
+        try:
+            _add_product(g, product, args, catalog_dir)
+        except (AddProductError, CatalogError, EmbedError, EmbeddingStoreError, GraphError) as exc:
+            raise _error(exc) from None
     return 0
+
+
+def _add_product(g: Any, product: Any, args: argparse.Namespace, catalog_dir: Path | None) -> None:
+    """Add and link ``product``, then (unless ``--no-recommend``) give it RECOMMENDED edges; print both."""
+    from stylegraph.loader.add_product import add_product
+
+    s = args.settings
+    result = add_product(g, product, args.image, s.data_dir, k=s.knn_k, catalog_dir=catalog_dir)
+    print(f"added {result.product_id}: top {len(result.neighbours)} "
+          + ", ".join(f"{pid} ({score:.3f})" for pid, score in result.neighbours[:5])
+          + (" ..." if len(result.neighbours) > 5 else ""))
+    print(f"linked from {len(result.linked_from)} existing products, dropped {len(result.dropped_edges)} edges")
+    if not args.no_recommend:
+        from stylegraph.gnn.apply_new import recommend_added
+
+        print(recommend_added(g, product.product_id, s.data_dir, s.runs_dir, args.recommend_k))
 
 
 def _bool(text: str) -> bool:
@@ -271,17 +259,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     p = subparsers.add_parser("embed", help="CNN embeddings of a catalog (cached by image sha256)")
     p.add_argument("--catalog", type=Path, required=True, help="catalog directory or CSV")
-    p.add_argument("--model", choices=("resnet18", "resnet50", "resnet152"), help="backbone (settings: model)")
-    p.add_argument("--weights", help="torchvision | random | PATH.pth | finetune run dir (settings: weights)")
+    setting_flag(p, "model")
+    setting_flag(p, "weights")
     p.add_argument("--style", nargs="?", const="style", default="none", choices=STYLE_CHOICES,
                    help="Gram-matrix style features: --style (style only) or --style concat (with content)")
-    p.add_argument("--image-size", type=int,
-                   help="input size (settings: image_size; 0 picks one from the photos, 64..96; a trained "
-                        "model uses its own)")
-    p.add_argument("--seed", type=int, help="seed of random weights (settings: seed)")
-    p.add_argument("--batch-size", type=int, help="inference batch (settings: embed_batch_size)")
+    setting_flag(p, "image_size")
+    setting_flag(p, "seed")
+    setting_flag(p, "embed_batch_size", "--batch-size")
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
-    p.add_argument("--data-dir", type=Path, help="where embeddings/ lives (settings: data_dir)")
+    setting_flag(p, "data_dir")
     p.set_defaults(func=cmd_embed)
 
     p = subparsers.add_parser("finetune", help="train the image model end to end on catalog labels (metric learning)")
@@ -291,8 +277,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "batches and early stopping)")
     p.add_argument("--column", action="append", metavar="NAME=SOURCE",
                    help="read catalog column SOURCE as NAME, e.g. category=articleType (repeatable)")
-    p.add_argument("--model", choices=("resnet18", "resnet34", "resnet50", "resnet152"), help="settings: model")
-    p.add_argument("--weights", help="starting weights: random | torchvision | PATH.pth | run dir (settings: weights)")
+    setting_flag(p, "model")
+    setting_flag(p, "weights")
     p.add_argument("--image-size", type=int, default=0, help="input size; 0 picks one from the photos (64..96)")
     p.add_argument("--embedding-dims", type=int, default=128)
     p.add_argument("--loss", choices=("multi-similarity", "supcon", "arcface", "proxy-anchor", "contrastive"),
@@ -307,11 +293,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--val-fraction", type=float, default=0.15, help="share of products held out for validation")
     p.add_argument("--k", type=int, default=10, help="precision@k for validation")
     p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
-    p.add_argument("--seed", type=int)
+    setting_flag(p, "seed")
     p.add_argument("--search", type=int, default=0, metavar="N", help="run N optuna trials and keep the best model")
     p.add_argument("--trial-epochs", type=int, help="epochs per search trial (default --epochs)")
     p.add_argument("--name", default="finetune", help="run name")
-    p.add_argument("--runs-dir", type=Path, help="settings: runs_dir")
+    setting_flag(p, "runs_dir")
     p.set_defaults(func=cmd_finetune)
 
     p = subparsers.add_parser("evaluate-embeddings",
@@ -322,22 +308,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--embeddings", type=Path, help="an embeddings .npz (default: the ACTIVE one)")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--no-baselines", action="store_true", help="skip the random-init and raw-pixel rows")
-    p.add_argument("--data-dir", type=Path)
+    setting_flag(p, "data_dir")
     p.set_defaults(func=cmd_evaluate_embeddings)
 
     p = subparsers.add_parser("build-graph", help="top-k SIMILAR edges -> Neptune bulk-load CSVs")
     p.add_argument("--catalog", type=Path, required=True)
-    p.add_argument("--k", type=int, help="neighbours per product (settings: knn_k)")
+    setting_flag(p, "knn_k", "--k")
     p.add_argument("--index", choices=("auto", "exact", "ivf", "hnsw"), default="auto")
     p.add_argument("--embeddings", type=Path, help="an embeddings .npz (default: the ACTIVE one)")
     p.add_argument("--labels", help="also print precision@k against these catalog column(s)")
     p.add_argument("--out", type=Path, help="output directory (default <data_dir>/csv)")
-    p.add_argument("--data-dir", type=Path)
+    setting_flag(p, "data_dir")
     p.set_defaults(func=cmd_build_graph)
 
     p = subparsers.add_parser("load", help="load vertices.csv/edges.csv into the graph (idempotent)")
     p.add_argument("--csv", type=Path, required=True, help="directory with vertices.csv and edges.csv")
-    p.add_argument("--graph", help="graph URL (settings: graph_url)")
+    setting_flag(p, "graph_url", "--graph", metavar="URL")
     p.add_argument("--batch-size", type=int, default=200)
     p.add_argument("--no-prune", action="store_true", help="keep edges the files no longer list")
     p.set_defaults(func=cmd_load)
@@ -349,11 +335,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         p.add_argument(f"--{name}")
     p.add_argument("--price", type=float)
     p.add_argument("--in-stock", type=_bool)
-    p.add_argument("--k", type=int)
-    p.add_argument("--catalog", type=Path, help="catalog to copy the image into and append to (settings: catalog_dir)")
-    p.add_argument("--data-dir", type=Path)
-    p.add_argument("--graph", help="graph URL (settings: graph_url)")
-    p.add_argument("--runs-dir", type=Path, help="GNN runs; the promoted one gives RECOMMENDED edges (settings: runs_dir)")
+    setting_flag(p, "knn_k", "--k")
+    p.add_argument("--catalog", type=Path, help="catalog to copy the image into and append to (default: "
+                   "STYLEGRAPH_CATALOG_DIR if it holds a catalog)")
+    setting_flag(p, "data_dir")
+    setting_flag(p, "graph_url", "--graph", metavar="URL")
+    setting_flag(p, "runs_dir")
     p.add_argument("--recommend-k", type=int, default=10, help="RECOMMENDED edges for the new product (default 10)")
     p.add_argument("--no-recommend", action="store_true", help="do not ask the promoted GNN for RECOMMENDED edges")
     p.set_defaults(func=cmd_add_product)

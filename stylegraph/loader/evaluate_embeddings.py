@@ -24,7 +24,7 @@ import numpy as np
 from stylegraph.loader.catalog import Catalog
 from stylegraph.loader.embedding_store import Embeddings
 from stylegraph.loader.images import SkippedImage, load_product_image
-from stylegraph.loader.knn import KnnError, top_k
+from stylegraph.loader.knn import KnnError, precision_at_k, same_label, top_k
 from stylegraph.loader.preprocess import pixel_vector
 
 IDS_FILE = "product_ids.json"
@@ -73,7 +73,7 @@ def retrieval_scores(name: str, vectors: np.ndarray, labels: list[str], k: int) 
     codes, inverse, counts = np.unique(np.asarray(labels), return_inverse=True, return_counts=True)
     ids = [str(i) for i in range(n)]
     nbr, _ = top_k(ids, vectors, k, "exact")
-    hits = (inverse[nbr.astype(np.int64)] == inverse[:, None]).sum(axis=1)
+    hits = same_label(ids, nbr, [str(c) for c in inverse]).sum(axis=1)
     others = counts[inverse] - 1
     has = others > 0
     calc = AccuracyCalculator(include=("mean_average_precision_at_r",), k="max_bin_count",
@@ -81,7 +81,7 @@ def retrieval_scores(name: str, vectors: np.ndarray, labels: list[str], k: int) 
     t = torch.from_numpy(np.ascontiguousarray(vectors, dtype=np.float32))
     y = torch.from_numpy(inverse.astype(np.int64))
     got = calc.get_accuracy(t, y, t, y, ref_includes_query=True)
-    return Scores(name, float(hits.mean() / k), float((hits[has] / np.minimum(others[has], n - 1)).mean())
+    return Scores(name, precision_at_k(ids, nbr, [str(c) for c in inverse]), float((hits[has] / np.minimum(others[has], n - 1)).mean())
                   if has.any() else 0.0, float(got["mean_average_precision_at_r"]), n)
 
 

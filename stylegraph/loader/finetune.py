@@ -40,7 +40,7 @@ from tqdm import tqdm
 from stylegraph.loader.catalog import read_catalog
 from stylegraph.loader.embed import ARCHS, backbone_state, build_backbone, make_spec
 from stylegraph.loader.images import SkippedImage, load_product_image
-from stylegraph.loader.knn import precision_at_k, top_k
+from stylegraph.loader.knn import label_precision
 from stylegraph.loader.metric_model import EmbeddingNet, save_embedder
 from stylegraph.loader.preprocess import default_image_size, eval_transform, train_transform
 
@@ -225,16 +225,6 @@ def embed_rows(net: EmbeddingNet, data: TrainingData, rows: np.ndarray, image_si
     return torch.cat(parts).numpy() if parts else np.zeros((0, net.dims), np.float32)
 
 
-def precision_of(vectors: np.ndarray, labels: np.ndarray, k: int) -> float:
-    """Mean share of each vector's ``k`` nearest others with the same label."""
-    k = min(k, len(vectors) - 1)
-    if k < 1:
-        return 0.0
-    ids = [str(i) for i in range(len(vectors))]
-    nbr, _ = top_k(ids, vectors, k, "exact")
-    return precision_at_k(ids, nbr, dict(zip(ids, labels.astype(str).tolist())))
-
-
 def _optimizer(cfg: FinetuneConfig, net: EmbeddingNet, loss_params: list[nn.Parameter]) -> torch.optim.Optimizer:
     groups = [{"params": list(net.parameters()), "lr": cfg.lr}]
     if loss_params:  # proxies learn faster than the network, as their papers train them
@@ -332,7 +322,7 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
     log.info("training %s at %d px on %d products (%d validation), %d classes of %r, batch %d",
              cfg.model, image_size, len(train_rows), len(val_rows), len(data.classes[0]), list(cfg.labels)[0],
              batch_size)
-    base = precision_of(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
+    base = label_precision(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
                         val_labels, cfg.k)
     metrics: dict[str, Any] = {"k": cfg.k, "image_size": image_size, "base_val_precision": base,
                                "train_loss": [], "val_precision": [], "epoch_seconds": []}
@@ -351,7 +341,7 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
             total += float(loss)
             steps += 1
         sched.step()
-        val = precision_of(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
+        val = label_precision(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
                            val_labels, cfg.k)
         metrics["train_loss"].append(total / max(1, steps))
         metrics["val_precision"].append(val)
@@ -376,7 +366,7 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
                                num_workers=cfg.workers):
             raw.append(net(x))
         net.center.copy_(torch.cat(raw).mean(dim=0))
-    centred = precision_of(embed_rows(net, data, val_rows, image_size, workers=cfg.workers), val_labels, cfg.k)
+    centred = label_precision(embed_rows(net, data, val_rows, image_size, workers=cfg.workers), val_labels, cfg.k)
     improved = best > base
     metrics.update(best_epoch=best_epoch, best_val_precision=best, centred_val_precision=centred,
                    improved=improved, epochs_run=len(metrics["val_precision"]), n_train=len(train_rows),

@@ -147,15 +147,26 @@ def similar_edges(ids: Sequence[str], nbr_ids: np.ndarray, scores: np.ndarray) -
     return edges
 
 
+def same_label(ids: Sequence[str], nbr_ids: np.ndarray, labels: dict[str, str] | Iterable[str]) -> np.ndarray:
+    """``n x k`` booleans: does each neighbour share its query's label (padding never does)."""
+    ids = [str(i) for i in ids]
+    label_of = labels if isinstance(labels, dict) else dict(zip(ids, labels))
+    return np.array([[bool(other) and label_of.get(str(other)) == label_of[pid] for other in row]
+                     for pid, row in zip(ids, nbr_ids)], dtype=bool).reshape(len(ids), -1)
+
+
 def precision_at_k(ids: Sequence[str], nbr_ids: np.ndarray, labels: dict[str, str] | Iterable[str],
                    k: int | None = None) -> float:
     """Mean fraction of each product's top-``k`` neighbours that share its label."""
-    ids = list(ids)
-    label_of = labels if isinstance(labels, dict) else dict(zip(ids, labels))
-    k = k or nbr_ids.shape[1]
-    hits, total = 0, 0
-    for pid, row in zip(ids, nbr_ids):
-        for other in row[:k]:
-            total += 1
-            hits += bool(other) and label_of.get(str(other)) == label_of[pid]
-    return hits / total if total else 0.0
+    same = same_label(ids, nbr_ids, labels)[:, :k or nbr_ids.shape[1]]
+    return float(same.mean()) if same.size else 0.0
+
+
+def label_precision(vectors: np.ndarray, labels: Sequence[str], k: int) -> float:
+    """Precision@``k`` of every vector's exact nearest others (k capped at n - 1) under ``labels``."""
+    k = min(k, len(vectors) - 1)
+    if k < 1:
+        return 0.0
+    ids = [str(i) for i in range(len(vectors))]
+    nbr, _ = top_k(ids, vectors, k, "exact")
+    return precision_at_k(ids, nbr, [str(label) for label in labels])

@@ -4,13 +4,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from stylegraph.settings import get_settings
+from stylegraph.cli_flags import setting_flag
+from stylegraph.commands import CommandError, graph_session
 
 
 def cmd_load_relations(args: argparse.Namespace) -> int:
     """``stylegraph load-relations``."""
-    from stylegraph.cli import CommandError
-    from stylegraph.graph.connect import close, connect
     from stylegraph.loader.relations import (RelationsError, load_parsed, parse_relations,
                                              write_relations_csv)
     from stylegraph.queries.relations import check_kind
@@ -22,18 +21,12 @@ def cmd_load_relations(args: argparse.Namespace) -> int:
         raise CommandError(str(exc)) from None
     if args.csv_out:
         print(f"wrote {write_relations_csv(args.csv_out, parsed, kind)}")
-    url = args.graph or get_settings().graph_url
-    try:
-        g = connect(url)
-    except Exception as exc:  # any backend's connection failure is a user-facing error
-        raise CommandError(f"cannot open graph {url}: {exc}") from None
-    try:
-        stats = load_parsed(g, parsed, kind, batch_size=args.batch_size,
-                            progress=not args.no_progress)
-    except RelationsError as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        close(g)
+    with graph_session(args.settings.graph_url, args.settings) as g:
+        try:
+            stats = load_parsed(g, parsed, kind, batch_size=args.batch_size,
+                                progress=not args.no_progress)
+        except RelationsError as exc:
+            raise CommandError(str(exc)) from None
     print(stats.summary())
     return 0
 
@@ -49,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="groups: group_id,product_id | pairs: product_a,product_b[,weight] | "
                         "transactions: customer_id,timestamp,product_id")
     p.add_argument("--kind", required=True, help="edge label, e.g. WORN_WITH or BOUGHT_WITH")
-    p.add_argument("--graph", help="graph URL (settings: graph_url)")
+    setting_flag(p, "graph_url", "--graph", metavar="URL")
     p.add_argument("--window", default=None,
                    help="transactions: one basket per customer and calendar day (default 'day') "
                         "or per window such as 30m, 2h, 3d")

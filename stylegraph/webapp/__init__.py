@@ -40,7 +40,7 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
     def connect() -> Any:
         from stylegraph.graph.connect import connect as connect_url
 
-        return connect_url(settings.graph_url)
+        return connect_url(settings.graph_url, settings=settings)
 
     state = AppState(settings=settings, connect=connect, owns_g=g is None, _g=g)
     if settings.cache_size > 0:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import argparse
 import logging
-from pathlib import Path
 from typing import Any
+
+from stylegraph.commands import CommandError
+from stylegraph.cli_flags import setting_flag
 
 log = logging.getLogger(__name__)
 
@@ -16,12 +18,12 @@ def register(subparsers: Any) -> None:
         help="run the shop API and explorer under waitress",
         description="Run the shop API and explorer under waitress (a production WSGI server).",
     )
-    parser.add_argument("--host", help="address to listen on (default: STYLEGRAPH_APP_HOST)")
-    parser.add_argument("--port", type=int, help="port (default: STYLEGRAPH_APP_PORT)")
-    parser.add_argument("--threads", type=int, help="worker threads (default: STYLEGRAPH_APP_THREADS)")
-    parser.add_argument("--graph", metavar="URL", help="graph URL (default: STYLEGRAPH_GRAPH_URL)")
-    parser.add_argument("--catalog", metavar="DIR", type=Path, help="catalog directory with the images")
-    parser.add_argument("--data-dir", metavar="DIR", type=Path, help="data directory with embeddings/")
+    setting_flag(parser, "app_host", "--host")
+    setting_flag(parser, "app_port", "--port")
+    setting_flag(parser, "app_threads", "--threads")
+    setting_flag(parser, "graph_url", "--graph", metavar="URL")
+    setting_flag(parser, "catalog_dir", "--catalog", metavar="DIR")
+    setting_flag(parser, "data_dir", "--data-dir", metavar="DIR")
     parser.add_argument("--no-warm-up", action="store_true", help="do not load the visual-search model at start")
     parser.set_defaults(func=serve_command)
     from stylegraph.webapp.export_html import register_export  # the explorer's export-html
@@ -29,34 +31,14 @@ def register(subparsers: Any) -> None:
     register_export(subparsers)
 
 
-def settings_from_args(args: argparse.Namespace) -> Any:
-    """The process settings with the command-line overrides applied."""
-    from stylegraph.settings import get_settings
-
-    changes: dict[str, Any] = {}
-    for arg, field in (
-        ("host", "app_host"),
-        ("port", "app_port"),
-        ("threads", "app_threads"),
-        ("graph", "graph_url"),
-        ("catalog", "catalog_dir"),
-        ("data_dir", "data_dir"),
-    ):
-        value = getattr(args, arg, None)
-        if value is not None:
-            changes[field] = value
-    return get_settings().replace(**changes)
-
-
 def serve_command(args: argparse.Namespace) -> int:
     """Check the graph, warm up visual search, then serve until interrupted."""
-    from stylegraph.cli import CommandError
     from stylegraph.queries.meta import get_version
     from stylegraph.webapp import close_app, create_app, get_state
     from stylegraph.webapp.errors import ApiError
     from stylegraph.webapp.server import serve
 
-    settings = settings_from_args(args)
+    settings = args.settings
     app = create_app(settings)
     state = get_state(app)
     try:

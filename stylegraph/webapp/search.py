@@ -13,13 +13,10 @@ most once a second).
 """
 from __future__ import annotations
 
-import io
-import json
 import logging
 import sys
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -36,34 +33,24 @@ MAX_PIXELS = 40_000_000  # larger uploads are refused (413) before decoding
 
 
 def decode_image(data: bytes) -> "Any":
-    """Decode an upload into an RGB ``PIL.Image`` (415 if it is not an image)."""
-    from PIL import Image
+    """Decode an upload into an RGB ``PIL.Image`` with the loader's decoder (413 too large, 415 not an image)."""
+    from stylegraph.loader.images import ImageProblem, open_image
 
-    if not data:
-        raise NotAnImage("the uploaded file is empty")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise TooLarge(f"image of {width}x{height} pixels is too large")
-            image.load()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise TooLarge("image has too many pixels") from None
-    except (TooLarge, NotAnImage):
-        raise
-    except Exception:  # noqa: BLE001 - PIL raises many kinds for bad data
-        raise NotAnImage("the upload is not an image this service can read") from None
-    return image.convert("RGB")
+        return open_image(data, max_pixels=MAX_PIXELS)
+    except ImageProblem as exc:
+        if exc.reason == "too-large":
+            raise TooLarge(f"image is too large: {exc.detail}") from None
+        if exc.reason == "empty":
+            raise NotAnImage("the uploaded file is empty") from None
+        raise NotAnImage(f"the upload is not an image this service can read ({exc.detail})") from None
 
 
 @dataclass
 class SearchIndex:
-    """The active embeddings with a faiss index over them."""
+    """The active embeddings with a nearest-neighbour index over them."""
 
-    ids: list[str]
-    index: Any
+    index: Any  # stylegraph.loader.knn.KnnIndex
     model_id: str
     model_spec: dict[str, Any]
     stamp: tuple
@@ -71,39 +58,25 @@ class SearchIndex:
     @classmethod
     def load(cls, data_dir: Path) -> "SearchIndex":
         """Build the index from ``<data_dir>/embeddings`` (the ACTIVE model's npz)."""
-        import faiss
-
         from stylegraph.loader.embedding_store import active_embeddings
+        from stylegraph.loader.knn import KnnIndex
 
         emb = active_embeddings(data_dir)
-        vectors = np.ascontiguousarray(np.asarray(emb.vectors, dtype=np.float32))
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.maximum(norms, 1e-12)
-        index = faiss.IndexFlatIP(vectors.shape[1])
-        index.add(vectors)
-        spec = emb.model_spec
-        if isinstance(spec, (str, bytes, np.ndarray)):
-            spec = json.loads(str(spec.item() if isinstance(spec, np.ndarray) else spec))
-        return cls(
-            ids=[str(i) for i in emb.ids],
-            index=index,
-            model_id=str(emb.model_id),
-            model_spec=dict(spec),
-            stamp=embeddings_stamp(data_dir),
-        )
+        return cls(KnnIndex(emb.ids, emb.vectors), emb.model_id, emb.model_spec, embeddings_stamp(data_dir))
 
 
 def embeddings_stamp(data_dir: Path) -> tuple:
     """What identifies the active embeddings on disk: ACTIVE's content and the npz's mtime/size."""
-    folder = Path(data_dir) / "embeddings"
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_model_id, embeddings_path
+
     try:
-        model_id = (folder / "ACTIVE").read_text().strip()
-    except OSError:
+        model_id = active_model_id(data_dir)
+    except EmbeddingStoreError:
         return ("missing",)
     try:
-        st = (folder / f"{model_id}.npz").stat()
+        st = embeddings_path(data_dir, model_id).stat()
         return (model_id, st.st_mtime_ns, st.st_size)
-    except OSError:
+    except (OSError, EmbeddingStoreError):
         return (model_id, "missing")
 
 
@@ -171,7 +144,7 @@ class VisualSearch:
             except (OSError, ValueError) as exc:  # e.g. a weights file that is gone
                 raise Unavailable(f"visual search is not available: cannot rebuild the model ({exc})") from None
         self._index = index
-        log.info("visual search: %d products, model %s", len(index.ids), index.model_id)
+        log.info("visual search: %d products, model %s", len(index.index), index.model_id)
 
     def warm_up(self) -> None:
         """Load the index and embedder now and run one forward pass, so the first upload is fast."""
@@ -207,23 +180,15 @@ class VisualSearch:
 
     def _run_batch(self, batch: list[tuple[Any, int]]) -> list[tuple[list[SearchHit], str]]:
         index = self._index
-        embedder = self._embedder
-        assert index is not None and embedder is not None
+        assert index is not None and self._embedder is not None
         vectors = self._embed([item for item, _ in batch])
         vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        k = min(max(k for _, k in batch), len(index.ids))
+        k = min(max(k for _, k in batch), len(index.index))
         if k == 0:
             return [([], index.model_id) for _ in batch]
-        scores, rows = index.index.search(np.ascontiguousarray(vectors), k)
-        results = []
-        for (_, want), score_row, id_row in zip(batch, scores, rows):
-            hits = [
-                SearchHit(index.ids[int(r)], float(s))
-                for s, r in zip(score_row[:want], id_row[:want])
-                if r >= 0
-            ]
-            results.append((hits, index.model_id))
-        return results
+        ids, scores = index.index.search(vectors, k)
+        return [([SearchHit(str(i), float(s)) for i, s in zip(id_row[:want], score_row[:want]) if i],
+                 index.model_id) for (_, want), id_row, score_row in zip(batch, ids, scores)]
 
     def incoming(self) -> Any:
         """Announce an upload as soon as it arrives (see ``DynamicBatcher.incoming``)."""

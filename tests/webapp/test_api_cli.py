@@ -11,7 +11,7 @@ from pathlib import Path
 import requests
 
 from stylegraph.cli import build_parser
-from stylegraph.webapp.cli import settings_from_args
+from stylegraph.cli_flags import settings_from_args
 
 REPO = Path(__file__).resolve().parents[2]
 # what the console script runs (``python -m stylegraph.cli`` would load the CLI module twice)
