@@ -95,16 +95,13 @@ def _runs_dir(args: argparse.Namespace) -> Path:
 
 
 def _embeddings(args: argparse.Namespace):
-    from stylegraph.loader.embedding_store import (EmbeddingStoreError, active_embeddings,
-                                                   load_embeddings)
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, chosen_embeddings
 
     try:
-        if args.embeddings:
-            return load_embeddings(args.embeddings), str(args.embeddings)
-        emb = active_embeddings(args.settings.data_dir)
-        return emb, emb.model_id
+        emb = chosen_embeddings(args.embeddings, args.settings.data_dir)
     except EmbeddingStoreError as exc:
         raise CommandError(str(exc)) from None
+    return emb, str(args.embeddings) if args.embeddings else emb.model_id
 
 
 def _on_run(args: argparse.Namespace, work: Callable[[Any, Path, Any], _T],

@@ -21,10 +21,10 @@ from stylegraph.loader.catalog import Product, append_product, catalog_file
 from stylegraph.loader.embedding_store import active_embeddings, embeddings_path, save_embeddings
 from stylegraph.loader.images import file_sha256, open_image
 from stylegraph.loader.knn import KnnIndex
+from stylegraph.product_schema import PRODUCT, SCORE, SIMILAR
 from stylegraph.queries import upsert
 from stylegraph.queries.meta import bump_version
 
-SIMILAR = upsert.SIMILAR_LABEL
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
     pool = candidates if candidates is not None else max(100, 10 * k)
     nbr_ids, scores = KnnIndex(emb.ids, emb.vectors).search(vector, max(pool, k), [product.product_id])
     ranked = [(str(i), round(float(sc), 6)) for i, sc in zip(nbr_ids[0], scores[0]) if i]
-    in_graph = upsert.existing_ids(g, [pid for pid, _ in ranked], label="product")
+    in_graph = upsert.existing_ids(g, [pid for pid, _ in ranked], label=PRODUCT)
     ranked = [(pid, s) for pid, s in ranked if pid in in_graph]  # embedded but never loaded: skip
     top = ranked[:k]
 
@@ -91,13 +91,13 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
         product = replace(product, image=str(image))
 
     # the product and its own top-k
-    upsert.merge_vertices(g, [(product.product_id, "product", product.properties())])
+    upsert.merge_vertices(g, [(product.product_id, PRODUCT, product.properties())])
     pid0 = product.product_id
     result = AddResult(pid0, top)
     stale = upsert.stale_out_edges(g, [pid0], SIMILAR, {pid0: [nid for nid, _ in top]})
     result.dropped_edges += [(src, dst) for src, _, dst in stale]
     upsert.drop_edges(g, stale)
-    upsert.merge_edges(g, [(pid0, nid, SIMILAR, {"score": s}) for nid, s in top])
+    upsert.merge_edges(g, [(pid0, nid, SIMILAR, {SCORE: s}) for nid, s in top])
 
     # existing products whose top-k it enters
     score_of = dict(ranked[:pool])
@@ -107,7 +107,7 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
         edges = [e for e in all_edges if e[0] != pid0]
         s = score_of[pid]
         if len(edges) < k or s > edges[k - 1][1]:
-            back.append((pid, pid0, SIMILAR, {"score": s}))
+            back.append((pid, pid0, SIMILAR, {SCORE: s}))
             drop += [(pid, SIMILAR, e[0]) for e in edges[k - 1:]]
             result.linked_from.append(pid)
         else:  # re-added product that no longer makes this one's top-k

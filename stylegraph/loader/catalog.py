@@ -67,10 +67,6 @@ class Product:
             return "" if got is None else str(got)
         return self.extra.get(column, "")
 
-    def style(self) -> str:
-        """The ground-truth style label ``subcategory/pattern/color``."""
-        return "/".join(getattr(self, c) for c in STYLE_COLUMNS)
-
 
 @dataclass
 class Catalog:

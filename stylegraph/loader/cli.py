@@ -136,7 +136,7 @@ def cmd_evaluate_embeddings(args: argparse.Namespace) -> int:
     """``stylegraph evaluate-embeddings``."""
     from stylegraph.loader.catalog import CatalogError, read_catalog
     from stylegraph.loader.embed import EmbedError
-    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_embeddings, load_embeddings
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, chosen_embeddings
     from stylegraph.loader.evaluate_embeddings import evaluate_embeddings
     from stylegraph.loader.knn import KnnError
 
@@ -145,7 +145,7 @@ def cmd_evaluate_embeddings(args: argparse.Namespace) -> int:
     columns = [c.strip() for c in args.labels.split(",") if c.strip()]
     try:
         catalog = read_catalog(args.catalog, _column_map(args.column))
-        emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(s.data_dir)
+        emb = chosen_embeddings(args.embeddings, s.data_dir)
         result = evaluate_embeddings(catalog, emb, columns, k=args.k, baselines=not args.no_baselines, seed=s.seed)
     except (CatalogError, EmbedError, EmbeddingStoreError, KnnError) as exc:
         raise _error(exc) from None
@@ -160,14 +160,14 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
     """``stylegraph build-graph``."""
     from stylegraph.loader.build import build_graph
     from stylegraph.loader.catalog import CatalogError, read_catalog
-    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_embeddings, load_embeddings
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, chosen_embeddings
     from stylegraph.loader.knn import KnnError
 
     s = args.settings
     data_dir = Path(s.data_dir)
     try:
         catalog = read_catalog(args.catalog)
-        emb = load_embeddings(args.embeddings) if args.embeddings else active_embeddings(data_dir)
+        emb = chosen_embeddings(args.embeddings, data_dir)
         labels = [c.strip() for c in args.labels.split(",") if c.strip()] if args.labels else None
         result = build_graph(catalog, emb, args.out or data_dir / "csv", k=s.knn_k, index=args.index,
                              labels=labels)

@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -55,9 +55,10 @@ class Embeddings:
         """The vector dimension."""
         return int(self.vectors.shape[1])
 
-    def index_of(self) -> dict[str, int]:
-        """Row number of each product id."""
-        return {pid: i for i, pid in enumerate(self.ids.tolist())}
+    def vectors_of(self, product_ids: Sequence[str]) -> np.ndarray:
+        """The vectors of ``product_ids``, in that order (KeyError for one not embedded)."""
+        row = {pid: i for i, pid in enumerate(self.ids.tolist())}
+        return self.vectors[[row[pid] for pid in product_ids]]
 
     def upsert(self, product_id: str, vector: np.ndarray, sha256: str) -> "Embeddings":
         """A copy with one product's vector added or replaced."""
@@ -158,3 +159,8 @@ def active_model_id(data_dir: str | Path) -> str:
 def active_embeddings(data_dir: str | Path) -> Embeddings:
     """The embeddings the graph was built from."""
     return load_embeddings(embeddings_path(data_dir, active_model_id(data_dir)))
+
+
+def chosen_embeddings(path: str | Path | None, data_dir: str | Path) -> Embeddings:
+    """The embeddings file at ``path`` when one is given (``--embeddings``), else the active ones."""
+    return load_embeddings(path) if path else active_embeddings(data_dir)

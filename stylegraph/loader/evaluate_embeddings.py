@@ -108,8 +108,7 @@ def random_vectors(catalog: Catalog, ids: list[str], arch: str, image_size: int,
     sub = Catalog(catalog.root, [p for p in catalog.products if p.product_id in keep])
     emb = embed_catalog(sub, load_embedder(make_spec(arch, "random", image_size=image_size, seed=seed)),
                         None, progress=False).embeddings
-    row = emb.index_of()
-    return emb.vectors[[row[i] for i in ids]]
+    return emb.vectors_of(ids)
 
 
 def seen_products(model_spec: dict) -> tuple[Path, set[str]] | None:
@@ -128,7 +127,6 @@ def evaluate_embeddings(catalog: Catalog, emb: Embeddings, label_columns: list[s
                         baselines: bool = True, seed: int = 0) -> Evaluation:
     """Score ``emb`` on the catalog products it covers, with the baselines on the same products."""
     all_labels = dict(zip((p.product_id for p in catalog), catalog.labels(label_columns)))
-    row = emb.index_of()
     ids = [pid for pid in emb.ids.tolist() if all_labels.get(pid)]
     if len(ids) < 2:
         raise KnnError("fewer than 2 products are both in the catalog (with a label) and in the embeddings")
@@ -143,7 +141,7 @@ def evaluate_embeddings(catalog: Catalog, emb: Embeddings, label_columns: list[s
     missing = len(catalog) - len(ids)
     if missing:
         out.warnings.append(f"{missing} catalog products have no embedding or no label and are left out")
-    out.rows.append(retrieval_scores(emb.model_id, emb.vectors[[row[i] for i in ids]], labels, k))
+    out.rows.append(retrieval_scores(emb.model_id, emb.vectors_of(ids), labels, k))
     if baselines:
         spec = emb.model_spec
         arch, size = spec.get("model", "resnet18"), int(spec.get("image_size", 64))

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from stylegraph.loader.catalog import Catalog
+from stylegraph.product_schema import PRODUCT, SCORE, SIMILAR
 
 if TYPE_CHECKING:  # knn imports faiss; reading CSVs must not need it
     from stylegraph.loader.knn import SimilarEdge
@@ -257,7 +258,7 @@ def write_vertices(path: str | Path, vertices: Sequence[VertexRecord],
 
 
 def write_edges(path: str | Path, edges: Sequence[EdgeRecord],
-                columns: Sequence[tuple[str, str]] = (("score", "Double"),)) -> Path:
+                columns: Sequence[tuple[str, str]] = ((SCORE, "Double"),)) -> Path:
     """Write an edges file; properties outside ``columns`` get inferred typed columns."""
     cols = _infer_columns(edges, columns)
     return _write(Path(path), [*EDGE_SYSTEM, *(c.header for c in cols)],
@@ -279,13 +280,13 @@ def _write(path: Path, header: list[str], rows: Iterable[list[str]]) -> Path:
 def product_vertices(catalog: Catalog, only: Iterable[str] | None = None) -> list[VertexRecord]:
     """``product`` vertex records of the catalog (optionally only the ids in ``only``)."""
     keep = set(only) if only is not None else None
-    return [VertexRecord(p.product_id, "product", p.properties())
+    return [VertexRecord(p.product_id, PRODUCT, p.properties())
             for p in catalog.products if keep is None or p.product_id in keep]
 
 
 def similar_edge_records(edges: Iterable["SimilarEdge"]) -> list[EdgeRecord]:
     """``SIMILAR`` edge records (id ``SIMILAR:<from>:<to>``, property ``score``)."""
-    return [EdgeRecord(e.edge_id, e.out_id, e.in_id, "SIMILAR", {"score": e.score}) for e in edges]
+    return [EdgeRecord(e.edge_id, e.out_id, e.in_id, SIMILAR, {SCORE: e.score}) for e in edges]
 
 
 def write_graph_csv(out_dir: str | Path, vertices: Sequence[VertexRecord],

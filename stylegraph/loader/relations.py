@@ -34,6 +34,7 @@ from gremlin_python.process.graph_traversal import GraphTraversalSource
 from tqdm import tqdm
 
 from stylegraph.graph.gc_pause import gc_paused
+from stylegraph.product_schema import PRODUCT, WEIGHT
 from stylegraph.queries import upsert
 from stylegraph.queries.meta import bump_version
 from stylegraph.queries.relations import RelationEdge, check_kind, merge_relations, ordered
@@ -268,7 +269,7 @@ def load_parsed(g: GraphTraversalSource, parsed: ParsedRelations, kind: str, *,
     ids = sorted({x for pair in parsed.weights for x in pair})
     known: set[str] = set()
     for batch in _batches(ids, batch_size):
-        known |= upsert.existing_ids(g, list(batch), label="product")
+        known |= upsert.existing_ids(g, list(batch), label=PRODUCT)
     unknown = [x for x in ids if x not in known]
     stats.unknown_ids, stats.unknown_examples = len(unknown), unknown[:5]
     edges = [RelationEdge(a, b, kind, w) for (a, b), w in sorted(parsed.weights.items())
@@ -309,7 +310,7 @@ def relation_records(edges: Iterable[RelationEdge]) -> list:
     """Neptune bulk-load edge records of relation edges (id ``<KIND>:<a>:<b>``, ``weight:Double``)."""
     from stylegraph.loader.neptune_csv import EdgeRecord
 
-    return [EdgeRecord(f"{e.kind}:{e.a}:{e.b}", e.a, e.b, e.kind, {"weight": float(e.weight)})
+    return [EdgeRecord(f"{e.kind}:{e.a}:{e.b}", e.a, e.b, e.kind, {WEIGHT: float(e.weight)})
             for e in edges]
 
 
@@ -319,4 +320,4 @@ def write_relations_csv(out_dir: str | Path, parsed: ParsedRelations, kind: str)
 
     edges = [RelationEdge(a, b, kind, w) for (a, b), w in sorted(parsed.weights.items())]
     return write_edges(Path(out_dir) / f"relations_{kind}.csv", relation_records(edges),
-                       columns=(("weight", "Double"),))
+                       columns=((WEIGHT, "Double"),))

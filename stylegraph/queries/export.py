@@ -15,8 +15,10 @@ from typing import Any, Iterator, Mapping, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import T
 
-PRODUCT_LABEL = "product"
-SIMILAR_LABEL = "SIMILAR"
+from stylegraph.product_schema import PRODUCT, SIMILAR
+
+PRODUCT_LABEL = PRODUCT
+SIMILAR_LABEL = SIMILAR
 DEFAULT_BATCH_SIZE = 1000
 # kept for callers that still pass the old paging argument name
 DEFAULT_PAGE_SIZE = DEFAULT_BATCH_SIZE

@@ -12,7 +12,9 @@ from typing import Optional
 from gremlin_python.process.graph_traversal import GraphTraversal
 from gremlin_python.process.traversal import P
 
-PRODUCT_LABEL = "product"
+from stylegraph.product_schema import PRODUCT
+
+PRODUCT_LABEL = PRODUCT
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,9 @@ from typing import Iterable, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, Order, P, T
 
-RECOMMENDED_LABEL = "RECOMMENDED"
+from stylegraph.product_schema import MODEL, RECOMMENDED, SCORE
+
+RECOMMENDED_LABEL = RECOMMENDED
 DEFAULT_BATCH_SIZE = 200
 
 
@@ -51,7 +53,7 @@ def upsert_recommended(
     for batch in _batches(list(recs), batch_size):
         t = g
         for rec in batch:
-            props = {"score": float(rec.score), "model": model}
+            props = {SCORE: float(rec.score), MODEL: model}
             t = (
                 t.merge_e({
                     T.label: RECOMMENDED_LABEL,

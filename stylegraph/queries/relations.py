@@ -16,9 +16,8 @@ from typing import Iterable, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, P, T
 
-# edge labels that are not relations: the CNN's look-alikes and the GNN's output
-DERIVED_LABELS = ("SIMILAR", "RECOMMENDED")
-WEIGHT = "weight"
+from stylegraph.product_schema import DERIVED_LABELS, WEIGHT
+
 _KIND = re.compile(r"^[A-Z][A-Z0-9_]*$")
 
 

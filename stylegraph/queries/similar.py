@@ -15,12 +15,11 @@ from typing import Any, Optional
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Order
 
+from stylegraph.product_schema import DERIVED_LABELS, RECOMMENDED, SIMILAR
 from stylegraph.queries.filters import PRODUCT_LABEL, ProductFilter
 from stylegraph.queries.products import normalize_element_map
 
-SIMILAR = "SIMILAR"
-RECOMMENDED = "RECOMMENDED"
-EDGE_LABELS = (SIMILAR, RECOMMENDED)
+EDGE_LABELS = DERIVED_LABELS
 
 
 @dataclass

@@ -14,7 +14,9 @@ from typing import Any, Iterable, Mapping, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, P, T
 
-SIMILAR_LABEL = "SIMILAR"
+from stylegraph.product_schema import PRODUCT, SIMILAR
+
+SIMILAR_LABEL = SIMILAR
 #: how product code names an edge: (from id, label, to id); never by the backend's edge id
 EdgeKey = tuple[str, str, str]
 
@@ -130,7 +132,7 @@ def similar_neighbours(g: GraphTraversalSource, product_ids: Iterable[str],
     if not ids:
         return {}
     rows = (
-        g.V(*ids).has_label("product")
+        g.V(*ids).has_label(PRODUCT)
         .project("v", "e").by(T.id)
         .by(__.out_e(label).project("to", "score").by(__.in_v().id_()).by("score").fold())
         .to_list()

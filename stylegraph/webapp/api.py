@@ -201,9 +201,11 @@ def graph_neighborhood() -> Response:
 
 def active_embedding_model(data_dir: Path) -> str | None:
     """The model id in ``<data_dir>/embeddings/ACTIVE`` (None when there is none)."""
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_model_id
+
     try:
-        return (Path(data_dir) / "embeddings" / "ACTIVE").read_text().strip() or None
-    except OSError:
+        return active_model_id(data_dir)
+    except EmbeddingStoreError:
         return None
 
 

@@ -287,7 +287,7 @@ def export_neighborhood(
 
 def cmd_export_html(args: argparse.Namespace) -> int:
     """``stylegraph export-html``: write one product's neighbourhood as a standalone page."""
-    from stylegraph.cli import CommandError
+    from stylegraph.commands import CommandError
     from stylegraph.settings import get_settings
     from stylegraph.webapp import close_app, create_app
 
