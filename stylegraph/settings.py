@@ -17,6 +17,8 @@ from typing import Any, Literal, Mapping
 from pydantic import Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
+from stylegraph.validated_config import describe_errors
+
 PREFIX = "STYLEGRAPH_"
 
 # the environment Settings() reads; None = os.environ (see Settings.from_env)
@@ -127,7 +129,7 @@ class Settings(BaseSettings):
         try:
             return cls(**overrides)
         except ValidationError as exc:
-            raise SettingsError(_describe(exc)) from None
+            raise SettingsError(describe_errors(exc, env_var)) from None
         finally:
             _ENVIRON.reset(token)
 
@@ -153,14 +155,6 @@ class Settings(BaseSettings):
 def env_var(field: str) -> str:
     """The env var of the setting ``field``."""
     return PREFIX + field.upper()
-
-
-def _describe(exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        field = str(error["loc"][0]) if error["loc"] else "?"
-        lines.append(f"{env_var(field)}={error.get('input')!r}: {error['msg']}")
-    return "; ".join(lines)
 
 
 def markdown_table() -> str:

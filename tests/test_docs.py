@@ -38,11 +38,11 @@ def test_settings_read_from_env() -> None:
 
 
 def test_a_bad_env_value_is_a_clear_error_naming_the_variable() -> None:
-    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT='abc': Input should be a valid integer"):
+    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT: Input should be a valid integer.*got 'abc'"):
         Settings.from_env({"STYLEGRAPH_GREMLIN_PORT": "abc"})
-    with pytest.raises(SettingsError, match="STYLEGRAPH_APP_PORT='70000': .*less than or equal to 65535"):
+    with pytest.raises(SettingsError, match="STYLEGRAPH_APP_PORT: .*less than or equal to 65535, got '70000'"):
         Settings.from_env({"STYLEGRAPH_APP_PORT": "70000"})
-    with pytest.raises(SettingsError, match="STYLEGRAPH_GRAPH_SYNC='fast': Input should be 'normal' or 'full'"):
+    with pytest.raises(SettingsError, match="STYLEGRAPH_GRAPH_SYNC: Input should be 'normal' or 'full', got 'fast'"):
         Settings.from_env({"STYLEGRAPH_GRAPH_SYNC": "fast"})
 
 
@@ -56,7 +56,7 @@ def test_the_cli_reports_a_bad_env_value_without_a_traceback(monkeypatch, capsys
         assert main(["graph-ping", "--graph", "memory:"]) == 1
     finally:
         get_settings.cache_clear()
-    assert "STYLEGRAPH_KNN_K=0" in capsys.readouterr().err.replace("'", "")
+    assert "STYLEGRAPH_KNN_K: Input should be greater than or equal to 1" in capsys.readouterr().err
 
 
 def test_a_setting_flag_overrides_the_env_var_and_is_validated(monkeypatch) -> None:
@@ -67,7 +67,7 @@ def test_a_setting_flag_overrides_the_env_var_and_is_validated(monkeypatch) -> N
     args = parser.parse_args(["gremlin-server", "--port", "9100"])
     settings = settings_from_args(args, base)
     assert (settings.gremlin_host, settings.gremlin_port) == ("0.0.0.0", 9100)
-    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT=-1"):
+    with pytest.raises(SettingsError, match="STYLEGRAPH_GREMLIN_PORT: .*got -1"):
         settings_from_args(parser.parse_args(["gremlin-server", "--port", "-1"]), base)
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from stylegraph.validated_config import ValidatedConfig
 
 Aggregator = Literal["mean", "pool", "gcn"]
 
@@ -24,7 +26,7 @@ def _share(default: float, low_open: bool, doc: str, high: float = 1.0) -> Any:
     return Field(default, **({"gt": 0.0} if low_open else {"ge": 0.0}), lt=high, description=doc)
 
 
-class GNNConfig(BaseModel):
+class GNNConfig(ValidatedConfig):
     """Hyperparameters, training target and split of one relation-prediction run.
 
     The target is the relation edges (``target``: kinds, empty = every kind
@@ -32,7 +34,7 @@ class GNNConfig(BaseModel):
     sharing the catalog column ``target_column``. Never ``SIMILAR``.
     """
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    error: ClassVar[type[ValueError]] = ConfigError
 
     name: str = Field("sage", pattern=r"^[^/\\ ]+$", description="run name suffix")
     seed: int = Field(0, description="random seed")
@@ -75,12 +77,6 @@ class GNNConfig(BaseModel):
     graph_url: str = Field("", description="the graph trained on")
     embeddings: str = Field("", description="the embeddings trained with")
 
-    def __init__(self, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise ConfigError(_describe(exc)) from None
-
     @field_validator("target", mode="before")
     @classmethod
     def _split_kinds(cls, value: Any) -> list[str]:
@@ -118,11 +114,3 @@ class GNNConfig(BaseModel):
         except json.JSONDecodeError as exc:
             raise ConfigError(f"{path} is not valid JSON: {exc}") from None
         return cls.from_dict(data)
-
-
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        where = ".".join(map(str, error["loc"]))
-        parts.append(f"{where}: {error['msg']}, got {error['input']!r}" if where else error["msg"])
-    return "; ".join(parts)

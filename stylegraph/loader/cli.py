@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from stylegraph.cli_flags import setting_flag
+from stylegraph.cli_flags import model_flags, model_values, setting_flag
 from stylegraph.commands import CommandError, graph_session
 
 STYLE_CHOICES = ("none", "style", "concat")
@@ -89,18 +89,21 @@ def _column_map(items: list[str] | None) -> dict[str, str]:
         raise _error(exc) from None
 
 
+# finetune's config fields whose flags are not derived: parsed by hand, or settings
+FINETUNE_OWN_FLAGS = ("catalog", "labels", "columns", "model", "weights", "seed", "runs_dir")
+
+
 def _finetune_config(args: argparse.Namespace) -> "FinetuneConfig":
-    from stylegraph.loader.finetune import FinetuneConfig
+    from stylegraph.loader.finetune_config import FinetuneConfig, FinetuneError
 
     s = args.settings
-    return FinetuneConfig(
-        catalog=str(args.catalog), labels=args.labels, columns=_column_map(args.column),
-        model=s.model, weights=s.weights, image_size=args.image_size,
-        embedding_dims=args.embedding_dims, loss=args.loss, optimizer=args.optimizer, lr=args.lr,
-        weight_decay=args.weight_decay, epochs=args.epochs, patience=args.patience, batch_size=args.batch_size,
-        m_per_class=args.m_per_class, val_fraction=args.val_fraction, k=args.k, workers=args.workers,
-        seed=s.seed, name=args.name, runs_dir=str(s.runs_dir),
-    )
+    try:
+        return FinetuneConfig(
+            catalog=str(args.catalog), labels=args.labels, columns=_column_map(args.column), model=s.model,
+            weights=s.weights, seed=s.seed, runs_dir=str(s.runs_dir),
+            **model_values(args, FinetuneConfig, exclude=FINETUNE_OWN_FLAGS))
+    except FinetuneError as exc:
+        raise _error(exc) from None
 
 
 def cmd_finetune(args: argparse.Namespace) -> int:
@@ -249,6 +252,8 @@ def _bool(text: str) -> bool:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the loader's subcommands to the ``stylegraph`` parser."""
+    from stylegraph.loader.finetune_config import FinetuneConfig
+
     p = subparsers.add_parser("sample-catalog", help="render a procedural sample catalog (PNG + catalog.csv)")
     p.add_argument("--products", type=int, default=200, help="number of products")
     p.add_argument("--out", type=Path, required=True, help="output directory")
@@ -279,24 +284,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="read catalog column SOURCE as NAME, e.g. category=articleType (repeatable)")
     setting_flag(p, "model")
     setting_flag(p, "weights")
-    p.add_argument("--image-size", type=int, default=0, help="input size; 0 picks one from the photos (64..96)")
-    p.add_argument("--embedding-dims", type=int, default=128)
-    p.add_argument("--loss", choices=("multi-similarity", "supcon", "arcface", "proxy-anchor", "contrastive"),
-                   default="multi-similarity")
-    p.add_argument("--optimizer", choices=("adamw", "sgd"), default="adamw")
-    p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--weight-decay", type=float, default=1e-4)
-    p.add_argument("--epochs", type=int, default=30, help="most epochs (early stopping may end sooner)")
-    p.add_argument("--patience", type=int, default=5, help="epochs without validation improvement before stopping")
-    p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--m-per-class", type=int, default=4, help="photos per class in each batch")
-    p.add_argument("--val-fraction", type=float, default=0.15, help="share of products held out for validation")
-    p.add_argument("--k", type=int, default=10, help="precision@k for validation")
-    p.add_argument("--workers", type=int, default=0, help="DataLoader worker processes")
+    model_flags(p, FinetuneConfig, exclude=FINETUNE_OWN_FLAGS)
     setting_flag(p, "seed")
     p.add_argument("--search", type=int, default=0, metavar="N", help="run N optuna trials and keep the best model")
     p.add_argument("--trial-epochs", type=int, help="epochs per search trial (default --epochs)")
-    p.add_argument("--name", default="finetune", help="run name")
     setting_flag(p, "runs_dir")
     p.set_defaults(func=cmd_finetune)
 

@@ -27,7 +27,7 @@ import json
 import logging
 import resource
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
@@ -38,7 +38,8 @@ from torch.utils.data import DataLoader, Dataset
 from tqdm import tqdm
 
 from stylegraph.loader.catalog import read_catalog
-from stylegraph.loader.embed import ARCHS, backbone_state, build_backbone, make_spec
+from stylegraph.loader.embed import backbone_state, build_backbone, make_spec
+from stylegraph.loader.finetune_config import FinetuneConfig, FinetuneError
 from stylegraph.loader.images import SkippedImage, load_product_image
 from stylegraph.loader.knn import label_precision
 from stylegraph.loader.metric_model import EmbeddingNet, save_embedder
@@ -46,68 +47,7 @@ from stylegraph.loader.preprocess import default_image_size, eval_transform, tra
 
 log = logging.getLogger(__name__)
 
-LOSSES = ("multi-similarity", "supcon", "arcface", "proxy-anchor", "contrastive")
-OPTIMIZERS = ("adamw", "sgd")
 IDS_FILE = "product_ids.json"
-
-
-class FinetuneError(ValueError):
-    """The training configuration or data cannot be used."""
-
-
-@dataclass
-class FinetuneConfig:
-    """Everything a training run depends on (saved as ``config.json``)."""
-
-    catalog: str
-    # label column -> loss weight; the first column also drives the batch sampler and early stopping
-    labels: dict[str, float] = field(default_factory=lambda: {"category": 1.0})
-    # catalog column mapping, e.g. {"category": "articleType"}
-    columns: dict[str, str] = field(default_factory=dict)
-    model: str = "resnet18"
-    weights: str = "random"
-    image_size: int = 0  # 0: chosen from the catalog's photos (preprocess.default_image_size)
-    embedding_dims: int = 128
-    loss: str = "multi-similarity"
-    optimizer: str = "adamw"
-    lr: float = 2e-3
-    weight_decay: float = 1e-4
-    epochs: int = 30
-    patience: int = 5
-    batch_size: int = 64
-    m_per_class: int = 4
-    val_fraction: float = 0.15
-    k: int = 10
-    workers: int = 0
-    seed: int = 0
-    name: str = "finetune"
-    runs_dir: str = "runs"
-
-    def validate(self) -> None:
-        """Raise :class:`FinetuneError` for an unusable setting."""
-        if not self.labels:
-            raise FinetuneError("at least one label column is needed (--labels category)")
-        if any(not w > 0 for w in self.labels.values()):
-            raise FinetuneError(f"label weights must be > 0, got {self.labels}")
-        if self.model not in ARCHS:
-            raise FinetuneError(f"--model must be one of {ARCHS}, got {self.model!r}")
-        if self.loss not in LOSSES:
-            raise FinetuneError(f"--loss must be one of {LOSSES}, got {self.loss!r}")
-        if self.optimizer not in OPTIMIZERS:
-            raise FinetuneError(f"--optimizer must be one of {OPTIMIZERS}, got {self.optimizer!r}")
-        if not self.lr > 0 or self.weight_decay < 0:
-            raise FinetuneError(f"--lr must be > 0 and --weight-decay >= 0, got {self.lr}, {self.weight_decay}")
-        if self.image_size and not 32 <= self.image_size <= 512:
-            raise FinetuneError(f"--image-size must be 0 (auto) or 32..512, got {self.image_size}")
-        if not 8 <= self.embedding_dims <= 2048:
-            raise FinetuneError(f"--embedding-dims must be 8..2048, got {self.embedding_dims}")
-        if self.epochs < 1 or self.patience < 1 or self.k < 1:
-            raise FinetuneError("--epochs, --patience and --k must be >= 1")
-        if self.m_per_class < 2 or self.batch_size < 2 * self.m_per_class or self.batch_size % self.m_per_class:
-            raise FinetuneError(f"--batch-size ({self.batch_size}) must be a multiple of --m-per-class "
-                                f"({self.m_per_class}, >= 2) holding at least two classes")
-        if not 0.05 <= self.val_fraction <= 0.5:
-            raise FinetuneError(f"validation fraction must be in [0.05, 0.5], got {self.val_fraction}")
 
 
 def new_run_dir(runs_dir: str | Path, name: str) -> Path:
@@ -278,7 +218,6 @@ def finetune(cfg: FinetuneConfig, progress: bool = True, on_epoch: EpochHook | N
     ``on_epoch(epoch, val_precision)`` is called after each epoch (the
     hyperparameter search reports and prunes there; it may raise).
     """
-    cfg.validate()
     start = time.perf_counter()
     torch.manual_seed(cfg.seed)
     np.random.seed(cfg.seed)  # MPerClassSampler draws from numpy's global generator
@@ -376,7 +315,7 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
                   {"labels": json.dumps(cfg.labels), "base_spec": json.dumps(spec, sort_keys=True)})
     (run / IDS_FILE).write_text(json.dumps({"train": [data.ids[i] for i in train_rows],
                                             "validation": [data.ids[i] for i in val_rows]}) + "\n")
-    (run / "config.json").write_text(json.dumps(asdict(cfg), indent=2, sort_keys=True) + "\n")
+    (run / "config.json").write_text(json.dumps(cfg.model_dump(), indent=2, sort_keys=True) + "\n")
     (run / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
     plot_curves(metrics, run / "curves.png")
     if not improved:

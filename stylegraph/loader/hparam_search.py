@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +31,7 @@ class SearchError(ValueError):
 
 def suggest(trial: Any, base: FinetuneConfig) -> FinetuneConfig:
     """The configuration of one trial: ``base`` with the searched settings drawn."""
-    return replace(
-        base,
+    return base.replace(
         lr=trial.suggest_float("lr", 3e-4, 5e-3, log=True),
         embedding_dims=trial.suggest_categorical("embedding_dims", [64, 128, 256]),
         optimizer=trial.suggest_categorical("optimizer", ["adamw", "sgd"]),
@@ -67,8 +65,7 @@ def search(base: FinetuneConfig, n_trials: int, epochs_per_trial: int | None = N
 
     if n_trials < 1:
         raise SearchError(f"--search needs at least 1 trial, got {n_trials}")
-    base.validate()
-    base = replace(base, epochs=epochs_per_trial or base.epochs)
+    base = base.replace(epochs=epochs_per_trial or base.epochs)
     out = new_run_dir(base.runs_dir, base.name + "-search")
     trials_dir = out / "trials"
     data = training_data(base, progress)  # checked once, shared by every trial
@@ -76,7 +73,7 @@ def search(base: FinetuneConfig, n_trials: int, epochs_per_trial: int | None = N
     runs: dict[int, Path] = {}
 
     def objective(trial: optuna.Trial) -> float:
-        cfg = replace(suggest(trial, base), runs_dir=str(trials_dir), name=f"trial{trial.number:03d}")
+        cfg = suggest(trial, base).replace(runs_dir=str(trials_dir), name=f"trial{trial.number:03d}")
         curve = curves.setdefault(trial.number, [])
 
         def report(epoch: int, value: float) -> None:
@@ -112,7 +109,7 @@ def search(base: FinetuneConfig, n_trials: int, epochs_per_trial: int | None = N
     metrics.update(best_trial=best.number, best_params=best.params, n_trials=n_trials,
                    n_pruned=sum(t.state == optuna.trial.TrialState.PRUNED for t in study.trials))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    (out / "config.json").write_text(json.dumps({**asdict(base), "search_trials": n_trials,
+    (out / "config.json").write_text(json.dumps({**base.model_dump(), "search_trials": n_trials,
                                                  "best_trial_config": json.loads(
                                                      (runs[best.number] / "config.json").read_text())},
                                                 indent=2, sort_keys=True) + "\n")

@@ -108,3 +108,27 @@ def test_user_errors_are_reported_without_traceback(setup, capsys):
     bad[bad.index("--embeddings") + 1] = str(tmp_path / "nope.npz")
     assert main(["gnn", "train", *bad]) == 1
     assert "embeddings file not found" in capsys.readouterr().err
+
+
+def test_train_flags_are_derived_from_the_config_declarations():
+    from stylegraph.cli import build_parser
+    from stylegraph.cli_flags import settings_from_args
+    from stylegraph.gnn.cli import FLAG_NAMES, NOT_FLAGS, _config
+    from stylegraph.gnn.config import GNNConfig
+    from stylegraph.settings import Settings
+
+    parser = build_parser()
+    gnn = next(a for a in parser._actions if a.dest == "command").choices["gnn"]
+    train = next(a for a in gnn._actions if a.dest == "gnn_command").choices["train"]
+    flags = {opt for action in train._actions for opt in action.option_strings}
+    for name in GNNConfig.model_fields:
+        if name not in NOT_FLAGS:
+            assert FLAG_NAMES.get(name, "--" + name.replace("_", "-")) in flags, name
+
+    args = parser.parse_args(["gnn", "train", "--pair-lr", "0.2", "--layers", "3", "--no-price",
+                              "--target", "WORN_WITH,BOUGHT_WITH", "--target", "X"])
+    args.settings = settings_from_args(args, Settings.from_env({"STYLEGRAPH_SEED": "7"}))
+    cfg = _config(args, "memory:", "emb")
+    assert (cfg.pair_lr, cfg.num_layers, cfg.use_price, cfg.use_attributes) == (0.2, 3, False, True)
+    assert cfg.target == ["WORN_WITH", "BOUGHT_WITH", "X"] and cfg.seed == 7
+    assert cfg.hidden == GNNConfig().hidden and cfg.graph_url == "memory:"

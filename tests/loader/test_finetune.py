@@ -114,9 +114,11 @@ def test_search_records_every_trial_and_keeps_the_best(catalog_master, tmp_path)
 
 
 @pytest.mark.parametrize("change,fragment", [
-    ({"loss": "triplet-ish"}, "--loss must be one of"),
-    ({"optimizer": "rmsprop"}, "--optimizer must be one of"),
-    ({"lr": 0}, "--lr must be > 0"),
+    ({"loss": "triplet-ish"}, "loss: Input should be 'multi-similarity'"),
+    ({"optimizer": "rmsprop"}, "optimizer: Input should be 'adamw' or 'sgd'"),
+    ({"lr": 0}, "lr: Input should be greater than 0"),
+    ({"model": "vgg16"}, "model: must be one of"),
+    ({"image_size": 16}, "image_size: must be 0"),
     ({"batch_size": 10, "m_per_class": 4}, "multiple of --m-per-class"),
     ({"labels": {}}, "at least one label column"),
     ({"labels": {"category": 0}}, "weights must be > 0"),
