@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 import os
 
+from stylegraph.cli_flags import setting_flag
 from stylegraph.commands import CommandError
 from stylegraph.settings import Settings
-from stylegraph.cli_flags import setting_flag
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,7 +60,7 @@ def run_gremlin_server(args: argparse.Namespace) -> int:
         os.makedirs(os.path.dirname(path), exist_ok=True)
     host, port = settings.gremlin_host, settings.gremlin_port
     try:
-        return serve_forever(path, host=host, port=port, settings=settings, grace_s=args.grace)
+        return serve_forever(path, settings=settings, grace_s=args.grace)
     except GraphError as exc:
         raise CommandError(str(exc)) from exc
     except OSError as exc:

@@ -67,10 +67,12 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def open_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
+def open_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS,
+               allow_cmyk: bool = False) -> Image.Image:
     """Decode ``source`` (a path or raw bytes) into a fully loaded RGB image.
 
-    Raises :class:`ImageProblem` for anything that cannot be used.
+    Raises :class:`ImageProblem` for anything that cannot be used. ``allow_cmyk``
+    converts CMYK without its colour profile (a shopper's upload) instead of refusing it.
     """
     if isinstance(source, (bytes, bytearray)):
         if not source:
@@ -91,9 +93,9 @@ def open_image(source: str | Path | bytes, max_pixels: int = DEFAULT_MAX_PIXELS)
             width, height = img.size
             if width * height > max_pixels:
                 raise ImageProblem("too-large", f"{width}x{height} exceeds {max_pixels} pixels")
-            if img.mode == "CMYK":
+            if img.mode == "CMYK" and not allow_cmyk:
                 raise ImageProblem("cmyk", "CMYK colour mode; convert the file to RGB (sRGB)")
-            if img.mode not in _CONVERTIBLE:
+            if img.mode not in _CONVERTIBLE and img.mode != "CMYK":
                 raise ImageProblem("unsupported-mode", f"colour mode {img.mode!r}")
             img.load()
     except ImageProblem:

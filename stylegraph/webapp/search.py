@@ -37,7 +37,7 @@ def decode_image(data: bytes) -> "Any":
     from stylegraph.loader.images import ImageProblem, open_image
 
     try:
-        return open_image(data, max_pixels=MAX_PIXELS)
+        return open_image(data, max_pixels=MAX_PIXELS, allow_cmyk=True)
     except ImageProblem as exc:
         if exc.reason == "too-large":
             raise TooLarge(f"image is too large: {exc.detail}") from None

@@ -61,3 +61,26 @@ def test_bytes_input_and_sha(files):
     assert info.value.reason in ("not-an-image", "truncated", "corrupt")
     assert len(file_sha256(files["good"])) == 64
     assert file_sha256(files["good"]) != file_sha256(files["cmyk"])
+
+
+def test_one_decoder_serves_catalog_photos_and_uploads():
+    import io
+
+    from PIL import Image
+
+    from stylegraph.webapp.errors import NotAnImage, TooLarge
+    from stylegraph.webapp.search import decode_image
+
+    buf = io.BytesIO()
+    Image.new("CMYK", (8, 8)).save(buf, "JPEG")
+    with pytest.raises(ImageProblem, match="cmyk"):
+        open_image(buf.getvalue())  # a catalog photo: refused, colours would shift
+    assert decode_image(buf.getvalue()).mode == "RGB"  # a shopper's upload: converted
+    with pytest.raises(NotAnImage, match="empty"):
+        decode_image(b"")
+    with pytest.raises(NotAnImage):
+        decode_image(b"not an image")
+    big = io.BytesIO()
+    Image.new("L", (7000, 7000)).save(big, "PNG")
+    with pytest.raises(TooLarge):
+        decode_image(big.getvalue())
