@@ -17,7 +17,8 @@ Modules, in pipeline order:
   item-item co-occurrence on the same split; table and PNG.
 * ``refine``    -- every product's top-k as ``RECOMMENDED`` edges; products added later.
 * ``apply_new`` -- ``add-product``'s hook: RECOMMENDED edges from the promoted run.
-* ``runs``      -- ``runs/<timestamp>-<name>/``, the promotion gate and ``runs/latest``.
+* ``runs``      -- ``runs/<timestamp>-<name>/``, re-evaluating a saved run, the promotion gate and
+  ``runs/latest``.
 * ``cli``       -- ``stylegraph gnn train|evaluate|refine|promote|runs``.
 
 torch and DGL are imported by these modules, so import them lazily from CLIs.

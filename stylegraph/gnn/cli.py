@@ -185,7 +185,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     """``stylegraph gnn evaluate``."""
     from stylegraph.gnn import runs
     from stylegraph.gnn.dataset import DatasetError
-    from stylegraph.gnn.evaluate import evaluate_run, format_metrics
+    from stylegraph.gnn.evaluate import format_metrics
+    from stylegraph.gnn.runs import evaluate_run
 
     results = _on_run(
         args, lambda g, run_dir, emb: evaluate_run(g, run_dir, emb, args.export_batch,

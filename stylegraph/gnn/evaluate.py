@@ -222,25 +222,3 @@ def plot_metrics(results: dict[str, dict[str, dict[str, float]]], path: Path,
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
-
-
-def evaluate_run(g: Any, run_dir: str | Path, embeddings: Any, batch_size: int = 1000,
-                 progress: bool = True) -> dict:
-    """Re-export the graph and evaluate a finished run on its own saved test split.
-
-    On an unchanged graph the figures equal the run's ``metrics.json`` test figures.
-    """
-    from stylegraph.gnn import runs
-    from stylegraph.gnn.dataset import RelationSplit, build_dataset, export_graph
-
-    trained = runs.load_run(run_dir)
-    cfg = trained.config
-    exported = export_graph(g, batch_size, progress, kinds=cfg.target or None)
-    ids = sorted(p.id for p in exported.products)
-    split = RelationSplit.load(Path(run_dir) / runs.SPLIT_FILE,
-                               {pid: i for i, pid in enumerate(ids)})
-    ds = build_dataset(exported, embeddings, spec=trained.spec, split=split, seed=cfg.seed,
-                       target_column=cfg.target_column,
-                       label_pairs_per_product=cfg.label_pairs_per_product)
-    results: dict[str, Any] = evaluate_part(trained.model, ds, "test", cfg.seed + 2)
-    return {"run": trained.name, "test": results}

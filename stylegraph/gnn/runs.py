@@ -15,11 +15,13 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
 from stylegraph.gnn.config import GNNConfig
 from stylegraph.gnn.dataset import FeatureSpec
+from stylegraph.gnn.evaluate import METRICS, best_baseline, evaluate_part
 from stylegraph.gnn.model import RelationSAGE, configure_torch
 
 LATEST = "latest"
@@ -82,8 +84,6 @@ class PromotionCheck:
 def promotion_checks(run_dir: Path, metric: str = "recall@10",
                      splits: tuple[str, ...] = SPLITS) -> list[PromotionCheck]:
     """The GNN vs the best baseline of each split, from the run's test metrics."""
-    from stylegraph.gnn.evaluate import METRICS, best_baseline
-
     if metric not in METRICS:
         raise RunError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
     path = Path(run_dir) / METRICS_FILE
@@ -212,3 +212,24 @@ def load_run(run_dir: Path) -> TrainedRun:
     model.load_state_dict(state)
     model.eval()
     return TrainedRun(path=run_dir, config=cfg, spec=spec, model=model)
+
+
+def evaluate_run(g: Any, run_dir: str | Path, embeddings: Any, batch_size: int = 1000,
+                 progress: bool = True) -> dict:
+    """Re-export the graph and evaluate a finished run on its own saved test split.
+
+    On an unchanged graph the figures equal the run's ``metrics.json`` test figures.
+    """
+    from stylegraph.gnn.dataset import RelationSplit, build_dataset, export_graph
+
+    trained = load_run(run_dir)
+    cfg = trained.config
+    exported = export_graph(g, batch_size, progress, kinds=cfg.target or None)
+    ids = sorted(p.id for p in exported.products)
+    split = RelationSplit.load(Path(run_dir) / SPLIT_FILE,
+                               {pid: i for i, pid in enumerate(ids)})
+    ds = build_dataset(exported, embeddings, spec=trained.spec, split=split, seed=cfg.seed,
+                       target_column=cfg.target_column,
+                       label_pairs_per_product=cfg.label_pairs_per_product)
+    results: dict[str, Any] = evaluate_part(trained.model, ds, "test", cfg.seed + 2)
+    return {"run": trained.name, "test": results}

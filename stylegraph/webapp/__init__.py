@@ -49,7 +49,7 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
         app.wsgi_app = ResponseCache(app.wsgi_app, state.cache)  # type: ignore[method-assign]
     app.extensions[EXTENSION] = state
 
-    register_error_handlers(app)
+    register_error_handlers(app, on_graph_lost=state.connection_lost)
     from stylegraph.webapp.api import bp as api_bp
 
     app.register_blueprint(api_bp)

@@ -7,7 +7,7 @@ too large, 415 not an image, 503 graph unreachable. Bad input never becomes a
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Callable
 
 from flask import Flask, Response, jsonify
 from gremlin_python.driver.protocol import GremlinServerError
@@ -67,8 +67,11 @@ def error_response(code: int, message: str, **extra: Any) -> Response:
     return response
 
 
-def register_error_handlers(app: Flask) -> None:
-    """Answer every error raised by a view (ours, werkzeug's, unexpected) as JSON."""
+def register_error_handlers(app: Flask, on_graph_lost: Callable[[], None] = lambda: None) -> None:
+    """Answer every error raised by a view (ours, werkzeug's, unexpected) as JSON.
+
+    ``on_graph_lost`` is called when a view failed because the graph went away (503).
+    """
 
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -93,9 +96,7 @@ def register_error_handlers(app: Flask) -> None:
     def _unexpected(exc: Exception) -> Response:
         if is_unavailable(exc):
             log.warning("graph unavailable: %s", exc)
-            from stylegraph.webapp.state import get_state
-
-            get_state().connection_lost()
+            on_graph_lost()
             return error_response(503, f"graph unavailable: {exc}")
         log.exception("unhandled error")
         return error_response(500, "internal error")
