@@ -94,8 +94,7 @@ class Settings(BaseSettings):
     app_host: str = Field("127.0.0.1", description="address the web app listens on")
     app_port: int = _port(8000, "port of the web app")
     app_threads: int = Field(8, ge=1, description="waitress worker threads")
-    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1, description="largest accepted image upload "
-                                  "(413 above)")
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1, description="largest accepted image upload (413 above)")
     search_max_batch: int = Field(16, ge=1, description="visual search: most uploads per CNN batch")
     search_max_wait_ms: float = Field(5.0, ge=0, description="visual search: longest wait (ms) for more "
                                       "uploads to batch")
