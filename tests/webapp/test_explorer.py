@@ -204,3 +204,33 @@ def test_unknown_product_gets_a_clear_message_and_search_still_works(
     page.evaluate("document.getElementById('search').requestSubmit()")
     page.wait_for_function(
         f"{EX}.state.root === {json.dumps(product.product_id)} && {EX}.idle() && {EX}.nodesView.length > 1")
+
+
+def test_the_styling_step_shapes_plain_nodes_and_edges(tab: Tab) -> None:
+    """graph_style.js with explorer_style's config: what both the explorer and exports draw."""
+    from stylegraph.webapp.explorer_style import LABEL_MAX, ROOT_SIZE, client_config
+    from stylegraph.webapp.export_html import STYLE_JS
+
+    page = tab.page
+    page.set_content("<html><body></body></html>")
+    page.add_script_tag(content=STYLE_JS.read_text())
+    styled = page.evaluate(
+        """cfg => ({
+            node: stylegraphStyle.node({id: "P1", title: "A very long product title that goes on and on",
+                                        brand: "Acme", price: 12.5, image_url: "/images/p1.png"}, cfg, {root: true}),
+            bare: stylegraphStyle.node({id: "P2"}, cfg),
+            related: stylegraphStyle.edge({from: "P1", to: "P2", type: "RELATED", kind: "WORN_WITH", score: 3}, cfg),
+            similar: stylegraphStyle.edge({from: "P1", to: "P2", type: "SIMILAR", score: 0.5}, cfg)
+        })""",
+        client_config(),
+    )
+    node, bare, related, similar = styled["node"], styled["bare"], styled["related"], styled["similar"]
+    assert len(node["label"]) == LABEL_MAX and node["label"].endswith("\u2026")
+    assert node["title"].splitlines() == ["A very long product title that goes on and on", "Acme", "12.50", "id P1"]
+    assert node["size"] == ROOT_SIZE and node["image"] == "/images/p1.png"
+    assert bare["label"] == "P2" and bare["image"].startswith("data:image/svg+xml")
+    assert related["id"] == "WORN_WITH:P1:P2" and related["arrows"]["to"]["enabled"] is False
+    assert abs(related["value"] - 1.3862943611198906) < 1e-9  # log1p(3): a count grows the width slowly
+    assert similar["arrows"]["to"]["enabled"] is True and similar["value"] == 0.5
+    assert similar["dashes"] is False and similar["title"] == "SIMILAR score 0.500"
+    assert tab.console_errors == []
