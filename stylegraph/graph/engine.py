@@ -114,7 +114,7 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
         for step in traversal.walk():
             if step.name in _MUTATING_STEPS:
                 raise InvalidRequestError(
-                    f"ReadOnlyStrategy: the traversal is not allowed to mutate the graph ({step.name}())")
+                    f"ReadOnlyStrategy: The provided traversal has a mutating step and thus is not read only ({step.name}())")
     return traversal, opts
 
 

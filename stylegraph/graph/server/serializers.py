@@ -51,7 +51,8 @@ class GraphBinarySerializer:
 
     def __init__(self) -> None:
         self._reader = gb.GraphBinaryReader(GRAPHBINARY_REQUEST_TYPES)
-        self._writer = StrictGraphBinaryWriter({int: PromotingIntIO})
+        # tuples are the engine's hashable lists (list-valued map keys): written as lists
+        self._writer = StrictGraphBinaryWriter({int: PromotingIntIO, tuple: gb.ListIO})
 
     def peek_request_id(self, payload: bytes) -> uuid.UUID | None:
         """The request id from the fixed-size header, without reading the rest."""
@@ -111,7 +112,7 @@ class GraphSONSerializer:
 
     def __init__(self, text_frames: bool = False) -> None:
         self._reader = gs.GraphSONReader(GRAPHSON_REQUEST_TYPES)
-        self._writer = gs.GraphSONWriter({Path: GSPathWriter})
+        self._writer = gs.GraphSONWriter({Path: GSPathWriter, tuple: gs.ListIO})
         self.text_frames = text_frames
 
     def peek_request_id(self, payload: bytes) -> uuid.UUID | None:

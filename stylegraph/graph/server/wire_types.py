@@ -21,7 +21,7 @@ from gremlin_python.process.traversal import (
     DT, Barrier, Binding, Bytecode, Cardinality, Column, Direction, Merge, Operator, Order, P,
     Pick, Pop, Scope, T, TextP, TraversalStrategy,
 )
-from gremlin_python.statics import GremlinType
+from gremlin_python.statics import GremlinType, long
 from gremlin_python.structure.graph import Path
 from gremlin_python.structure.io import graphbinaryV1 as gb
 from gremlin_python.structure.io import graphsonV3d0 as gs
@@ -167,6 +167,16 @@ def _enum_reader(enum_cls: type[Enum]) -> type:
     return _EnumReader
 
 
+class _LongReader:
+    """Int64 as gremlinpython's ``long``: a Long the client sent stays a Long in the answer."""
+
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        value = gb.LongIO.objectify(buff, reader, nullable)
+        return None if value is None else long(value)
+
+
 class PromotingIntIO:
     """Python ``int`` as Int, Long or BigInteger by magnitude (gremlinpython's writer only does Int).
 
@@ -198,6 +208,7 @@ class StrictGraphBinaryWriter(gb.GraphBinaryWriter):
 
 
 GRAPHBINARY_REQUEST_TYPES: dict[gb.DataType, Any] = {
+    gb.DataType.long: _LongReader,
     gb.DataType.p: _PReader,
     gb.DataType.textp: _TextPReader,
     gb.DataType.lambda_: _LambdaReader,
@@ -260,6 +271,15 @@ class _GSLambda:
         return make_lambda(d["script"], d.get("language", "gremlin-groovy"))
 
 
+class _GSLong:
+    """``g:Int64`` as gremlinpython's ``long`` (see :class:`_LongReader`)."""
+
+    @classmethod
+    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        return long(d)
+
+
 class _GSClass:
     @classmethod
     def objectify(cls, d: str, reader: gs.GraphSONReader) -> GremlinType:
@@ -286,6 +306,7 @@ def _gs_strategy(name: str) -> type:
 
 
 GRAPHSON_REQUEST_TYPES: dict[str, Any] = {
+    "g:Int64": _GSLong,
     "g:Bytecode": _GSBytecode,
     "g:P": _gs_predicate(P),
     "g:TextP": _gs_predicate(TextP),

@@ -54,7 +54,8 @@ def _numbers(step: Step, values: Iterable[Any]) -> list[Any]:
 def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
     """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce).
 
-    As in TinkerPop, count() is a Long, the sum of integers is a Long and mean() a Double."""
+    As in TinkerPop, count() is a Long and mean() a Double; a sum of integers keeps their
+    type here (sum(local)); the global sum() step widens it to a Long (:func:`_global_sum`)."""
     if kind == "count":
         return long(len(values))
     if kind in ("sum", "mean"):
@@ -62,9 +63,7 @@ def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
         if not nums:
             return NO_VALUE
         total = sum(nums)
-        if kind == "mean":
-            return total / len(nums)
-        return long(total) if type(total) is int and -2**63 <= total < 2**63 else total
+        return total / len(nums) if kind == "mean" else total
     present = [v for v in values if v is not None]
     if not present:
         return NO_VALUE
@@ -127,7 +126,12 @@ class ReduceStep(_ScopedStep):
             return
         value = reduce_values(self, kind, [t.obj for t in it])
         if value is not NO_VALUE:
-            yield self.ctx.start(value, self.labels)
+            yield self.ctx.start(_global_sum(value) if kind == "sum" else value, self.labels)
+
+
+def _global_sum(total: Any) -> Any:
+    """TinkerPop 3.7's sum() of integers is a Long (3.8 keeps the integers' type)."""
+    return long(total) if type(total) is int and -2**63 <= total < 2**63 else total
 
 
 @register("fold")

@@ -131,10 +131,14 @@ class ValuesStep(FlatMapStep):
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
-        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args)
+        # a null key names no property (TinkerPop): values("name", null) is values("name")
+        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args if a is not None)
+        self.nothing = bool(args) and not self.keys
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""
+        if self.nothing:
+            return ()
         x = t.obj
         keys = self.keys
         tx = type(x)
@@ -163,10 +167,14 @@ class PropertiesStep(FlatMapStep):
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
-        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args)
+        # a null key names no property (TinkerPop): values("name", null) is values("name")
+        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args if a is not None)
+        self.nothing = bool(args) and not self.keys
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""
+        if self.nothing:
+            return ()
         return all_properties(t.obj, self.keys)
 
 

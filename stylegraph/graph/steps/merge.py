@@ -148,7 +148,9 @@ class _MergeStep(Step):
             if isinstance(value, Traversal):
                 raise self.error(f"{what}: values cannot be traversals ({key!r})")
             if key is _T_LABEL and not (isinstance(value, str) and value and not value.startswith("~")):
-                raise self.error(f"{what}: T.label must be a non-hidden string, got {value!r}", code=597)
+                hidden = isinstance(value, str) and value.startswith("~")
+                raise self.error(f"{what}: Label can not be a hidden key: {value}" if hidden else
+                                 f"{what}: T.label must be a non-empty string, got {value!r}", code=597)
             if key is _T_ID and value is None:
                 raise self.error(f"{what}: T.id cannot be null", code=597)
 
