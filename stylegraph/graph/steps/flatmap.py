@@ -67,6 +67,10 @@ class VertexStep(FlatMapStep):
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""
         v = self._require_vertex(t.obj)
+        out = self._adjacent(v)
+        return self.ctx.graph.ordered(out)
+
+    def _adjacent(self, v: Vertex) -> list[Any]:
         labels, direction = self.edge_labels, self.direction
         if self.to_edges:
             if direction == "out":
