@@ -182,6 +182,13 @@ def compile_p(p: Any) -> Predicate:
                 (b := compare(x, hi)) is not None and b < 0
         return lambda x: ((a := compare(x, lo)) is not None and a < 0) or \
             ((b := compare(x, hi)) is not None and b > 0)
+    if op == "typeOf":  # TinkerPop 3.8: P.typeOf(GType.X)
+        from stylegraph.graph.gtype import GType, is_type
+
+        gtype = p.value
+        if not isinstance(gtype, GType):
+            raise GremlinError(f"P.typeOf() takes a GType, got {gtype!r}", code=499)
+        return lambda x: is_type(x, gtype)
     if op == "within":
         return _within(p.value if p.other is None else [p.value, p.other])
     if op == "without":

@@ -92,3 +92,83 @@ def test_errors_use_tinkerpops_wording(graph, traversal, message):
 def test_merge_of_two_maps(graph):
     (m,) = run(graph, g.V("1").value_map("name").merge({"age": 1}))
     assert m == {"name": ["marko"], "age": 1}
+
+
+# -- TinkerPop 3.8: asBool, asNumber, P.typeOf, discard, none(P) and the wire types of its drivers
+
+def _bytecode(*steps):
+    from gremlin_python.process.traversal import Bytecode
+
+    bc = Bytecode()
+    for step in steps:
+        bc.add_step(*step)
+    return bc
+
+
+@pytest.mark.parametrize("steps,expected", [
+    ([("inject", "5"), ("asNumber",)], [5]),
+    ([("inject", "0x5"), ("asNumber",)], [5]),
+    ([("inject", 5.67), ("asNumber", "INT")], [5]),
+    ([("inject", None), ("asNumber", "INT")], [None]),
+    ([("inject", 1, 0, -0.0, float("nan"), "tRUe", False), ("asBool",)], [True, False, False, False, True, False]),
+    ([("V",), ("values", "age"), ("is", ("typeOf", "INT")), ("count",)], [4]),
+    ([("V",), ("values", "age"), ("is", ("typeOf", "LONG")), ("count",)], [0]),
+    ([("V",), ("values", "age"), ("asNumber", "SHORT"), ("is", ("typeOf", "SHORT")), ("count",)], [4]),
+    ([("inject", [1, 2], [5]), ("none", ("gt", 3))], [[1, 2]]),
+    ([("V",), ("discard",)], []),
+])
+def test_tinkerpop_38_steps(graph, steps, expected):
+    from gremlin_python.process.traversal import P
+
+    from stylegraph.graph.engine import execute
+    from stylegraph.graph.gtype import GType
+
+    def arg(a):
+        if isinstance(a, tuple):
+            op, value = a
+            return P(op, arg(value))
+        return GType[a] if isinstance(a, str) and a in GType.__members__ else a
+
+    got = execute(graph, _bytecode(*[(s[0], *[arg(a) for a in s[1:]]) for s in steps]))
+    assert got == expected
+
+
+@pytest.mark.parametrize("steps,message", [
+    ([("inject", "test"), ("asNumber",)], "Can't parse string 'test' as number."),
+    ([("inject", [1, 2]), ("asNumber",)], "Can't parse type ArrayList as number."),
+    ([("inject", 300), ("asNumber", "BYTE")], "Can't convert number of type Integer to Byte due to overflow."),
+    ([("inject", 3), ("asNumber", "VERTEX")], "asNumber() requires a numeric type token, got VERTEX"),
+    ([("inject", "hello"), ("asBool",)], "Can't parse hello as Boolean."),
+    ([("inject", None), ("asBool",)], "Can't parse null as Boolean."),
+])
+def test_tinkerpop_38_conversion_errors(graph, steps, message):
+    from stylegraph.graph.engine import execute
+    from stylegraph.graph.gtype import GType
+
+    bc = _bytecode(*[(s[0], *[GType[a] if a in ("BYTE", "VERTEX") else a for a in s[1:]]) for s in steps])
+    with pytest.raises(GremlinError) as info:
+        execute(graph, bc)
+    assert message in str(info.value)
+
+
+def test_graphbinary_reads_gtype_and_offset_datetime():
+    """The two 3.8 types gremlinpython 3.7 cannot read ("48 is not a valid DataType")."""
+    import datetime
+    import io
+
+    from gremlin_python.structure.io import graphbinaryV1 as gb
+
+    from stylegraph.graph.gtype import GType
+    from stylegraph.graph.server.wire_types import GRAPHBINARY_REQUEST_TYPES, RequestGraphBinaryReader
+
+    name = "SHORT".encode()
+    gtype = bytes([0x30, 0x00, 0x03, 0x00]) + gb.int32_pack(len(name)) + name
+    # 2023-08-02T10:30:00.5+02:00: LocalDate, LocalTime (ns of the day), ZoneOffset (s)
+    odt = (bytes([0x88, 0x00]) + gb.int32_pack(2023) + bytes([8, 2])
+           + gb.int64_pack((10 * 3600 + 30 * 60) * 10**9 + 500_000_000) + gb.int32_pack(7200))
+    items = gtype + odt + bytes([0x02, 0x00]) + gb.int64_pack(7)  # and a Long
+    payload = bytes([0x09, 0x00]) + gb.int32_pack(3) + items
+    got = RequestGraphBinaryReader(GRAPHBINARY_REQUEST_TYPES).to_object(io.BytesIO(payload))
+    tz = datetime.timezone(datetime.timedelta(hours=2))
+    assert got == [GType.SHORT, datetime.datetime(2023, 8, 2, 10, 30, 0, 500_000, tzinfo=tz), 7]
+    assert type(got[2]).__name__ == "long"
