@@ -10,6 +10,7 @@ incomparable types (``"a" < 1``) is simply false rather than an error.
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 import uuid
 from typing import Any, Callable, Iterable
@@ -23,7 +24,8 @@ from stylegraph.graph.errors import GremlinError
 
 Predicate = Callable[[Any], bool]
 
-_NUMBER_TYPES = (int, float)
+# decimal.Decimal: a BigDecimal (a Java client's 1.0 literal, e.g. has("weight", lt(1.0)))
+_NUMBER_TYPES = (int, float, decimal.Decimal)
 
 
 def is_number(value: Any) -> bool:
@@ -39,7 +41,10 @@ def normalize(value: Any) -> Any:
 
 
 def values_equal(a: Any, b: Any) -> bool:
-    """Gremlin equality: numbers by value, booleans only with booleans, elements by id."""
+    """Gremlin equality: numbers by value, booleans only with booleans, elements by id;
+    NaN equals nothing, not even itself."""
+    if type(a) is float and a != a:
+        return False
     if a is b:
         return True
     ta, tb = type(a), type(b)
@@ -74,7 +79,12 @@ def _comparable(a: Any, b: Any) -> bool:
 
 
 def compare(a: Any, b: Any) -> int | None:
-    """-1/0/1, or None when the two values are not comparable."""
+    """-1/0/1, or None when the two values are not comparable (as in TinkerPop: null equals
+    only null, and NaN is not comparable, not even with itself)."""
+    if a is None or b is None:
+        return 0 if a is None and b is None else None
+    if (type(a) is float and a != a) or (type(b) is float and b != b):
+        return None
     if not _comparable(a, b):
         return None
     try:

@@ -172,3 +172,31 @@ def test_graphbinary_reads_gtype_and_offset_datetime():
     tz = datetime.timezone(datetime.timedelta(hours=2))
     assert got == [GType.SHORT, datetime.datetime(2023, 8, 2, 10, 30, 0, 500_000, tzinfo=tz), 7]
     assert type(got[2]).__name__ == "long"
+
+
+@pytest.mark.parametrize("value,p,passes", [
+    (None, "lte", True), (None, "gte", True), (None, "lt", False), (None, "eq", True), (None, "neq", False),
+    (float("nan"), "eq", False), (float("nan"), "neq", True), (float("nan"), "lte", False),
+    (float("nan"), "gt", False), (1.0, "gte", False), (1.0, "neq", True),
+])
+def test_null_and_nan_comparisons(graph, value, p, passes):
+    """Comparability.feature: null equals only null; NaN compares with nothing, not even NaN."""
+    from gremlin_python.process.traversal import P
+
+    ref = None if value is None else float("nan")
+    got = run(graph, g.inject(value).is_(getattr(P, p)(ref)))
+    assert len(got) == (1 if passes else 0)
+
+
+def test_big_decimal_arguments_compare_with_doubles(graph):
+    """A Java client's 1.0 literal is a BigDecimal (Python Decimal): has("weight", lt(1.0))."""
+    from decimal import Decimal
+
+    from gremlin_python.process.traversal import P
+
+    got = run(graph, g.V("4").both_e().has("weight", P.lt(Decimal("1.0"))).other_v())
+    assert [v.id for v in got] == ["3"]
+    got = run(graph, g.V("1").out_e().has("weight", P.inside(Decimal("0.0"), Decimal("0.6"))).in_v())
+    assert sorted(v.id for v in got) == ["2", "3"]
+    (total,) = run(graph, g.inject(Decimal("1.5"), 2.5).sum_())
+    assert total == 4.0

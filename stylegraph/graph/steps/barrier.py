@@ -3,6 +3,7 @@ groupCount, barrier, cap -- each also in its Scope.local form where Gremlin has 
 from __future__ import annotations
 
 import heapq
+from decimal import Decimal
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
@@ -62,6 +63,8 @@ def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
         nums = _numbers(step, values)
         if not nums:
             return NO_VALUE
+        if any(type(n) is float for n in nums) and any(isinstance(n, Decimal) for n in nums):
+            nums = [float(n) for n in nums]  # a double with a BigDecimal: the double wins here
         total = sum(nums)
         return total / len(nums) if kind == "mean" else total
     present = [v for v in values if v is not None]
