@@ -200,3 +200,17 @@ def test_big_decimal_arguments_compare_with_doubles(graph):
     assert sorted(v.id for v in got) == ["2", "3"]
     (total,) = run(graph, g.inject(Decimal("1.5"), 2.5).sum_())
     assert total == 4.0
+
+
+def test_productive_by_strategy_gives_null_for_unproductive_by(graph):
+    from gremlin_python.process.strategies import ProductiveByStrategy
+
+    pg = g.with_strategies(ProductiveByStrategy())
+    (counts,) = run(graph, pg.V().group_count().by("age"))
+    assert counts == {29: 1, 27: 1, 32: 1, 35: 1, None: 2}
+    assert sorted(run(graph, pg.V().project("a", "b").by(__.in_e().count()).by("age")), key=repr) == sorted(
+        [{"a": 0, "b": 29}, {"a": 1, "b": 27}, {"a": 3, "b": None}, {"a": 1, "b": 32}, {"a": 1, "b": None},
+         {"a": 0, "b": 35}], key=repr)
+    assert len(run(graph, pg.V().as_("a").select("a").by("age"))) == 6
+    # without the strategy an unproductive by() filters
+    assert len(run(graph, g.V().as_("a").select("a").by("age"))) == 4

@@ -227,6 +227,16 @@ class ByModulator:
             self.traversal = value
         self.fn = by_function(value, step_name)
 
+    def make_productive(self) -> None:
+        """ProductiveByStrategy: an unproductive by() gives null instead of filtering the traverser."""
+        fn = self.fn
+
+        def productive(t: Traverser) -> Any:
+            value = fn(t)
+            return None if value is NO_VALUE else value
+
+        self.fn = productive
+
 
 def hkey(x: Any) -> Any:
     """A hashable stand-in for ``x`` with Gremlin equality (dedup, group keys)."""
