@@ -214,3 +214,12 @@ def test_productive_by_strategy_gives_null_for_unproductive_by(graph):
     assert len(run(graph, pg.V().as_("a").select("a").by("age"))) == 6
     # without the strategy an unproductive by() filters
     assert len(run(graph, g.V().as_("a").select("a").by("age"))) == 4
+
+
+def test_a_set_side_effect_stays_a_set(graph):
+    from gremlin_python.process.traversal import Scope
+
+    (got,) = run(graph, g.with_side_effect("a", set()).V().both().values("name").aggregate(Scope.local, "a").cap("a"))
+    assert got == {"marko", "vadas", "lop", "josh", "ripple", "peter"}
+    (got,) = run(graph, g.V().both().values("name").aggregate("a").cap("a"))
+    assert isinstance(got, list) and len(got) == 12
