@@ -17,13 +17,13 @@ from stylegraph.graph.bytecode import compile_traversal, convert_arg
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
 from stylegraph.graph.gc_pause import gc_paused
 from stylegraph.graph.results import to_result
+from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
 from stylegraph.graph.traverser import SEED, Traverser
 
 #: strategies that change nothing observable here, accepted and ignored
 _IGNORED_STRATEGIES = frozenset({
-    "ProductiveByStrategy",
     "EdgeLabelVerificationStrategy", "ReservedKeysVerificationStrategy",
     "LambdaRestrictionStrategy", "HaltedTraverserStrategy",
 })
@@ -40,6 +40,7 @@ class SourceOptions:
         self.sack: Any = None
         self.timeout_ms: Optional[float] = None
         self.read_only = False
+        self.productive_by = False
         self.seed: Any = None
 
 
@@ -96,11 +97,42 @@ def _apply_strategy(strategy: Any, opts: SourceOptions) -> None:
     if name == "ReadOnlyStrategy":
         opts.read_only = True
         return
+    if name == "ProductiveByStrategy":
+        opts.productive_by = True
+        return
     if name in _IGNORED_STRATEGIES:
         return
     if name == "VertexProgramStrategy":
         raise InvalidRequestError("withComputer(): OLAP (VertexProgramStrategy) is not supported")
     raise InvalidRequestError(f"withStrategies(): {name} is not supported")
+
+
+def _by_modulators(step: Any) -> list[ByModulator]:
+    """The by() modulators a step holds (directly, in lists, or in a grouping helper)."""
+    found: list[ByModulator] = []
+
+    def visit(value: Any, depth: int) -> None:
+        if isinstance(value, ByModulator):
+            found.append(value)
+        elif isinstance(value, (list, tuple)) and depth < 2:
+            for item in value:
+                visit(item, depth + 1)
+        elif depth == 0 and hasattr(value, "key_by"):  # group()/groupCount()'s Grouping
+            visit(value.key_by, 1)
+            visit(getattr(value, "value_by", None), 1)
+        elif depth == 0 and isinstance(getattr(value, "bys", None), list):  # project/select/path's ring
+            visit(value.bys, 1)
+
+    for attr in _attrs(step):
+        visit(attr, 0)
+    return found
+
+
+def _attrs(obj: Any) -> list[Any]:
+    names = list(getattr(obj, "__dict__", {}))
+    for cls in type(obj).__mro__:
+        names.extend(getattr(cls, "__slots__", ()))
+    return [getattr(obj, n, None) for n in dict.fromkeys(names)]
 
 
 def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
@@ -110,11 +142,15 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
     opts = parse_source(bytecode)
     traversal = compile_traversal(bytecode, root=True)
     apply_all(traversal, root=True)
+    if opts.productive_by:
+        for step in traversal.walk():
+            for mod in _by_modulators(step):
+                mod.make_productive()
     if opts.read_only:
         for step in traversal.walk():
             if step.name in _MUTATING_STEPS:
                 raise InvalidRequestError(
-                    f"ReadOnlyStrategy: the traversal is not allowed to mutate the graph ({step.name}())")
+                    f"ReadOnlyStrategy: The provided traversal has a mutating step and thus is not read only ({step.name}())")
     return traversal, opts
 
 

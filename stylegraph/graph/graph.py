@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError
 from stylegraph.graph.gc_pause import freeze_survivors, gc_paused
+from stylegraph.graph.shuffle import Shuffler, seed_from_env
 from stylegraph.graph.store import SQLiteStore, decode_props, encode_props
 
 Element = Vertex | Edge
@@ -55,8 +56,12 @@ class Graph:
         *,
         indexed_keys: Iterable[str] = (),
         sync: str = "normal",
+        shuffle_seed: int | None = None,
     ) -> None:
         self.path = path
+        # shuffled-iteration test mode (stylegraph.graph.shuffle): None keeps insertion order
+        seed = shuffle_seed if shuffle_seed is not None else seed_from_env()
+        self._shuffle: Shuffler | None = Shuffler(seed) if seed is not None else None
         self.vertices: dict[str, Vertex] = {}
         self.edges: dict[str, Edge] = {}
         self.lock = threading.RLock()
@@ -86,9 +91,17 @@ class Graph:
         """The edge with this id, or None."""
         return self.edges.get(id if type(id) is str else str(id))
 
+    def ordered(self, items: list[Any]) -> list[Any]:
+        """``items`` (a fresh list) in the graph's iteration order: as given, or shuffled in
+        shuffled-iteration mode. Every read that hands out several elements goes through it."""
+        if self._shuffle is not None:
+            self._shuffle(items)
+        return items
+
     def vertices_by_label(self, label: str) -> Iterable[Vertex]:
         """Vertices with this label (index, not a scan)."""
-        return self._by_label.get(label, {}).values()
+        bucket = self._by_label.get(label, {}).values()
+        return bucket if self._shuffle is None else self.ordered(list(bucket))
 
     def lookup_vertices(self, key: str, value: Any, label: str | None = None) -> list[Vertex]:
         """Vertices whose property ``key`` equals ``value`` (and with ``label``), by index.
@@ -110,7 +123,7 @@ class Graph:
                 continue
             if any(_strict_equal(x, value) for x in v.properties[key]):
                 out.append(v)
-        return out
+        return self.ordered(out)
 
     def _scan(self, label: str | None) -> Iterable[Vertex]:
         return self.vertices.values() if label is None else self.vertices_by_label(label)

@@ -10,11 +10,13 @@ incomparable types (``"a" < 1``) is simply false rather than an error.
 from __future__ import annotations
 
 import datetime
+import decimal
 import re
 import uuid
 from typing import Any, Callable, Iterable
 
 from gremlin_python.process.traversal import P, TextP
+from gremlin_python.statics import long
 from gremlin_python.structure import graph as gp
 
 from stylegraph.graph.elements import Edge, Vertex
@@ -22,7 +24,8 @@ from stylegraph.graph.errors import GremlinError
 
 Predicate = Callable[[Any], bool]
 
-_NUMBER_TYPES = (int, float)
+# decimal.Decimal: a BigDecimal (a Java client's 1.0 literal, e.g. has("weight", lt(1.0)))
+_NUMBER_TYPES = (int, float, decimal.Decimal)
 
 
 def is_number(value: Any) -> bool:
@@ -38,7 +41,10 @@ def normalize(value: Any) -> Any:
 
 
 def values_equal(a: Any, b: Any) -> bool:
-    """Gremlin equality: numbers by value, booleans only with booleans, elements by id."""
+    """Gremlin equality: numbers by value, booleans only with booleans, elements by id;
+    NaN equals nothing, not even itself."""
+    if type(a) is float and a != a:
+        return False
     if a is b:
         return True
     ta, tb = type(a), type(b)
@@ -73,7 +79,12 @@ def _comparable(a: Any, b: Any) -> bool:
 
 
 def compare(a: Any, b: Any) -> int | None:
-    """-1/0/1, or None when the two values are not comparable."""
+    """-1/0/1, or None when the two values are not comparable (as in TinkerPop: null equals
+    only null, and NaN is not comparable, not even with itself)."""
+    if a is None or b is None:
+        return 0 if a is None and b is None else None
+    if (type(a) is float and a != a) or (type(b) is float and b != b):
+        return None
     if not _comparable(a, b):
         return None
     try:
@@ -97,7 +108,7 @@ def _hashable_set(values: Iterable[Any]) -> tuple[set[Any], list[Any]]:
     fast: set[Any] = set()
     slow: list[Any] = []
     for v in values:
-        if type(v) in (str, int, float):
+        if type(v) in (str, int, float, long):
             fast.add(v)
         else:
             slow.append(v)
@@ -111,7 +122,7 @@ def _within(values: Any) -> Predicate:
 
     def pred(x: Any) -> bool:
         # 1 == 1.0 hash alike, so numbers of either type hit the fast set
-        if type(x) in (str, int, float) and x in fast:
+        if type(x) in (str, int, float, long) and x in fast:
             return True
         return any(values_equal(x, v) for v in slow)
 
@@ -181,6 +192,13 @@ def compile_p(p: Any) -> Predicate:
                 (b := compare(x, hi)) is not None and b < 0
         return lambda x: ((a := compare(x, lo)) is not None and a < 0) or \
             ((b := compare(x, hi)) is not None and b > 0)
+    if op == "typeOf":  # TinkerPop 3.8: P.typeOf(GType.X)
+        from stylegraph.graph.gtype import GType, is_type
+
+        gtype = p.value
+        if not isinstance(gtype, GType):
+            raise GremlinError(f"P.typeOf() takes a GType, got {gtype!r}", code=499)
+        return lambda x: is_type(x, gtype)
     if op == "within":
         return _within(p.value if p.other is None else [p.value, p.other])
     if op == "without":
@@ -265,7 +283,7 @@ def order_key(value: Any) -> tuple[Any, ...]:
     t = type(value)
     if t is bool:
         return (_RANK_BOOL, value)
-    if t is int or t is float:
+    if t is int or t is float or t is long:
         if value != value:  # NaN sorts after every number
             return (_RANK_NUM, float("inf"), 1)
         return (_RANK_NUM, value, 0)

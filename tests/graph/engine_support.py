@@ -38,3 +38,11 @@ def modern_graph_fixture(scope: Literal["function", "module"] = "function") -> C
         return modern_graph()
 
     return graph
+
+
+def same_items(got: list, expected: list) -> bool:
+    """Whether ``got`` holds the same items as ``expected`` in any order (a multiset; items may
+    be unhashable or of mixed types). For results whose order Gremlin does not promise."""
+    from collections import Counter
+
+    return Counter(map(repr, got)) == Counter(map(repr, expected))

@@ -5,7 +5,7 @@ import pytest
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.traversal import P, Pick, T
 
-from .engine_support import g, modern_graph_fixture, run
+from .engine_support import g, modern_graph_fixture, run, same_items
 
 graph = modern_graph_fixture("module")
 
@@ -21,7 +21,7 @@ def test_union(graph):
 
 def test_coalesce(graph):
     got = run(graph, g.V().coalesce(__.out("knows"), __.out("created")).values("name"))
-    assert got == ["vadas", "josh", "ripple", "lop", "lop"]
+    assert same_items(got, ["vadas", "josh", "ripple", "lop", "lop"])
     got = run(graph, g.V("2").coalesce(__.values("nope"), __.constant("default")))
     assert got == ["default"]
 
@@ -30,37 +30,37 @@ def test_optional(graph):
     got = run(graph, g.V("2").optional(__.out()))
     assert [v.id for v in got] == ["2"]
     got = run(graph, g.V("1").optional(__.out("knows")))
-    assert [v.id for v in got] == ["2", "4"]
+    assert sorted(v.id for v in got) == ["2", "4"]
 
 
 def test_choose_if_then_else(graph):
     got = run(graph, g.V().choose(__.has_label("person"), __.values("age"), __.values("lang")))
-    assert got == [29, 27, "java", 32, "java", 35]
+    assert same_items(got, [29, 27, "java", 32, "java", 35])
     got = run(graph, g.V().values("age").choose(P.gt(30), __.constant("old"), __.constant("young")))
-    assert got == ["young", "young", "old", "old"]
+    assert sorted(got) == ["old", "old", "young", "young"]
     # without a false branch the traverser passes through unchanged
     got = run(graph, g.V().choose(__.has("age", P.gt(30)), __.values("name")))
-    assert [x if isinstance(x, str) else x.id for x in got] == ["1", "2", "3", "josh", "5", "peter"]
+    assert sorted(x if isinstance(x, str) else x.id for x in got) == ["1", "2", "3", "5", "josh", "peter"]
 
 
 def test_choose_with_options(graph):
     # TinkerPop 3.7: unmatched traversers are dropped when there is no Pick.none
     got = run(graph, g.V().choose(__.out().count()).option(2, __.values("name"))
               .option(3, __.values("age")))
-    assert got == [29, "josh"]
+    assert same_items(got, [29, "josh"])
     got = run(graph, g.V().has_label("person").choose(__.values("age"))
               .option(P.lt(30), __.constant("young")).option(P.gt(30), __.constant("old")))
-    assert got == ["young", "young", "old", "old"]
+    assert sorted(got) == ["old", "old", "young", "young"]
     got = run(graph, g.V().choose(T.label if False else __.label())
               .option("person", __.constant("p")).option(Pick.none, __.constant("other")))
-    assert got == ["p", "p", "other", "p", "other", "p"]
+    assert sorted(got) == ["other", "other", "p", "p", "p", "p"]
 
 
 def test_branch_with_pick_any(graph):
     got = run(graph, g.V().has_label("person").branch(__.values("age"))
               .option(P.lt(30), __.constant("young")).option(P.gt(30), __.constant("old"))
               .option(Pick.none, __.constant("on the edge")))
-    assert got == ["young", "young", "old", "old"]
+    assert sorted(got) == ["old", "old", "young", "young"]
     got = run(graph, g.V("1").branch(__.label()).option("person", __.constant(1))
               .option(Pick.any_, __.constant(2)))
     assert got == [1, 2]
@@ -68,16 +68,16 @@ def test_branch_with_pick_any(graph):
 
 def test_local(graph):
     got = run(graph, g.V().has_label("person").local(__.out_e().count()))
-    assert got == [3, 0, 2, 1]
+    assert same_items(got, [3, 0, 2, 1])
     got = run(graph, g.V().has_label("person").local(__.out().values("name").fold()))
-    assert got[0] == ["vadas", "josh", "lop"]
+    assert sorted(map(sorted, got)) == [[], ["josh", "lop", "vadas"], ["lop"], ["lop", "ripple"]]
 
 
 def test_repeat_times(graph):
     # Repeat.feature g_V_repeatXoutX_timesX2X_name
     got = run(graph, g.V().repeat(__.out()).times(2).values("name"))
     assert sorted(got) == ["lop", "ripple"]
-    assert run(graph, g.V("1").repeat(__.out()).times(0).values("name")) == ["vadas", "josh", "lop"]
+    assert same_items(run(graph, g.V("1").repeat(__.out()).times(0).values("name")), ["vadas", "josh", "lop"])
     # times() before repeat(): checked first, so times(0) leaves the traverser as is
     assert run(graph, g.V("1").times(0).repeat(__.out()).values("name")) == ["marko"]
 
@@ -126,6 +126,7 @@ def test_union_of_start_steps(graph):
     assert run(graph, g.union()) == []
 
 
+@pytest.mark.insertion_order
 def test_global_children_keep_state_across_traversers(graph):
     # union()/repeat() children are TinkerPop "global" children: one limit/dedup for all
     got = run(graph, g.V().union(__.out().limit(1), __.in_().limit(1)).values("name"))

@@ -108,7 +108,7 @@ def test_merge_v_matches_by_properties(graph):
     got = run(graph, g.merge_v({T.label: "person", "name": "marko"}))
     assert [v.id for v in got] == ["1"]
     got = run(graph, g.merge_v({"lang": "java"}))
-    assert [v.id for v in got] == ["3", "5"]
+    assert sorted(v.id for v in got) == ["3", "5"]
 
 
 def test_merge_v_on_create_cannot_override_the_match_map(graph):
@@ -268,7 +268,7 @@ def test_bulk_merge_e_through_identity_creates_matches_and_validates(graph):
     assert run(graph, g.E().has_label("SIMILAR").count()) == [3]
     # every incoming map is validated, not just the first of a batch
     bad = rows[:1] + [{T.id: "B:9", T.label: "~hidden", Direction.OUT: "1", Direction.IN: "2"}]
-    with pytest.raises(GremlinError, match="T.label must be a non-hidden string"):
+    with pytest.raises(GremlinError, match="Label can not be a hidden key: ~hidden"):
         run(graph, g.inject(bad).unfold().merge_e(__.identity()))
     # a map unfolded into entries reaches identity() one entry at a time
     got = run(graph, g.inject({T.id: "B:2", "score": 0.2}).unfold().merge_e(__.identity()).id_())

@@ -12,6 +12,7 @@ bytecode whether it came over the wire or from an in-process connection.
 """
 from __future__ import annotations
 
+import datetime
 import io
 from enum import Enum
 from typing import Any, Callable
@@ -21,11 +22,13 @@ from gremlin_python.process.traversal import (
     DT, Barrier, Binding, Bytecode, Cardinality, Column, Direction, Merge, Operator, Order, P,
     Pick, Pop, Scope, T, TextP, TraversalStrategy,
 )
-from gremlin_python.statics import GremlinType
+from gremlin_python.statics import GremlinType, bigint, long, short
 from gremlin_python.structure.graph import Path
 from gremlin_python.structure.io import graphbinaryV1 as gb
 from gremlin_python.structure.io import graphsonV3d0 as gs
 from gremlin_python.structure.io.util import SymbolUtil
+
+from stylegraph.graph.gtype import gtype_of_wire
 
 _ENUMS: dict[str, type[Enum]] = {
     "Barrier": Barrier, "Cardinality": Cardinality, "Column": Column, "Direction": Direction,
@@ -167,6 +170,66 @@ def _enum_reader(enum_cls: type[Enum]) -> type:
     return _EnumReader
 
 
+class _LongReader:
+    """Int64 as gremlinpython's ``long``: a Long the client sent stays a Long in the answer."""
+
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        value = gb.LongIO.objectify(buff, reader, nullable)
+        return None if value is None else long(value)
+
+
+def _typed_int_reader(io_cls: Any, wrap: type) -> type:
+    """Short/Byte/BigInteger read as gremlinpython's wrapper, so the value keeps its Java type."""
+    class _Reader:
+        @classmethod
+        def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+            """Read one value (gremlinpython's codec interface)."""
+            value = io_cls.objectify(buff, reader, nullable)
+            return None if value is None else wrap(value)
+    return _Reader
+
+
+# TinkerPop 3.8 type codes gremlinpython 3.7's reader does not know
+GTYPE_CODE, OFFSET_DATETIME_CODE = 0x30, 0x88
+
+
+def _read_gtype(buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+    """``GType`` (0x30): an enum, its name as a fully qualified string."""
+    return gb._GraphBinaryTypeIO.is_null(buff, reader, lambda b, r: gtype_of_wire(r.read_object(b)), nullable)
+
+
+def _read_offset_datetime(buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+    """``OffsetDateTime`` (0x88): LocalDate (int year, byte month, byte day), LocalTime (long
+    nanoseconds of the day), ZoneOffset (int seconds) -> an aware ``datetime``."""
+    def read(b: io.BytesIO, r: gb.GraphBinaryReader) -> datetime.datetime:
+        year = gb.int32_unpack(b.read(4))
+        month, day = b.read(1)[0], b.read(1)[0]
+        nanos = gb.int64_unpack(b.read(8))
+        offset = gb.int32_unpack(b.read(4))
+        tz = datetime.timezone(datetime.timedelta(seconds=offset))
+        return datetime.datetime(year, month, day, tzinfo=tz) + datetime.timedelta(microseconds=nanos // 1000)
+    return gb._GraphBinaryTypeIO.is_null(buff, reader, read, nullable)
+
+
+class RequestGraphBinaryReader(gb.GraphBinaryReader):
+    """gremlinpython's reader plus the 3.8 types a 3.8 driver sends: GType and OffsetDateTime."""
+
+    _EXTRA = {GTYPE_CODE: _read_gtype, OFFSET_DATETIME_CODE: _read_offset_datetime}
+
+    def to_object(self, buff: io.BytesIO, data_type: Any = None, nullable: bool = True) -> Any:
+        """Read one fully qualified value (or one of ``data_type``)."""
+        if data_type is None:
+            pos = buff.tell()
+            code = buff.read(1)
+            extra = self._EXTRA.get(code[0]) if code else None
+            if extra is not None:
+                return extra(buff, self, nullable)
+            buff.seek(pos)
+        return super().to_object(buff, data_type, nullable)
+
+
 class PromotingIntIO:
     """Python ``int`` as Int, Long or BigInteger by magnitude (gremlinpython's writer only does Int).
 
@@ -198,6 +261,9 @@ class StrictGraphBinaryWriter(gb.GraphBinaryWriter):
 
 
 GRAPHBINARY_REQUEST_TYPES: dict[gb.DataType, Any] = {
+    gb.DataType.long: _LongReader,
+    gb.DataType.short: _typed_int_reader(gb.ShortIO, short),
+    gb.DataType.biginteger: _typed_int_reader(gb.BigIntIO, bigint),
     gb.DataType.p: _PReader,
     gb.DataType.textp: _TextPReader,
     gb.DataType.lambda_: _LambdaReader,
@@ -260,6 +326,33 @@ class _GSLambda:
         return make_lambda(d["script"], d.get("language", "gremlin-groovy"))
 
 
+class _GSLong:
+    """``g:Int64`` as gremlinpython's ``long`` (see :class:`_LongReader`)."""
+
+    @classmethod
+    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        return long(d)
+
+
+class _GSGType:
+    """``g:GType`` (TinkerPop 3.8)."""
+
+    @classmethod
+    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        return gtype_of_wire(str(d))
+
+
+class _GSOffsetDateTime:
+    """``gx:OffsetDateTime``: an ISO-8601 string -> an aware ``datetime``."""
+
+    @classmethod
+    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        return datetime.datetime.fromisoformat(str(d).replace("Z", "+00:00"))
+
+
 class _GSClass:
     @classmethod
     def objectify(cls, d: str, reader: gs.GraphSONReader) -> GremlinType:
@@ -286,6 +379,9 @@ def _gs_strategy(name: str) -> type:
 
 
 GRAPHSON_REQUEST_TYPES: dict[str, Any] = {
+    "g:Int64": _GSLong,
+    "g:GType": _GSGType,
+    "gx:OffsetDateTime": _GSOffsetDateTime,
     "g:Bytecode": _GSBytecode,
     "g:P": _gs_predicate(P),
     "g:TextP": _gs_predicate(TextP),

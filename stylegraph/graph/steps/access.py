@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Iterator
 
 from gremlin_python.process.traversal import Column, Order, T
+from gremlin_python.statics import long
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
@@ -226,11 +227,21 @@ class ByModulator:
             self.traversal = value
         self.fn = by_function(value, step_name)
 
+    def make_productive(self) -> None:
+        """ProductiveByStrategy: an unproductive by() gives null instead of filtering the traverser."""
+        fn = self.fn
+
+        def productive(t: Traverser) -> Any:
+            value = fn(t)
+            return None if value is NO_VALUE else value
+
+        self.fn = productive
+
 
 def hkey(x: Any) -> Any:
     """A hashable stand-in for ``x`` with Gremlin equality (dedup, group keys)."""
     t = type(x)
-    if t is str or t is int or t is float:
+    if t is str or t is int or t is float or t is long:
         return x
     if t is bool:
         return (bool, x)

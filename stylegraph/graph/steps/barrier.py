@@ -3,10 +3,12 @@ groupCount, barrier, cap -- each also in its Scope.local form where Gremlin has 
 from __future__ import annotations
 
 import heapq
+from decimal import Decimal
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from gremlin_python.process.traversal import Operator, Order, Scope
+from gremlin_python.statics import long
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.errors import GremlinError
@@ -51,15 +53,20 @@ def _numbers(step: Step, values: Iterable[Any]) -> list[Any]:
 
 
 def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
-    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce)."""
+    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce).
+
+    As in TinkerPop, count() is a Long and mean() a Double; a sum of integers keeps their
+    type here (sum(local)); the global sum() step widens it to a Long (:func:`_global_sum`)."""
     if kind == "count":
-        return len(values)
+        return long(len(values))
     if kind in ("sum", "mean"):
         nums = _numbers(step, values)
         if not nums:
             return NO_VALUE
+        if any(type(n) is float for n in nums) and any(isinstance(n, Decimal) for n in nums):
+            nums = [float(n) for n in nums]  # a double with a BigDecimal: the double wins here
         total = sum(nums)
-        return total if kind == "sum" else total / len(nums)
+        return total / len(nums) if kind == "mean" else total
     present = [v for v in values if v is not None]
     if not present:
         return NO_VALUE
@@ -118,11 +125,16 @@ class ReduceStep(_ScopedStep):
             n = 0
             for _ in it:
                 n += 1
-            yield self.ctx.start(n, self.labels)
+            yield self.ctx.start(long(n), self.labels)
             return
         value = reduce_values(self, kind, [t.obj for t in it])
         if value is not NO_VALUE:
-            yield self.ctx.start(value, self.labels)
+            yield self.ctx.start(_global_sum(value) if kind == "sum" else value, self.labels)
+
+
+def _global_sum(total: Any) -> Any:
+    """TinkerPop 3.7's sum() of integers is a Long (3.8 keeps the integers' type)."""
+    return long(total) if type(total) is int and -2**63 <= total < 2**63 else total
 
 
 @register("fold")

@@ -335,7 +335,7 @@ class RepeatStep(Step):
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
         if self.body is None:
-            raise self.error("until()/emit()/times() without a repeat() body")
+            raise self.error("The repeat()-traversal was not defined: until()/emit()/times() without a repeat() body")
         for t in it:
             yield from self._loop(t)
 

@@ -14,33 +14,51 @@ from gremlin_python.process.traversal import WithOptions
 from stylegraph.graph.predicates import compile_p
 from stylegraph.graph.steps.access import EdgeProp, VertexProp, distinct, hkey
 from stylegraph.graph.steps.base import NO_VALUE, FilterStep, MapStep, Traversal, register
+from stylegraph.graph.steps.java_names import java_type_name
 from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import Traverser
 
 
 class _ListStep(MapStep):
-    """A map from the incoming list and an argument list to a new collection."""
+    """A map from the incoming list and an argument list to a new collection.
+
+    Errors carry TinkerPop's wording (its feature suite checks it)."""
 
     def setup(self, args: list[Any]) -> None:
-        """One list (or traversal giving one)."""
+        """One list (or traversal giving one); merge() also takes a map."""
         if len(args) != 1:
             raise self.error(f"takes one list or traversal argument, got {args!r}")
         self.arg = args[0]
-        if not isinstance(self.arg, (Traversal, list, tuple, set)):
-            raise self.error(f"takes a list or a traversal, got {self.arg!r}")
+        if self.arg is None:
+            raise self.error(f"Argument provided for {self.name} step can't be null")
+        if not isinstance(self.arg, (Traversal, list, tuple, set, frozenset)) and not (
+                self.name == "merge" and isinstance(self.arg, dict)):
+            raise self.error(f"{self.name} step can only take an array or an Iterable as an argument, "
+                             f"encountered: {java_type_name(self.arg)}")
 
     def children(self) -> list[Traversal]:
         """The traversal argument, if any."""
         return [self.arg] if isinstance(self.arg, Traversal) else []
 
-    def _lists(self, t: Traverser) -> tuple[list[Any], list[Any]]:
-        left = t.obj
-        if isinstance(left, dict) or not isinstance(left, (list, tuple, set, frozenset)):
-            raise self.error(f"can only take a list as the incoming object, got {java_str(left)!r}",
+    def _argument(self, t: Traverser) -> Any:
+        """The argument for ``t``: the literal, or the traversal's first result (which must be iterable)."""
+        if not isinstance(self.arg, Traversal):
+            return self.arg
+        right = self.arg.first(t)
+        if right is NO_VALUE or right is None:
+            raise self.error(f"traversal argument for {self.name} step must yield an iterable type, not null",
                              code=597)
-        right = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
-        if right is NO_VALUE or not isinstance(right, (list, tuple, set, frozenset)):
-            raise self.error(f"argument must be a list, got {java_str(right)!r}", code=597)
+        if not isinstance(right, (list, tuple, set, frozenset, dict)):
+            raise self.error(f"traversal argument for {self.name} step must yield an iterable type, "
+                             f"encountered: {java_type_name(right)}", code=597)
+        return right
+
+    def _lists(self, t: Traverser) -> tuple[list[Any], list[Any]]:
+        left = _incoming_list(self, t.obj)
+        right = self._argument(t)
+        if isinstance(right, dict):
+            raise self.error(f"step type mismatch: expected argument to be Iterable but got Map "
+                             f"(the incoming list is {java_str(left)})", code=597)
         return list(left), list(right)
 
     def combine(self, left: list[Any], right: list[Any]) -> Any:
@@ -48,9 +66,26 @@ class _ListStep(MapStep):
         raise NotImplementedError
 
     def map(self, t: Traverser) -> Any:
-        """Combine the incoming list with the argument."""
+        """Combine the incoming list with the argument (merge(): a map with a map, too)."""
+        if self.name == "merge" and isinstance(t.obj, dict):
+            right = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
+            right = None if right is NO_VALUE else right
+            if not isinstance(right, dict):
+                raise self.error(f"merge step expected provided argument to evaluate to a Map, "
+                                 f"encountered: {java_type_name(right)}", code=597)
+            return {**t.obj, **right}
         left, right = self._lists(t)
         return self.combine(left, right)
+
+
+def _incoming_list(step: MapStep, x: Any) -> Any:
+    """``x`` when it is a list or set, else TinkerPop's error for the step."""
+    if x is None:
+        raise step.error(f"Incoming traverser for {step.name} step can't be null", code=597)
+    if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+        raise step.error(f"{step.name} step can only take an array or an Iterable type for incoming "
+                         f"traversers, encountered: {java_type_name(x)}", code=597)
+    return x
 
 
 @register("combine", "merge", "difference", "intersect", "disjunct", "product")
@@ -88,9 +123,7 @@ class ConjoinStep(MapStep):
 
     def map(self, t: Traverser) -> Any:
         """The joined string."""
-        x = t.obj
-        if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
-            raise self.error(f"can only take a list, got {java_str(x)!r}", code=597)
+        x = _incoming_list(self, t.obj)
         return self.delimiter.join(java_str(v) for v in x if v is not None)
 
 

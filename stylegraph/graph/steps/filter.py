@@ -93,8 +93,11 @@ class HasStep(FilterStep):
                 for a in args:
                     flat.extend(a if isinstance(a, (list, tuple, set)) else [a])
                 if name in ("hasLabel", "hasKey"):
-                    for a in flat:
-                        expect_str(self, a, "label" if name == "hasLabel" else "key")
+                    # a null label or key matches nothing (TinkerPop): hasLabel(null, "person") is hasLabel("person")
+                    flat = [expect_str(self, a, "label" if name == "hasLabel" else "key") for a in flat if a is not None]
+                    if not flat:
+                        self.containers.append(_NothingContainer())
+                        return
                 p = P.eq(flat[0]) if len(flat) == 1 else P.within(flat)
             self.containers.append(HasContainer(key, p))
 
@@ -269,14 +272,30 @@ class PathFilterStep(FilterStep):
         return repeated if self.name == "cyclicPath" else not repeated
 
 
-@register("none")
+@register("none", "discard")
 class NoneStep(Step):
-    """none(): consume and discard everything (what gremlinpython's iterate() appends)."""
+    """discard() (TinkerPop 3.8) / none() (3.7): consume and discard everything (what the drivers'
+    iterate() appends). none(P) is 3.8's list filter: keep lists none of whose items satisfy P."""
+
+    def setup(self, args: list[Any]) -> None:
+        """No arguments, or (none only) one predicate."""
+        self.pred: Callable[[Any], bool] | None = None
+        if args:
+            if self.name != "none" or len(args) != 1:
+                raise self.error(f"takes {'one predicate or ' if self.name == 'none' else ''}no arguments, "
+                                 f"got {args!r}")
+            self.pred = compile_p(args[0])
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        deque(it, maxlen=0)
-        yield from ()
+        pred = self.pred
+        if pred is None:
+            deque(it, maxlen=0)
+            return
+        for t in it:
+            x = t.obj
+            if isinstance(x, (list, tuple, set, frozenset)) and not any(pred(v) for v in x):
+                yield t
 
 
 @register("identity")

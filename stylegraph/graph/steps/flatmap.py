@@ -67,6 +67,10 @@ class VertexStep(FlatMapStep):
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""
         v = self._require_vertex(t.obj)
+        out = self._adjacent(v)
+        return self.ctx.graph.ordered(out)
+
+    def _adjacent(self, v: Vertex) -> list[Any]:
         labels, direction = self.edge_labels, self.direction
         if self.to_edges:
             if direction == "out":
@@ -131,10 +135,14 @@ class ValuesStep(FlatMapStep):
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
-        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args)
+        # a null key names no property (TinkerPop): values("name", null) is values("name")
+        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args if a is not None)
+        self.nothing = bool(args) and not self.keys
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""
+        if self.nothing:
+            return ()
         x = t.obj
         keys = self.keys
         tx = type(x)
@@ -163,10 +171,14 @@ class PropertiesStep(FlatMapStep):
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
-        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args)
+        # a null key names no property (TinkerPop): values("name", null) is values("name")
+        self.keys: tuple[str, ...] = tuple(expect_str(self, a, "property key") for a in args if a is not None)
+        self.nothing = bool(args) and not self.keys
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""
+        if self.nothing:
+            return ()
         return all_properties(t.obj, self.keys)
 
 

@@ -82,7 +82,7 @@ def _find_vertices(graph: Any, ident: Any, label: Any, props: dict[str, Any]) ->
     elif label is not None:
         candidates = list(graph.vertices_by_label(label))
     else:
-        candidates = list(graph.vertices.values())
+        candidates = graph.ordered(list(graph.vertices.values()))
     return [v for v in candidates
             if (label is None or v.label == label) and _props_match(v, props)]
 
@@ -148,7 +148,9 @@ class _MergeStep(Step):
             if isinstance(value, Traversal):
                 raise self.error(f"{what}: values cannot be traversals ({key!r})")
             if key is _T_LABEL and not (isinstance(value, str) and value and not value.startswith("~")):
-                raise self.error(f"{what}: T.label must be a non-hidden string, got {value!r}", code=597)
+                hidden = isinstance(value, str) and value.startswith("~")
+                raise self.error(f"{what}: Label can not be a hidden key: {value}" if hidden else
+                                 f"{what}: T.label must be a non-empty string, got {value!r}", code=597)
             if key is _T_ID and value is None:
                 raise self.error(f"{what}: T.id cannot be null", code=597)
 
@@ -365,7 +367,7 @@ class MergeEdgeStep(_MergeStep):
         elif in_v is not None:
             candidates = _adjacent(in_v.in_edges, label)
         else:
-            candidates = list(graph.edges.values())
+            candidates = graph.ordered(list(graph.edges.values()))
         return [e for e in candidates
                 if (label is None or e.label == label)
                 and (out_v is None or e.out_v is out_v)

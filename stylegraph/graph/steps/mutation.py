@@ -50,7 +50,8 @@ class PropertySpec:
 
 
 def parse_property_args(step: Step, args: list[Any]) -> list[PropertySpec]:
-    """Parse property() arguments: ([card,] key, value, [key, value]...) or (map)."""
+    """Parse property() arguments: ([card,] key, value) or ([card,] map); meta-property
+    key/values after the first pair are refused (the engine has no meta-properties)."""
     if len(args) == 2 and type(args[0]) is str and not isinstance(args[1], CardValue) \
             and not args[0].startswith("~"):
         return [PropertySpec(None, args[0], args[1])]
@@ -64,6 +65,13 @@ def parse_property_args(step: Step, args: list[Any]) -> list[PropertySpec]:
         if len(args) < 2 or len(args) % 2:
             raise step.error(f"expects key/value pairs, got {args!r}")
         pairs = list(zip(args[0::2], args[1::2]))
+        if len(pairs) > 1:
+            # property(key, value, k1, v1, ...): the pairs after the first are meta-properties
+            # (properties of the vertex property, T.id its id), which our engine does not store
+            raise step.error(
+                f"meta-properties are not supported: property({pairs[0][0]!r}, value, ...) was given "
+                f"{', '.join(repr(k) for k, _ in pairs[1:])} as properties of the vertex property "
+                f"(set element properties with one property() step each)")
     specs = []
     for key, value in pairs:
         if isinstance(key, T):

@@ -53,18 +53,20 @@ class AggregateStep(Step):
         """The nested traversals of this step."""
         return [self.by.traversal] if self.by and self.by.traversal else []
 
-    def _target(self) -> list[Any]:
+    def _target(self) -> list[Any] | set[Any]:
+        """The side effect's collection: a list, or a set when withSideEffect() gave a set."""
         effects = self.ctx.side_effects
         current = effects.get(self.key)
-        if not isinstance(current, list):
+        if not isinstance(current, (list, set)):
             current = [] if current is None else list(current) if isinstance(
-                current, (set, tuple)) else [current]
+                current, (frozenset, tuple)) else [current]
             effects[self.key] = current
         return current
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        target = self._target()
+        collection = self._target()
+        target = _SetAppender(collection, self) if isinstance(collection, set) else collection
         fn = self.by.fn if self.by is not None else None
         if self.lazy:
             for t in it:
@@ -79,3 +81,21 @@ class AggregateStep(Step):
             if value is not NO_VALUE:
                 target.append(value)
         yield from held
+
+
+class _SetAppender:
+    """``append`` for a set-valued side effect (withSideEffect("a", set)): adds, once per value."""
+
+    __slots__ = ("items", "step")
+
+    def __init__(self, items: set[Any], step: Any) -> None:
+        self.items = items
+        self.step = step
+
+    def append(self, value: Any) -> None:
+        """Add ``value`` to the set."""
+        try:
+            self.items.add(value)
+        except TypeError:
+            raise self.step.error(f"cannot add the unhashable {type(value).__name__} {value!r} "
+                                  f"to the set side effect {self.step.key!r}", code=597) from None

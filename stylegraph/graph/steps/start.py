@@ -92,7 +92,7 @@ class GraphStep(FlatMapStep):
                 out.extend(graph.vertices_by_label(label))
             return out
         self.access = "scan"
-        return list(graph.vertices.values())
+        return graph.ordered(list(graph.vertices.values()))
 
     def _candidates_e(self) -> Iterable[Any]:
         graph = self.ctx.graph
@@ -101,7 +101,7 @@ class GraphStep(FlatMapStep):
             self.access = "id"
             return [e for e in (graph.edge(i) for i in ids) if e is not None]
         self.access = "scan"
-        return list(graph.edges.values())
+        return graph.ordered(list(graph.edges.values()))
 
     def flat_map(self, t: Traverser) -> Iterable[Any]:
         """The objects traverser ``t`` expands to."""

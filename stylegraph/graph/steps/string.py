@@ -60,7 +60,8 @@ class _StringStep(MapStep):
         if x is None:
             return None
         if not isinstance(x, str):
-            raise self.error(f"can only take a string as argument, got {java_str(x)!r}", code=597)
+            raise self.error(f"The {self.name}() step can only take string as argument, got {java_str(x)!r}",
+                             code=597)
         return self.transform(x, t)
 
 
@@ -117,7 +118,8 @@ class ConcatStep(MapStep):
         """The current string with the arguments appended."""
         x = t.obj
         if x is not None and not isinstance(x, str):
-            raise self.error(f"can only take a string as argument, got {java_str(x)!r}", code=597)
+            raise self.error(f"String concat() can only take string as argument, got {java_str(x)!r}",
+                             code=597)
         out = x or ""
         if self.traversal is not None:
             extra = self.traversal.first(t)

@@ -45,7 +45,8 @@ def raises_gremlin(*fragments: str) -> Iterator[list[BaseException]]:
 
 def norm(x: Any) -> Any:
     """A result in a comparable form: elements -> their id, maps -> sorted item tuples,
-    lists/sets -> lists, paths -> lists of their objects."""
+    lists/sets -> lists, paths -> lists of their objects, floats rounded to 12 places (a sum
+    of doubles depends on the order of its terms, which Gremlin does not promise)."""
     from gremlin_python.structure.graph import Element, Path
 
     if isinstance(x, Element):
@@ -58,6 +59,8 @@ def norm(x: Any) -> Any:
         return [norm(o) for o in x]
     if isinstance(x, (set, frozenset)):
         return sorted((norm(o) for o in x), key=repr)
+    if type(x) is float:
+        return round(x, 12)
     return x
 
 
