@@ -66,6 +66,8 @@ class Settings:
     cache_size: int = 10_000
     # how often (ms) the app's read cache re-reads the graph's version stamp
     cache_check_ms: int = 100
+    # bearer token the app's write routes (curation) require; empty = writes refused
+    app_write_token: str = ""
     seed: int = 0
 
     def __post_init__(self) -> None:

@@ -16,8 +16,9 @@ from typing import Iterable, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, P, T
 
-# edge labels that are not relations: the CNN's look-alikes and the GNN's output
-DERIVED_LABELS = ("SIMILAR", "RECOMMENDED")
+# edge labels that are not relations: the CNN's look-alikes, the GNN's output and the
+# merchandisers' pins and bans (queries/curation.py)
+DERIVED_LABELS = ("SIMILAR", "RECOMMENDED", "CURATED")
 WEIGHT = "weight"
 _KIND = re.compile(r"^[A-Z][A-Z0-9_]*$")
 

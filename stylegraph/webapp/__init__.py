@@ -53,7 +53,8 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
     from stylegraph.webapp.api import bp as api_bp
 
     app.register_blueprint(api_bp)
-    for module in ("stylegraph.webapp.explorer", "stylegraph.webapp.analytics_api"):
+    for module in ("stylegraph.webapp.explorer", "stylegraph.webapp.analytics_api",
+                   "stylegraph.webapp.curation_api"):
         blueprint = _optional_blueprint(module)
         if blueprint is not None:
             app.register_blueprint(blueprint)

@@ -67,28 +67,29 @@ def product(product_id: str) -> Response:
     return jsonify(product_json(found))
 
 
-def _neighbours(product_id: str, find: Callable[..., NeighbourResult | None]) -> Response:
+def _neighbours(product_id: str, find: Callable[..., NeighbourResult | None], relation: str) -> Response:
     """The answer of a neighbours endpoint: ``find(g, product_id, k, filter)`` for the
-    request's ``k`` and filter, as JSON (404 when the product is unknown)."""
+    request's ``k`` and filter, with the merchandisers' pins and bans for ``relation``
+    applied and, with ``explain=true``, each item's ``why``, as JSON (404 when unknown)."""
+    from stylegraph.webapp.neighbours_view import curated_neighbours, explain_requested, finish_body
+
     k = params.int_param("k", K_DEFAULT, 1, K_MAX)
-    flt = params.product_filter()
+    explained = explain_requested()
     mark_cacheable()
-    result = find(get_g(), product_id, k, flt)
-    if result is None:
-        raise NotFound(f"unknown product {product_id!r}")
-    return jsonify(neighbours_json(result, k))
+    result = curated_neighbours(product_id, find, relation, k)
+    return jsonify(finish_body(neighbours_json(result, k), result, explained))
 
 
 @bp.get("/api/products/<product_id>/similar")
 def similar(product_id: str) -> Response:
     """Top-k SIMILAR neighbours, filtered inside the traversal."""
-    return _neighbours(product_id, similar_products)
+    return _neighbours(product_id, similar_products, "similar")
 
 
 @bp.get("/api/products/<product_id>/recommendations")
 def recommendations(product_id: str) -> Response:
     """Top-k RECOMMENDED neighbours; SIMILAR with ``"fallback": true`` when there are none."""
-    return _neighbours(product_id, recommended_products)
+    return _neighbours(product_id, recommended_products, "recommendations")
 
 
 def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
