@@ -54,7 +54,7 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
 
     app.register_blueprint(api_bp)
     for module in ("stylegraph.webapp.explorer", "stylegraph.webapp.analytics_api",
-                   "stylegraph.webapp.curation_api"):
+                   "stylegraph.webapp.curation_api", "stylegraph.webapp.compare_api"):
         blueprint = _optional_blueprint(module)
         if blueprint is not None:
             app.register_blueprint(blueprint)

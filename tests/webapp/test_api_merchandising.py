@@ -216,3 +216,40 @@ def test_curation_delete_and_list_errors(clean: Shop) -> None:
     assert clean.write("DELETE", "/api/curation", params={"product_id": "A0"}).status_code == 400
     assert clean.get("/api/curation", params={"product_id": "NOPE"}).status_code == 404
     assert clean.get("/api/curation", params={"limit": "0"}).status_code == 400
+
+
+# ------------------------------------------------------------------ compare
+
+def test_compare_similar_and_recommendations(shop: Shop, tmp_path) -> None:
+    body = shop.get("/api/products/A1/compare", params={"k": 2}).json()
+    assert body["a"]["source"] == "similar" and body["b"]["source"] == "recommendations"
+    assert ids(body["a"]["items"]) == ["A0", "A2"]
+    assert ids(body["b"]["items"]) == ["B1", "B2"]
+    assert body["b"]["model"] == MODEL and body["overlap_at_k"] == 0.0 and body["shared"] == []
+    same = shop.get("/api/products/A1/compare", params={"a": "recommendations", "k": 2}).json()
+    assert same["overlap_at_k"] == 1.0 and same["jaccard"] == 1.0
+
+
+def test_compare_reads_the_run_metrics(shop: Shop, tmp_path) -> None:
+    import json
+
+    from stylegraph.webapp import close_app, create_app
+
+    from .merch_world import shop_settings
+
+    (tmp_path / "runs" / MODEL).mkdir(parents=True)
+    (tmp_path / "runs" / MODEL / "metrics.json").write_text(json.dumps(
+        {"test": {"recall@10": 0.42, "ndcg@10": 0.3}, "epochs": 7, "note": "x"}))
+    app = create_app(shop_settings(tmp_path, runs_dir=tmp_path / "runs"), g=shop.g)
+    try:
+        body = app.test_client().get("/api/products/A1/compare").get_json()
+        assert body["b"]["metrics"] == {"test.recall@10": 0.42, "test.ndcg@10": 0.3, "epochs": 7}
+        assert body["a"]["metrics"] is None
+    finally:
+        close_app(app)
+
+
+@pytest.mark.parametrize("params, code", [({"a": "WORN_WITH"}, 400), ({"k": "101"}, 400), ({"b": ""}, 200)])
+def test_compare_parameters(shop: Shop, params: dict, code: int) -> None:
+    assert shop.get("/api/products/A1/compare", params=params).status_code == code
+    assert shop.get("/api/products/NOPE/compare").status_code == 404
