@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Optional, Sequence
 
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
-from gremlin_python.process.traversal import Direction, Merge, Order, T
+from gremlin_python.process.traversal import Direction, Merge, Order, P, T
 
 from stylegraph.queries.filters import PRODUCT_LABEL, ProductFilter
 from stylegraph.queries.products import normalize_element_map
@@ -155,3 +155,15 @@ def apply_curation(g: GraphTraversalSource, product_id: str, relation: str, k: i
     result.items = (top + rest)[:k]
     result.curated = {"pins": len(top), "bans": len(bans & set(served))}
     return result
+
+
+def iter_training_curations(g: GraphTraversalSource, batch_size: int = 1000) -> list[tuple[str, str, str]]:
+    """``(product, item, action)`` of every rule on the recommendations list (``relation``
+    ``recommendations`` or ``both``): what the GNN learns from. One streamed traversal."""
+    rows = (
+        g.with_("batchSize", batch_size).E().has_label(CURATED_LABEL)
+        .has("relation", P.within("recommendations", "both"))
+        .project("product", "item", "action").by(__.out_v().id_()).by(__.in_v().id_()).by("action")
+        .to_list()
+    )
+    return [(str(r["product"]), str(r["item"]), str(r["action"])) for r in rows]
