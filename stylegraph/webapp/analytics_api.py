@@ -7,13 +7,16 @@
   (the explorer colours its nodes with it).
 - ``GET /api/analytics/clusters/<n>?graph=SIMILAR&limit=100``: one cluster's members.
 
-The analysis is computed from the streamed export once per graph version
-(concurrent first requests wait for the one computing it).
+The analysis is computed from the streamed export in a background thread,
+once per graph version; while a newer one runs, the previous one is served
+with ``"stale": true`` (not cached). The very first request waits up to
+``WAIT_S`` seconds for it, then gets a 503 (``retry_after`` seconds in the body).
 """
 from __future__ import annotations
 
+import logging
 import threading
-from typing import Any
+from typing import Any, Callable, Optional
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
@@ -21,29 +24,105 @@ from stylegraph.analytics.analyze import Analysis, analyze
 from stylegraph.analytics.graphdata import RECOMMENDED, SIMILAR, read_graph
 from stylegraph.queries.meta import get_version
 from stylegraph.webapp.cache import mark_cacheable
-from stylegraph.webapp.errors import BadParameter, NotFound
+from stylegraph.webapp.errors import BadParameter, NotFound, Unavailable
 from stylegraph.webapp.images import image_url
 from stylegraph.webapp.params import choice_param, int_param
 from stylegraph.webapp.state import get_g, get_state
 
 bp = Blueprint("analytics", __name__)
 
+log = logging.getLogger(__name__)
+
 EXTENSION = "stylegraph.analytics"
+ENVIRON_STALE = "stylegraph.analytics.stale"
+_HOLDERS_LOCK = threading.Lock()
+WAIT_S = 20.0  # a first request waits this long for the first analysis, then gets a 503
+RETRY_AFTER_S = 30
 MAX_IDS = 1000
 GRAPHS = (SIMILAR, RECOMMENDED)
 
 
+class AnalysisHolder:
+    """The latest analysis of one app, recomputed in a background thread when the graph
+    version changes; meanwhile the previous one is served (marked stale)."""
+
+    def __init__(self, compute: Callable[[], Analysis]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self.analysis: Optional[Analysis] = None
+        self.version: Optional[int] = None
+        self._running: Optional[int] = None
+        self._done = threading.Event()
+        self.failures = 0
+
+    def _run(self, version: Optional[int]) -> None:
+        try:
+            result = self._compute()
+        except Exception:  # noqa: BLE001 - logged; the next request retries
+            log.exception("analytics failed")
+            with self._lock:
+                self.failures += 1
+                self._running = None
+            self._done.set()
+            return
+        with self._lock:
+            self.analysis, self.version, self._running = result, version, None
+        self._done.set()
+
+    def get(self, version: Optional[int], wait_s: float) -> tuple[Analysis, bool]:
+        """``(analysis, stale)`` for ``version``; waits up to ``wait_s`` when there is none yet."""
+        with self._lock:
+            if self.analysis is not None and self.version == version:
+                return self.analysis, False
+            if self._running != version:
+                self._running = version
+                self._done.clear()
+                threading.Thread(target=self._run, args=(version,), name="analytics", daemon=True).start()
+            previous = self.analysis
+        if previous is not None:
+            return previous, True
+        self._done.wait(wait_s)
+        with self._lock:
+            if self.analysis is not None:
+                return self.analysis, self.version != version
+        raise Unavailable("the analysis of the graph is still running: retry in a moment",
+                          retry_after=RETRY_AFTER_S)
+
+
 def current_analysis() -> Analysis:
-    """The analysis of the graph at its current version (computed on first use per version)."""
-    app = current_app._get_current_object()
-    slot = app.extensions.setdefault(EXTENSION, {"lock": threading.Lock(), "version": None, "analysis": None})
+    """The analysis of the graph (the previous one, marked stale, while a new one runs)."""
+    analysis, stale = _holder().get(_version(), WAIT_S)
+    request.environ[ENVIRON_STALE] = stale
+    return analysis
+
+
+def _version() -> Optional[int]:
     state = get_state()
-    version = state.cache.version() if state.cache is not None else get_version(get_g())
-    with slot["lock"]:
-        if slot["analysis"] is None or slot["version"] != version:
-            slot["analysis"] = analyze(read_graph(get_g()), seed=state.settings.seed)
-            slot["version"] = version
-        return slot["analysis"]
+    return state.cache.version() if state.cache is not None else get_version(get_g())
+
+
+def _holder() -> AnalysisHolder:
+    app = current_app._get_current_object()
+    with _HOLDERS_LOCK:
+        holder = app.extensions.get(EXTENSION)
+        if holder is None:
+            state = get_state(app)
+            holder = AnalysisHolder(lambda: analyze(read_graph(state.g), seed=state.settings.seed))
+            app.extensions[EXTENSION] = holder
+    return holder
+
+
+def _cacheable_unless_stale() -> None:
+    if not request.environ.get(ENVIRON_STALE):
+        mark_cacheable()
+
+
+def _answer(body: dict[str, Any]) -> Response:
+    stale = bool(request.environ.get(ENVIRON_STALE))
+    response = jsonify({**body, "stale": stale})
+    if stale:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _with_urls(product: dict[str, Any]) -> dict[str, Any]:
@@ -65,14 +144,14 @@ def _graph_param(analysis: Analysis) -> str:
 def summary() -> Response:
     """Products, edges, clusters per graph, hubs, blind spots and coverage per category."""
     top = int_param("clusters", 10, 0, 1000)
-    mark_cacheable()
     body = current_analysis().summary(clusters=top)
+    _cacheable_unless_stale()
     for info in body["clusters"].values():
         info["top"] = _clusters_json(info["top"])
     for key in ("never_recommended", "no_lookalike"):
         body["blind_spots"][key]["sample"] = [_with_urls(p) for p in body["blind_spots"][key]["sample"]]
     body["hubs"]["items"] = [_with_urls(p) for p in body["hubs"]["items"]]
-    return jsonify(body)
+    return _answer(body)
 
 
 @bp.get("/api/analytics/clusters")
@@ -86,7 +165,7 @@ def clusters() -> Response:
         raise BadParameter(f"ids takes at most {MAX_IDS} product ids, got {len(ids)}")
     analysis = current_analysis()
     graph = _graph_param(analysis)
-    mark_cacheable()
+    _cacheable_unless_stale()
     clustering = analysis.clusterings[graph]
     everything = analysis.cluster_list(graph)
     body: dict[str, Any] = {
@@ -101,7 +180,7 @@ def clusters() -> Response:
     if ids:
         assignments = analysis.assignments(graph)
         body["assignments"] = {pid: assignments.get(pid) for pid in ids}
-    return jsonify(body)
+    return _answer(body)
 
 
 @bp.get("/api/analytics/clusters/<int:cluster>")
@@ -112,7 +191,6 @@ def cluster_members(cluster: int) -> Response:
     graph = _graph_param(analysis)
     if cluster >= analysis.clusterings[graph].count:
         raise NotFound(f"unknown {graph} cluster {cluster}")
-    mark_cacheable()
+    _cacheable_unless_stale()
     members = analysis.members(cluster, graph)
-    return jsonify({"graph": graph, "cluster": cluster, "size": len(members),
-                    "members": members[:limit]})
+    return _answer({"graph": graph, "cluster": cluster, "size": len(members), "members": members[:limit]})

@@ -253,3 +253,45 @@ def test_compare_reads_the_run_metrics(shop: Shop, tmp_path) -> None:
 def test_compare_parameters(shop: Shop, params: dict, code: int) -> None:
     assert shop.get("/api/products/A1/compare", params=params).status_code == code
     assert shop.get("/api/products/NOPE/compare").status_code == 404
+
+
+def test_analysis_runs_in_the_background_and_serves_the_previous_one_meanwhile() -> None:
+    import threading
+
+    from stylegraph.webapp.analytics_api import AnalysisHolder
+    from stylegraph.webapp.errors import Unavailable
+
+    release = threading.Event()
+    calls: list[int] = []
+
+    def compute():
+        calls.append(1)
+        release.wait(10)
+        return f"analysis {len(calls)}"
+
+    holder = AnalysisHolder(compute)  # type: ignore[arg-type]
+    with pytest.raises(Unavailable, match="still running"):
+        holder.get(1, wait_s=0.05)
+    release.set()
+    holder._done.wait(5)
+    assert holder.get(1, wait_s=0) == ("analysis 1", False)
+    release.clear()
+    assert holder.get(2, wait_s=0) == ("analysis 1", True)  # stale while version 2 is analysed
+    assert holder.get(2, wait_s=0) == ("analysis 1", True)
+    assert len(calls) == 2  # one run per version, not one per request
+    release.set()
+    holder._done.wait(5)
+    assert holder.get(2, wait_s=0) == ("analysis 2", False)
+
+
+def test_a_write_makes_the_analysis_stale_until_it_is_redone(clean: Shop) -> None:
+    import time
+
+    first = clean.get("/api/analytics/summary").json()
+    assert first["stale"] is False
+    assert clean.write("POST", "/api/curation", json={"product_id": "A0", "item_id": "B3", "action": "pin",
+                                                       "by": "x"}).status_code == 201
+    deadline = time.monotonic() + 20
+    while (body := clean.get("/api/analytics/summary").json())["stale"] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert body["stale"] is False and body["products"] == first["products"]
