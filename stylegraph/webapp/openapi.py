@@ -42,6 +42,8 @@ FILTERS = [
     _q("max_price", {"type": "number"}, "highest price"),
     _q("category", {"type": "string"}, "only this category"),
 ]
+EXPLAIN = _q("explain", {"type": "boolean", "default": False},
+             "give each item a why list: the served edge, supporting graph paths, shared attributes")
 BAD = _err("bad parameter")
 UNKNOWN = _err("unknown product")
 DOWN = _err("graph unavailable")
@@ -54,12 +56,12 @@ API_OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("/api/products/{product_id}/similar", "get"): {
         "summary": "Top-k visually similar products (SIMILAR edges), filtered inside the traversal",
-        "parameters": [PRODUCT_ID, K, *FILTERS],
+        "parameters": [PRODUCT_ID, K, *FILTERS, EXPLAIN],
         "responses": {"200": _ok("Neighbours"), "400": BAD, "404": UNKNOWN, "503": DOWN},
     },
     ("/api/products/{product_id}/recommendations", "get"): {
         "summary": "Top-k GNN recommendations (RECOMMENDED edges); SIMILAR with fallback=true when there are none",
-        "parameters": [PRODUCT_ID, K, *FILTERS],
+        "parameters": [PRODUCT_ID, K, *FILTERS, EXPLAIN],
         "responses": {"200": _ok("Neighbours"), "400": BAD, "404": UNKNOWN, "503": DOWN},
     },
     ("/api/search/image", "post"): {
