@@ -1,10 +1,13 @@
 """Compare two neighbour sources of one product side by side (blueprint ``compare``).
 
 ``GET /api/products/<id>/compare?a=similar&b=recommendations&k=10`` (+ the shop
-filters): each source's curated top-k (as ``/similar`` and ``/recommendations``
-serve them), their overlap@k (shared items / k) and Jaccard index, and each
-source's model and metrics: the GNN run's ``metrics.json`` (``runs/<model>/``)
-for ``recommendations``, the active embedding model for ``similar``.
+filters): each source's top-k, their overlap@k (shared items / k) and Jaccard
+index, and each source's model and metrics. A source is ``similar`` or
+``recommendations`` (curated, as ``/similar`` and ``/recommendations`` serve
+them) or ``run:<name>``: a GNN run's saved ranking (``stylegraph gnn refine
+[--snapshot-only]``, uncurated), so two runs can be compared although the graph
+holds one run's edges. Metrics: the run's ``metrics.json`` (``runs/<name>/``);
+the active embedding model for ``similar``. ``GET /api/compare/sources`` lists them.
 """
 from __future__ import annotations
 
@@ -14,16 +17,31 @@ from typing import Any, Optional
 
 from flask import Blueprint, Response, jsonify
 
+from stylegraph.analytics.snapshots import list_snapshots, load_snapshot, valid_run_name
+from stylegraph.queries.products import get_products, product_exists
 from stylegraph.queries.similar import recommended_products, similar_products
 from stylegraph.webapp import params
 from stylegraph.webapp.cache import mark_cacheable
+from stylegraph.webapp.errors import BadParameter, NotFound
 from stylegraph.webapp.neighbours_view import curated_neighbours
-from stylegraph.webapp.state import get_state
+from stylegraph.webapp.state import get_g, get_state
 
 bp = Blueprint("compare", __name__)
 
 SOURCES = {"similar": similar_products, "recommendations": recommended_products}
+RUN_PREFIX = "run:"
+ITEM_KEYS = ("id", "title", "brand", "price", "category", "in_stock", "image")
 K_MAX = 100
+
+
+@bp.get("/api/compare/sources")
+def sources() -> Response:
+    """What the compare view can put side by side: the graph's two lists and every GNN run
+    with a saved ranking (``run:<name>``)."""
+    runs = list_snapshots(get_state().settings.data_dir)
+    response = jsonify({"sources": [*SOURCES, *(RUN_PREFIX + r for r in runs)], "runs": runs})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def run_metrics(runs_dir: Path, model: Optional[str]) -> Optional[dict[str, Any]]:
@@ -50,9 +68,44 @@ def _numbers(raw: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _source_param(name: str, default: str) -> str:
+    raw = params.str_param(name) or default
+    if raw.lower() in SOURCES:
+        return raw.lower()
+    if raw.startswith(RUN_PREFIX) and valid_run_name(raw[len(RUN_PREFIX):]):
+        return raw
+    raise BadParameter(f"{name} must be one of {', '.join(SOURCES)} or run:<run name>, got {raw!r}")
+
+
+def _run_side(product_id: str, run: str, k: int) -> dict[str, Any]:
+    """A GNN run's saved ranking (``stylegraph gnn refine``'s snapshot) of ``product_id``."""
+    from stylegraph.webapp.api import product_json
+
+    settings = get_state().settings
+    table = load_snapshot(settings.data_dir, run)
+    if table is None:
+        raise NotFound(f"no saved ranking of run {run!r}: run `stylegraph gnn refine --run {run} --snapshot-only`")
+    if not product_exists(get_g(), product_id):
+        raise NotFound(f"unknown product {product_id!r}")
+    flt = params.product_filter()
+    ranked = table.get(product_id, [])
+    found = get_products(get_g(), [d for d, _ in ranked])
+    items = []
+    for dst, score in ranked:
+        product = found.get(dst)
+        if product is not None and flt.matches(product):
+            items.append({**{key: product.get(key) for key in ITEM_KEYS}, "score": score})
+        if len(items) == k:
+            break
+    return {"source": RUN_PREFIX + run, "edge": "RECOMMENDED", "fallback": False, "model": run,
+            "metrics": run_metrics(settings.runs_dir, run), "items": [product_json(i) for i in items]}
+
+
 def _side(product_id: str, source: str, k: int) -> dict[str, Any]:
     from stylegraph.webapp.api import active_embedding_model, product_json
 
+    if source.startswith(RUN_PREFIX):
+        return _run_side(product_id, source[len(RUN_PREFIX):], k)
     settings = get_state().settings
     result = curated_neighbours(product_id, SOURCES[source], source, k)
     model = result.model if result.edge == "RECOMMENDED" else active_embedding_model(settings.data_dir)
@@ -69,8 +122,8 @@ def _side(product_id: str, source: str, k: int) -> dict[str, Any]:
 @bp.get("/api/products/<product_id>/compare")
 def compare(product_id: str) -> Response:
     """Two sources' top-k of ``product_id`` side by side, with overlap@k."""
-    a = params.choice_param("a", tuple(SOURCES), "similar")
-    b = params.choice_param("b", tuple(SOURCES), "recommendations")
+    a = _source_param("a", "similar")
+    b = _source_param("b", "recommendations")
     k = params.int_param("k", 10, 1, K_MAX)
     mark_cacheable()
     left, right = _side(product_id, a, k), _side(product_id, b, k)

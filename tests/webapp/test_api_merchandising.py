@@ -295,3 +295,36 @@ def test_a_write_makes_the_analysis_stale_until_it_is_redone(clean: Shop) -> Non
     while (body := clean.get("/api/analytics/summary").json())["stale"] and time.monotonic() < deadline:
         time.sleep(0.05)
     assert body["stale"] is False and body["products"] == first["products"]
+
+
+def test_compare_two_gnn_runs_from_their_saved_rankings(shop: Shop, tmp_path) -> None:
+    import json
+    from types import SimpleNamespace as Rec
+
+    from stylegraph.analytics.snapshots import save_snapshot
+    from stylegraph.webapp import close_app, create_app
+
+    from .merch_world import shop_settings
+
+    data = tmp_path / "data"
+    save_snapshot(data, "run-old", [Rec(src="A1", dst=d, score=s) for d, s in (("B1", 0.9), ("B2", 0.8), ("B5", 0.7))])
+    save_snapshot(data, "run-new", [Rec(src="A1", dst=d, score=s) for d, s in (("B2", 0.95), ("B3", 0.6), ("B1", 0.5))])
+    (tmp_path / "runs" / "run-new").mkdir(parents=True)
+    (tmp_path / "runs" / "run-new" / "metrics.json").write_text(json.dumps({"test": {"recall@10": 0.5}}))
+    app = create_app(shop_settings(tmp_path, data_dir=data, runs_dir=tmp_path / "runs"), g=shop.g)
+    try:
+        client = app.test_client()
+        assert client.get("/api/compare/sources").get_json()["sources"] == [
+            "similar", "recommendations", "run:run-new", "run:run-old"]
+        body = client.get("/api/products/A1/compare?a=run:run-old&b=run:run-new&k=2").get_json()
+        assert ids(body["a"]["items"]) == ["B1", "B2"] and ids(body["b"]["items"]) == ["B2", "B3"]
+        assert body["overlap_at_k"] == 0.5 and body["shared"] == ["B2"]
+        assert body["b"]["metrics"] == {"test.recall@10": 0.5} and body["a"]["metrics"] is None
+        # the shop filters apply (B5 is out of stock)
+        stocked = client.get("/api/products/A1/compare?a=run:run-old&k=3&in_stock=true").get_json()
+        assert ids(stocked["a"]["items"]) == ["B1", "B2"]
+        assert client.get("/api/products/A1/compare?a=run:nothing").status_code == 404
+        assert client.get("/api/products/A1/compare?a=run:../etc").status_code == 400
+        assert client.get("/api/products/NOPE/compare?a=run:run-old").status_code == 404
+    finally:
+        close_app(app)

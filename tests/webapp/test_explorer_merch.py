@@ -132,3 +132,22 @@ def test_photo_upload_finds_look_alikes_and_opens_one(page: Page, live: Live, wo
     page.wait_for(f"{EX}.state.root === {json.dumps(product.product_id)} && {EX}.idle() && {EX}.nodesView.length > 1")
     assert page.evaluate("document.getElementById('photo-search').hidden") is True
     assert page.console_errors == []
+
+
+def test_compare_two_runs_in_the_page(page: Page, shop: Shop) -> None:
+    from types import SimpleNamespace as Rec
+
+    from stylegraph.analytics.snapshots import save_snapshot
+
+    data = shop.app.extensions["stylegraph"].settings.data_dir
+    save_snapshot(data, "run-x", [Rec(src="A1", dst="B4", score=0.9), Rec(src="A1", dst="B1", score=0.8)])
+    open_page(page, shop.url, "A1")
+    page.wait_for("!!document.querySelector('#compare-a option[value=\"run:run-x\"]')")
+    page.evaluate(f"{EX}.select('A1')")
+    page.wait_for("!document.getElementById('merch-body').hidden")
+    page.evaluate("document.getElementById('compare-a').value = 'run:run-x';"
+                  "document.getElementById('compare-open').click()")
+    page.wait_for("!!document.querySelector('#compare-cols .compare-col[data-source=\"run:run-x\"]')")
+    shared = page.evaluate("Array.from(document.querySelectorAll('#compare-cols li.shared')).map(li => li.dataset.id)")
+    assert shared == ["B1", "B1"]  # run-x's B1 is also RECOMMENDED for A1: bold on both sides
+    assert page.evaluate("document.getElementById('compare-overlap').textContent").startswith("overlap@6 0.17")

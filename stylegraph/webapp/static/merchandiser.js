@@ -364,8 +364,19 @@
     new MutationObserver(renderSelected).observe($("details"), { childList: true, subtree: true });
   }
 
+  function loadSources() {
+    return track(request("GET", base + "/api/compare/sources").then(function (body) {
+      (body.runs || []).forEach(function (run) {
+        ["compare-a", "compare-b"].forEach(function (id) {
+          $(id).appendChild(el("option", { value: "run:" + run, text: "run " + run }));
+        });
+      });
+    }).catch(function () { /* the graph's two lists still work */ }));
+  }
+
   build();
   renderClusters();
+  loadSources();
 
   window.stylegraphMerch = {
     state: merch, recolour: recolour, renderWhy: renderWhy, renderCompare: renderCompare,
