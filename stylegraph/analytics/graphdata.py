@@ -6,7 +6,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from stylegraph.queries.export import DEFAULT_BATCH_SIZE, iter_edges, iter_products
+from stylegraph.queries.export import DEFAULT_BATCH_SIZE, iter_products, iter_scored_edges
 
 SIMILAR = "SIMILAR"
 RECOMMENDED = "RECOMMENDED"
@@ -57,7 +57,7 @@ def read_graph(g: Any, labels: Sequence[str] = (SIMILAR, RECOMMENDED),
                batch_size: int = DEFAULT_BATCH_SIZE) -> AnalyticsGraph:
     """Every product and every edge of ``labels`` through ``g``: one streamed traversal each.
 
-    Edges whose endpoints are not products are skipped; a missing score counts as 1.
+    Edges whose endpoints are not products, or without a score, are skipped.
     """
     products = sorted(iter_products(g, batch_size), key=lambda p: p.id)
     ids = [p.id for p in products]
@@ -70,10 +70,9 @@ def read_graph(g: Any, labels: Sequence[str] = (SIMILAR, RECOMMENDED),
     )
     for label in labels:
         rows: list[tuple[int, int, float]] = []
-        for edge in iter_edges(g, label, batch_size):
-            s, d = index.get(edge.src), index.get(edge.dst)
-            if s is None or d is None:
-                continue
-            rows.append((s, d, 1.0 if edge.score is None else edge.score))
+        for src, dst, score in iter_scored_edges(g, label, batch_size):
+            s, d = index.get(src), index.get(dst)
+            if s is not None and d is not None:
+                rows.append((s, d, score))
         graph.edges[label] = _edge_arrays(rows)
     return graph

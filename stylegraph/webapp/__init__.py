@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
     """A configured app; ``g`` (a ``GraphTraversalSource``) overrides ``settings.graph_url``."""
     settings = settings or get_settings()
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder=None)  # the explorer serves its own files
     app.config.update(
         MAX_CONTENT_LENGTH=settings.upload_max_bytes + 64 * 1024,  # room for multipart framing
         JSON_SORT_KEYS=False,

@@ -26,7 +26,9 @@ from stylegraph.queries.meta import get_version
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.errors import BadParameter, NotFound, Unavailable
 from stylegraph.webapp.images import image_url
-from stylegraph.webapp.params import choice_param, int_param
+from stylegraph.webapp.contract import declare
+from stylegraph.webapp.merch_schemas import AnalyticsSummary, ClusterList, ClusterMembers, ClustersQuery
+from stylegraph.webapp.merch_schemas import MembersQuery, SummaryQuery
 from stylegraph.webapp.state import get_g, get_state
 
 bp = Blueprint("analytics", __name__)
@@ -40,6 +42,7 @@ WAIT_S = 20.0  # a first request waits this long for the first analysis, then ge
 RETRY_AFTER_S = 30
 MAX_IDS = 1000
 GRAPHS = (SIMILAR, RECOMMENDED)
+TAGS = ("merchandiser",)
 
 
 class AnalysisHolder:
@@ -133,18 +136,17 @@ def _clusters_json(clusters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**c, "representatives": [_with_urls(p) for p in c["representatives"]]} for c in clusters]
 
 
-def _graph_param(analysis: Analysis) -> str:
-    graph = choice_param("graph", GRAPHS, SIMILAR)
+def _graph_param(analysis: Analysis, graph: str) -> str:
     if graph not in analysis.clusterings:
         raise NotFound(f"no {graph} clusters: the graph has no {graph} edges")
     return graph
 
 
 @bp.get("/api/analytics/summary")
-def summary() -> Response:
+@declare(query=SummaryQuery, ok=AnalyticsSummary, errors=(503,), tags=TAGS)
+def summary(query: SummaryQuery) -> Response:
     """Products, edges, clusters per graph, hubs, blind spots and coverage per category."""
-    top = int_param("clusters", 10, 0, 1000)
-    body = current_analysis().summary(clusters=top)
+    body = current_analysis().summary(clusters=query.clusters)
     _cacheable_unless_stale()
     for info in body["clusters"].values():
         info["top"] = _clusters_json(info["top"])
@@ -155,16 +157,16 @@ def summary() -> Response:
 
 
 @bp.get("/api/analytics/clusters")
-def clusters() -> Response:
+@declare(query=ClustersQuery, ok=ClusterList, errors=(404, 503), tags=TAGS)
+def clusters(query: ClustersQuery) -> Response:
     """One graph's clusters (largest first) and, for ``ids``, each product's cluster."""
-    limit = int_param("limit", 50, 1, 1000)
-    offset = int_param("offset", 0, 0, 10_000_000)
-    raw_ids = (request.args.get("ids") or "").strip()
+    limit, offset = query.limit, query.offset
+    raw_ids = (query.ids or "").strip()
     ids = [i for i in (s.strip() for s in raw_ids.split(",")) if i] if raw_ids else []
     if len(ids) > MAX_IDS:
         raise BadParameter(f"ids takes at most {MAX_IDS} product ids, got {len(ids)}")
     analysis = current_analysis()
-    graph = _graph_param(analysis)
+    graph = _graph_param(analysis, query.graph)
     _cacheable_unless_stale()
     clustering = analysis.clusterings[graph]
     everything = analysis.cluster_list(graph)
@@ -184,11 +186,12 @@ def clusters() -> Response:
 
 
 @bp.get("/api/analytics/clusters/<int:cluster>")
-def cluster_members(cluster: int) -> Response:
+@declare(query=MembersQuery, ok=ClusterMembers, errors=(404, 503), tags=TAGS)
+def cluster_members(cluster: int, query: MembersQuery) -> Response:
     """The members of one cluster, most central first."""
-    limit = int_param("limit", 100, 1, 10_000)
+    limit = query.limit
     analysis = current_analysis()
-    graph = _graph_param(analysis)
+    graph = _graph_param(analysis, query.graph)
     if cluster >= analysis.clusterings[graph].count:
         raise NotFound(f"unknown {graph} cluster {cluster}")
     _cacheable_unless_stale()

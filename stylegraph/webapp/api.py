@@ -1,5 +1,8 @@
 """The shop API blueprint (``api``): products, neighbours, visual search, explorer data.
 
+Each route declares its request and response models (``contract.declare``); the
+models live in ``schemas.py`` and the OpenAPI document is generated from them.
+
 Every graph access goes through ``stylegraph.queries``. Read endpoints mark
 their answers cacheable; :class:`~stylegraph.webapp.cache.ResponseCache`
 serves repeats until the graph's version changes.
@@ -12,26 +15,25 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
-from stylegraph.queries.explore import EDGE_LABELS, EDGE_NAMES, RELATED, neighborhood
+from stylegraph.queries.explore import EDGE_NAMES, neighborhood
 from stylegraph.queries.meta import get_version
 from stylegraph.queries.products import get_product, get_products
-from stylegraph.queries.similar import RECOMMENDED, SIMILAR, NeighbourResult
+from stylegraph.queries.similar import RECOMMENDED, NeighbourResult
 from stylegraph.queries.similar import recommended_products, similar_products
 from stylegraph.queries.stats import graph_stats
-from stylegraph.webapp import params
 from stylegraph.webapp.cache import mark_cacheable
+from stylegraph.webapp.contract import declare, openapi_document
 from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response, is_unavailable
 from stylegraph.webapp.images import image_url, serve_image
+from stylegraph.webapp.merch_schemas import CuratedNeighbours, ExplainQuery
+from stylegraph.webapp.schemas import K_MAX, Health, ImageUpload, NeighborhoodQuery
+from stylegraph.webapp.schemas import NeighbourQuery, Neighborhood, Product, SearchResult, Stats
 from stylegraph.webapp.state import get_g, get_state
-from stylegraph.webapp.vis import vis_network
 
 bp = Blueprint("api", __name__)
 
-K_DEFAULT, K_MAX = 6, 100
-# named sets of the explorer's edge types (``edge=``); a comma-separated list works too
-EDGE_SETS = {"both": (SIMILAR, RECOMMENDED), "all": (SIMILAR, RECOMMENDED, RELATED)}
 HEALTH_TIMEOUT_S = 2.0
 _health_pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="healthz")
 
@@ -58,6 +60,7 @@ def neighbours_json(result: NeighbourResult, k: int) -> dict[str, Any]:
 
 
 @bp.get("/api/products/<product_id>")
+@declare(ok=Product, errors=(404, 503))
 def product(product_id: str) -> Response:
     """One product's properties and image URL."""
     mark_cacheable()
@@ -67,29 +70,32 @@ def product(product_id: str) -> Response:
     return jsonify(product_json(found))
 
 
-def _neighbours(product_id: str, find: Callable[..., NeighbourResult | None], relation: str) -> Response:
+def _neighbours(product_id: str, query: ExplainQuery, find: Callable[..., NeighbourResult | None],
+                relation: str) -> Response:
     """The answer of a neighbours endpoint: ``find(g, product_id, k, filter)`` for the
     request's ``k`` and filter, with the merchandisers' pins and bans for ``relation``
     applied and, with ``explain=true``, each item's ``why``, as JSON (404 when unknown)."""
-    from stylegraph.webapp.neighbours_view import curated_neighbours, explain_requested, finish_body
+    from stylegraph.webapp.neighbours_view import curated_neighbours, finish_body
 
-    k = params.int_param("k", K_DEFAULT, 1, K_MAX)
-    explained = explain_requested()
     mark_cacheable()
-    result = curated_neighbours(product_id, find, relation, k)
-    return jsonify(finish_body(neighbours_json(result, k), result, explained))
+    result = curated_neighbours(product_id, find, relation, query.k, query.product_filter())
+    return jsonify(finish_body(neighbours_json(result, query.k), result, query.explain))
 
 
 @bp.get("/api/products/<product_id>/similar")
-def similar(product_id: str) -> Response:
-    """Top-k SIMILAR neighbours, filtered inside the traversal."""
-    return _neighbours(product_id, similar_products, "similar")
+@declare(query=ExplainQuery, ok=CuratedNeighbours, errors=(404, 503))
+def similar(product_id: str, query: ExplainQuery) -> Response:
+    """Top-k SIMILAR neighbours ("looks like"), filtered inside the traversal; pins and bans
+    applied; ``explain=true`` adds each item's ``why``."""
+    return _neighbours(product_id, query, similar_products, "similar")
 
 
 @bp.get("/api/products/<product_id>/recommendations")
-def recommendations(product_id: str) -> Response:
-    """Top-k RECOMMENDED neighbours; SIMILAR with ``"fallback": true`` when there are none."""
-    return _neighbours(product_id, recommended_products, "recommendations")
+@declare(query=ExplainQuery, ok=CuratedNeighbours, errors=(404, 503))
+def recommendations(product_id: str, query: ExplainQuery) -> Response:
+    """Top-k RECOMMENDED neighbours ("goes with"); SIMILAR with ``"fallback": true`` when there
+    are none; pins and bans applied; ``explain=true`` adds each item's ``why``."""
+    return _neighbours(product_id, query, recommended_products, "recommendations")
 
 
 def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -117,22 +123,22 @@ def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 
 @bp.post("/api/search/image")
-def search_image() -> Response:
-    """Visual search: the multipart ``image`` upload's top-k look-alikes."""
+@declare(query=NeighbourQuery, form=ImageUpload, ok=SearchResult, errors=(413, 415, 503))
+def search_image(query: NeighbourQuery, form: ImageUpload) -> Response:
+    """Visual search: the multipart ``image`` upload's top-k look-alikes (concurrent uploads are batched)."""
     from stylegraph.webapp.search import decode_image
 
     started = time.perf_counter()
-    k = params.int_param("k", K_DEFAULT, 1, K_MAX)
-    flt = params.product_filter()
+    k, flt = query.k, query.product_filter()
     limit = get_state().settings.upload_max_bytes
     search = get_state().search
     fetch = k if flt.is_empty() else min(K_MAX * 10, k * 10)
-    # announced before the upload is read, so concurrent uploads wait for each other
+    # a body over MAX_CONTENT_LENGTH (limit + multipart framing) was refused by Flask with a 413
+    upload = form.image
+    if not hasattr(upload, "read"):
+        raise BadParameter("multipart file field 'image' is required")
+    # announced before the upload is decoded, so concurrent uploads wait for each other
     with search.incoming() as submit:
-        # a body over MAX_CONTENT_LENGTH (limit + multipart framing) is refused by Flask with a 413
-        upload = request.files.get("image")
-        if upload is None:
-            raise BadParameter("multipart field 'image' is required")
         data = upload.read(limit + 1)
         if len(data) > limit:
             raise TooLarge(f"upload larger than {limit} bytes")
@@ -170,34 +176,27 @@ def search_image() -> Response:
 
 
 @bp.get("/api/graph/neighborhood")
-def graph_neighborhood() -> Response:
-    """The product's neighbourhood in vis.js ``{nodes, edges}`` shape, for the explorer."""
-    product_id = params.str_param("id")
-    if product_id is None:
-        raise BadParameter("id is required")
-    depth = params.int_param("depth", 1, 1, 3)
-    limit = params.int_param("limit", 50, 1, 500)
-    edge = params.str_param("edge") or "both"
-    edges = EDGE_SETS.get(edge.lower()) or tuple(
-        dict.fromkeys(e.strip().upper() for e in edge.split(",")))
-    if not edges or any(e not in EDGE_LABELS for e in edges):
-        raise BadParameter(f"edge must be one of {', '.join(EDGE_SETS)} or a comma-separated list "
-                           f"of {', '.join(EDGE_LABELS)}, got {edge!r}")
-    min_score = params.float_param("min_score")
+@declare(query=NeighborhoodQuery, ok=Neighborhood, errors=(404, 503), tags=("explorer",))
+def graph_neighborhood(query: NeighborhoodQuery) -> Response:
+    """A product's neighbourhood: the products within ``depth`` hops and the edges between them."""
     mark_cacheable()
     result = neighborhood(
         get_g(),
-        product_id,
-        depth=depth,
-        limit=limit,
-        edges=edges,
-        min_score=float("-inf") if min_score is None else min_score,
+        query.id,
+        depth=query.depth,
+        limit=query.limit,
+        edges=query.edge_labels(),
+        min_score=float("-inf") if query.min_score is None else query.min_score,
     )
     if result is None:
-        raise NotFound(f"unknown product {product_id!r}")
-    body = vis_network(result, image_url)
-    body.update({"depth": depth, "limit": limit, "edge": edge, "min_score": min_score})
-    return jsonify(body)
+        raise NotFound(f"unknown product {query.id!r}")
+    return jsonify({
+        **query.model_dump(),
+        "root": result.root,
+        "truncated": result.truncated,
+        "nodes": [product_json(n) for n in result.nodes],
+        "edges": result.edges,
+    })
 
 
 def active_embedding_model(data_dir: Path) -> str | None:
@@ -209,6 +208,7 @@ def active_embedding_model(data_dir: Path) -> str | None:
 
 
 @bp.get("/api/stats")
+@declare(ok=Stats, errors=(503,))
 def stats() -> Response:
     """Counts by label, the models in use, cache and batching counters."""
     state = get_state()
@@ -230,6 +230,7 @@ def stats() -> Response:
 
 
 @bp.get("/healthz")
+@declare(ok=Health, errors=(503,), tags=("operator",))
 def healthz() -> Response:
     """200 when the graph answers within two seconds, 503 otherwise."""
     app = current_app._get_current_object()
@@ -251,15 +252,15 @@ def healthz() -> Response:
 
 
 @bp.get("/images/<path:relpath>")
+@declare(errors=(404,), ok_description="the photo (Cache-Control, ETag, Last-Modified; 304 when unchanged)")
 def catalog_image(relpath: str) -> Response:
     """A catalog image, with caching headers; nothing outside the catalog directory."""
     return serve_image(get_state().settings.catalog_dir, relpath)
 
 
 @bp.get("/api/openapi.json")
+@declare(ok_description="the OpenAPI 3.1 document", tags=("operator",))
 def openapi() -> Response:
-    """The OpenAPI 3 document of every route."""
-    from stylegraph.webapp.openapi import build_openapi
-
+    """This OpenAPI document, generated from the routes' declarations."""
     mark_cacheable()
-    return jsonify(build_openapi(current_app))
+    return jsonify(openapi_document(current_app._get_current_object()))

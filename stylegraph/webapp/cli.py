@@ -1,8 +1,9 @@
-"""``stylegraph serve``: the app under waitress."""
+"""``stylegraph serve`` (the app under waitress) and ``stylegraph export-html``."""
 from __future__ import annotations
 
 import argparse
 import logging
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--data-dir", metavar="DIR", type=Path, help="data directory with embeddings/")
     parser.add_argument("--no-warm-up", action="store_true", help="do not load the visual-search model at start")
     parser.set_defaults(func=serve_command)
-    from stylegraph.webapp.export_html import register_export  # the explorer's export-html
-
     register_export(subparsers)
 
 
@@ -63,7 +62,10 @@ def serve_command(args: argparse.Namespace) -> int:
         get_version(state.g)
     except Exception as exc:  # noqa: BLE001 - reported to the user
         close_app(app)
-        raise CommandError(f"cannot reach the graph at {settings.graph_url}: {exc}") from exc
+        # the failed driver connection lives on in the traceback's frames; freed now, its
+        # event loop closes in order (a later garbage-collection pass tears it down noisily)
+        traceback.clear_frames(exc.__traceback__)
+        raise CommandError(f"cannot reach the graph at {settings.graph_url}: {exc}") from None
     if not args.no_warm_up:
         try:
             state.search.warm_up()
@@ -78,3 +80,57 @@ def serve_command(args: argparse.Namespace) -> int:
     finally:
         close_app(app)
     return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    """``stylegraph export-html``: write one product's neighbourhood as a standalone page."""
+    from stylegraph.cli import CommandError
+    from stylegraph.graph.connect import close, connect
+    from stylegraph.webapp.export_html import ExportError, export_neighborhood
+
+    settings = settings_from_args(args)
+    out = Path(args.out)
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise CommandError(f"--out must name an .html file, got {args.out!r}")
+    if not out.parent.exists():
+        raise CommandError(f"directory {out.parent} does not exist")
+    edges = ("SIMILAR", "RECOMMENDED") if args.edge == "both" else (args.edge,)
+    g = connect(settings.graph_url, settings=settings)
+    try:
+        result = export_neighborhood(
+            g, args.id, settings.catalog_dir, depth=args.depth, limit=args.limit, edges=edges,
+            min_score=args.min_score, link_base=args.link_images,
+        )
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    finally:
+        close(g)
+    out.write_text(result.html, encoding="utf-8")
+    print(
+        f"wrote {out} ({len(result.html) // 1024} KiB): {result.nodes} products, "
+        f"{result.edges} edges, {result.images_inlined} photos inlined"
+    )
+    return 0
+
+
+def register_export(subparsers: Any) -> None:
+    """Add the ``export-html`` subcommand to the ``stylegraph`` subparsers."""
+    parser = subparsers.add_parser(
+        "export-html",
+        help="write a product's neighbourhood as a standalone HTML page (works offline)",
+        description="Write one product's neighbourhood as a standalone HTML page "
+        "(vis-network and photos inlined: it opens offline).",
+    )
+    parser.add_argument("--id", required=True, help="product id at the centre of the page")
+    parser.add_argument("--depth", type=int, choices=(1, 2, 3), default=2, help="hops from the product (default 2)")
+    parser.add_argument("--out", required=True, help="the .html file to write")
+    parser.add_argument("--graph", metavar="URL", help="graph URL (default: STYLEGRAPH_GRAPH_URL)")
+    parser.add_argument("--catalog", metavar="DIR", type=Path,
+                        help="catalog directory holding the photos (default: STYLEGRAPH_CATALOG_DIR)")
+    parser.add_argument("--limit", type=int, default=100, help="at most this many products (default 100)")
+    parser.add_argument("--edge", choices=("both", "SIMILAR", "RECOMMENDED"), default="both",
+                        help="which edges to follow (default both)")
+    parser.add_argument("--min-score", type=float, default=None, help="leave out edges scored below this")
+    parser.add_argument("--link-images", metavar="BASE_URL", default=None,
+                        help="link photos at this shop URL instead of inlining them")
+    parser.set_defaults(func=export_command)

@@ -20,9 +20,11 @@ from flask import Blueprint, Response, jsonify
 from stylegraph.analytics.snapshots import list_snapshots, load_snapshot, valid_run_name
 from stylegraph.queries.products import get_products, product_exists
 from stylegraph.queries.similar import recommended_products, similar_products
-from stylegraph.webapp import params
+from stylegraph.queries.filters import ProductFilter
 from stylegraph.webapp.cache import mark_cacheable
+from stylegraph.webapp.contract import declare
 from stylegraph.webapp.errors import BadParameter, NotFound
+from stylegraph.webapp.merch_schemas import CompareQuery, CompareSources, Comparison
 from stylegraph.webapp.neighbours_view import curated_neighbours
 from stylegraph.webapp.state import get_g, get_state
 
@@ -31,10 +33,10 @@ bp = Blueprint("compare", __name__)
 SOURCES = {"similar": similar_products, "recommendations": recommended_products}
 RUN_PREFIX = "run:"
 ITEM_KEYS = ("id", "title", "brand", "price", "category", "in_stock", "image")
-K_MAX = 100
 
 
 @bp.get("/api/compare/sources")
+@declare(ok=CompareSources, tags=("merchandiser",))
 def sources() -> Response:
     """What the compare view can put side by side: the graph's two lists and every GNN run
     with a saved ranking (``run:<name>``)."""
@@ -68,16 +70,7 @@ def _numbers(raw: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _source_param(name: str, default: str) -> str:
-    raw = params.str_param(name) or default
-    if raw.lower() in SOURCES:
-        return raw.lower()
-    if raw.startswith(RUN_PREFIX) and valid_run_name(raw[len(RUN_PREFIX):]):
-        return raw
-    raise BadParameter(f"{name} must be one of {', '.join(SOURCES)} or run:<run name>, got {raw!r}")
-
-
-def _run_side(product_id: str, run: str, k: int) -> dict[str, Any]:
+def _run_side(product_id: str, run: str, k: int, flt: ProductFilter) -> dict[str, Any]:
     """A GNN run's saved ranking (``stylegraph gnn refine``'s snapshot) of ``product_id``."""
     from stylegraph.webapp.api import product_json
 
@@ -87,7 +80,6 @@ def _run_side(product_id: str, run: str, k: int) -> dict[str, Any]:
         raise NotFound(f"no saved ranking of run {run!r}: run `stylegraph gnn refine --run {run} --snapshot-only`")
     if not product_exists(get_g(), product_id):
         raise NotFound(f"unknown product {product_id!r}")
-    flt = params.product_filter()
     ranked = table.get(product_id, [])
     found = get_products(get_g(), [d for d, _ in ranked])
     items = []
@@ -101,13 +93,16 @@ def _run_side(product_id: str, run: str, k: int) -> dict[str, Any]:
             "metrics": run_metrics(settings.runs_dir, run), "items": [product_json(i) for i in items]}
 
 
-def _side(product_id: str, source: str, k: int) -> dict[str, Any]:
+def _side(product_id: str, source: str, k: int, flt: ProductFilter) -> dict[str, Any]:
     from stylegraph.webapp.api import active_embedding_model, product_json
 
     if source.startswith(RUN_PREFIX):
-        return _run_side(product_id, source[len(RUN_PREFIX):], k)
+        run = source[len(RUN_PREFIX):]
+        if not valid_run_name(run):
+            raise BadParameter(f"not a run name: {run!r}")
+        return _run_side(product_id, run, k, flt)
     settings = get_state().settings
-    result = curated_neighbours(product_id, SOURCES[source], source, k)
+    result = curated_neighbours(product_id, SOURCES[source], source, k, flt)
     model = result.model if result.edge == "RECOMMENDED" else active_embedding_model(settings.data_dir)
     return {
         "source": source,
@@ -120,13 +115,12 @@ def _side(product_id: str, source: str, k: int) -> dict[str, Any]:
 
 
 @bp.get("/api/products/<product_id>/compare")
-def compare(product_id: str) -> Response:
+@declare(query=CompareQuery, ok=Comparison, errors=(404, 503), tags=("merchandiser",))
+def compare(product_id: str, query: CompareQuery) -> Response:
     """Two sources' top-k of ``product_id`` side by side, with overlap@k."""
-    a = _source_param("a", "similar")
-    b = _source_param("b", "recommendations")
-    k = params.int_param("k", 10, 1, K_MAX)
+    k, flt = query.k, query.product_filter()
     mark_cacheable()
-    left, right = _side(product_id, a, k), _side(product_id, b, k)
+    left, right = _side(product_id, query.a, k, flt), _side(product_id, query.b, k, flt)
     ids_a = {i["id"] for i in left["items"]}
     ids_b = {i["id"] for i in right["items"]}
     shared = ids_a & ids_b

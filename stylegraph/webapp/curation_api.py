@@ -1,10 +1,12 @@
 """Curation routes (blueprint ``curation``): merchandisers pin or ban items, per product or cluster.
 
-- ``POST /api/curation`` (write token): ``{"product_id" | "cluster" (+ "graph"),
-  "item_id", "action": "pin"|"ban", "relation": "similar"|"recommendations"|"both",
-  "by", "note"}`` -> 201 with the rules written. A cluster rule is written for every
-  member of the style cluster (``/api/analytics/clusters``) at that moment.
-- ``DELETE /api/curation?product_id=&item_id=`` (or ``cluster=&graph=``; write token): remove.
+- ``POST /api/curation`` (write token): ``{"product_id", "item_id", "action": "pin"|"ban",
+  "relation": "similar"|"recommendations"|"both", "by", "note"}`` -> 201 with the rule.
+- ``POST /api/curation/cluster``: the same with ``"cluster"`` (+ ``"graph"``) instead of
+  ``product_id``: one rule for every member of the style cluster (``/api/analytics/clusters``)
+  at that moment.
+- ``DELETE /api/curation?product_id=&item_id=`` and ``DELETE /api/curation/cluster?cluster=&item_id=``
+  (write token): remove.
 - ``GET /api/curation?product_id=&limit=``: the rules, newest first (open).
 - ``GET /curation``: the same as an HTML page (who, when, what).
 
@@ -20,17 +22,20 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from stylegraph.queries.curation import ACTIONS, RELATIONS, Curation, list_curations, now_iso
+from stylegraph.queries.curation import Curation, list_curations, now_iso
 from stylegraph.queries.curation import remove_curations, write_curations
 from stylegraph.queries.meta import bump_version
 from stylegraph.queries.products import get_products, product_exists
 from stylegraph.webapp.errors import ApiError, BadParameter, NotFound
-from stylegraph.webapp.params import int_param, str_param
+from stylegraph.webapp.contract import declare
+from stylegraph.webapp.merch_schemas import ClusterCurationBody, ClusterTarget, CurationBody, CurationList
+from stylegraph.webapp.merch_schemas import CurationQuery, CurationRemoved, CurationWritten, ProductTarget
+from stylegraph.webapp.merch_schemas import RuleFields
 from stylegraph.webapp.state import get_g, get_state
 
 bp = Blueprint("curation", __name__, template_folder="templates")
 
-MAX_TEXT = 200
+TAGS = ("merchandiser",)
 
 
 class Unauthorized(ApiError):
@@ -58,60 +63,19 @@ def require_write_token() -> None:
         raise Forbidden("wrong write token")
 
 
-def _text(body: dict[str, Any], key: str, required: bool = False, default: str = "") -> str:
-    value = body.get(key, default)
-    if value is None:
-        value = default
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise BadParameter(f"{key} must be a string")
-    value = str(value).strip()
-    if required and not value:
-        raise BadParameter(f"{key} is required")
-    if len(value) > MAX_TEXT:
-        raise BadParameter(f"{key} is longer than {MAX_TEXT} characters")
-    return value
+def _cluster_members(cluster: int, graph: str) -> tuple[list[str], str]:
+    from stylegraph.webapp.analytics_api import current_analysis
 
-
-def _choice(body: dict[str, Any], key: str, choices: tuple[str, ...], default: str | None = None) -> str:
-    value = body.get(key, default)
-    if value not in choices:
-        raise BadParameter(f"{key} must be one of {', '.join(choices)}, got {value!r}")
-    return str(value)
-
-
-def _cluster_members(cluster_raw: Any, graph: str) -> tuple[list[str], str]:
-    from stylegraph.webapp.analytics_api import GRAPHS, current_analysis
-
-    if graph not in GRAPHS:
-        raise BadParameter(f"graph must be one of {', '.join(GRAPHS)}, got {graph!r}")
-    try:
-        cluster = int(cluster_raw)
-    except (TypeError, ValueError):
-        raise BadParameter(f"cluster must be an integer, got {cluster_raw!r}") from None
     analysis = current_analysis()
     if graph not in analysis.clusterings or not 0 <= cluster < analysis.clusterings[graph].count:
         raise NotFound(f"unknown {graph} cluster {cluster}")
     return analysis.members(cluster, graph), f"cluster:{graph}:{cluster}"
 
 
-def _targets(body: dict[str, Any]) -> tuple[list[str], str]:
-    """The products a rule curates: one product, or every member of a cluster."""
-    has_product, has_cluster = body.get("product_id") not in (None, ""), body.get("cluster") not in (None, "")
-    if has_product == has_cluster:
-        raise BadParameter("give exactly one of product_id and cluster")
-    if has_cluster:
-        return _cluster_members(body["cluster"], str(body.get("graph") or "SIMILAR"))
-    pid = _text(body, "product_id", required=True)
-    if not product_exists(get_g(), pid):
-        raise NotFound(f"unknown product {pid!r}")
-    return [pid], "product"
-
-
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadParameter("expected a JSON object")
-    return body
+def _product_target(target: ProductTarget) -> tuple[list[str], str]:
+    if not product_exists(get_g(), target.product_id):
+        raise NotFound(f"unknown product {target.product_id!r}")
+    return [target.product_id], "product"
 
 
 def _written() -> None:
@@ -120,21 +84,12 @@ def _written() -> None:
         get_state().cache.refresh()
 
 
-@bp.post("/api/curation")
-def add_curation() -> Response:
-    """Pin or ban ``item_id`` in a product's (or every cluster member's) lists."""
-    require_write_token()
-    body = _json_body()
-    action = _choice(body, "action", ACTIONS)
-    relation = _choice(body, "relation", RELATIONS, "both")
-    item = _text(body, "item_id", required=True)
-    by = _text(body, "by", required=True)
-    note = _text(body, "note")
-    products, scope = _targets(body)
-    if not product_exists(get_g(), item):
-        raise NotFound(f"unknown product {item!r}")
+def _add(body: RuleFields, item_id: str, products: list[str], scope: str) -> Response:
+    if not product_exists(get_g(), item_id):
+        raise NotFound(f"unknown product {item_id!r}")
     at = now_iso()
-    rules = [Curation(p, item, action, relation, by, at, scope, note) for p in products if p != item]
+    rules = [Curation(p, item_id, body.action, body.relation, body.by, at, scope, body.note)
+             for p in products if p != item_id]
     if not rules:
         raise BadParameter("a product cannot be pinned or banned in its own lists")
     write_curations(get_g(), rules)
@@ -145,43 +100,75 @@ def add_curation() -> Response:
     return response
 
 
-@bp.delete("/api/curation")
-def delete_curation() -> Response:
-    """Remove the rules of ``item_id`` for ``product_id`` (or for every member of ``cluster``)."""
-    require_write_token()
-    query = {k: request.args.get(k) for k in ("product_id", "cluster", "graph", "item_id")}
-    item = _text(query, "item_id", required=True)
-    products, _ = _targets(query)
-    removed = remove_curations(get_g(), [(p, item) for p in products])
+def _remove(item_id: str, products: list[str]) -> Response:
+    removed = remove_curations(get_g(), [(p, item_id) for p in products])
     if not removed:
-        raise NotFound(f"no pin or ban of {item!r} there")
+        raise NotFound(f"no pin or ban of {item_id!r} there")
     _written()
     response = jsonify({"removed": removed})
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def _rules() -> list[dict[str, Any]]:
-    pid = str_param("product_id")
-    limit = int_param("limit", 500, 1, 10_000)
+WRITE_ERRORS = (401, 403, 404, 503)
+
+
+@bp.post("/api/curation")
+@declare(json=CurationBody, ok=CurationWritten, errors=WRITE_ERRORS, tags=TAGS,
+         ok_description="the rules written (201)")
+def add_curation(json: CurationBody) -> Response:
+    """Pin or ban ``item_id`` in ``product_id``'s lists (write token)."""
+    require_write_token()
+    return _add(json, json.item_id, *_product_target(json))
+
+
+@bp.post("/api/curation/cluster")
+@declare(json=ClusterCurationBody, ok=CurationWritten, errors=WRITE_ERRORS, tags=TAGS,
+         ok_description="the rules written (201), one per member")
+def add_cluster_curation(json: ClusterCurationBody) -> Response:
+    """Pin or ban ``item_id`` in the lists of every member of a style cluster (write token)."""
+    require_write_token()
+    return _add(json, json.item_id, *_cluster_members(json.cluster, json.graph))
+
+
+@bp.delete("/api/curation")
+@declare(query=ProductTarget, ok=CurationRemoved, errors=WRITE_ERRORS, tags=TAGS)
+def delete_curation(query: ProductTarget) -> Response:
+    """Remove the pin or ban of ``item_id`` for ``product_id`` (write token)."""
+    require_write_token()
+    return _remove(query.item_id, _product_target(query)[0])
+
+
+@bp.delete("/api/curation/cluster")
+@declare(query=ClusterTarget, ok=CurationRemoved, errors=WRITE_ERRORS, tags=TAGS)
+def delete_cluster_curation(query: ClusterTarget) -> Response:
+    """Remove the pins or bans of ``item_id`` for every member of a cluster (write token)."""
+    require_write_token()
+    return _remove(query.item_id, _cluster_members(query.cluster, query.graph)[0])
+
+
+def _rules(query: CurationQuery) -> list[dict[str, Any]]:
+    pid, limit = query.product_id, query.limit
     if pid is not None and not product_exists(get_g(), pid):
         raise NotFound(f"unknown product {pid!r}")
     return [r.as_dict() for r in list_curations(get_g(), pid, limit)]
 
 
 @bp.get("/api/curation")
-def curation_list() -> Response:
+@declare(query=CurationQuery, ok=CurationList, errors=(404, 503), tags=TAGS)
+def curation_list(query: CurationQuery) -> Response:
     """Every pin and ban (of ``product_id``), newest first, with who and when."""
-    rules = _rules()
+    rules = _rules(query)
     response = jsonify({"count": len(rules), "rules": rules})
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.get("/curation")
-def curation_page() -> str:
+@declare(query=CurationQuery, errors=(404, 503), tags=TAGS, ok_description="the pins and bans page (HTML)")
+def curation_page(query: CurationQuery) -> str:
     """The merchandisers' pins and bans as a page."""
-    rules = _rules()
+    rules = _rules(query)
     titles = {pid: p.get("title") or pid for pid, p in get_products(
         get_g(), {r["product_id"] for r in rules} | {r["item_id"] for r in rules}).items()}
     return render_template("curation.html", rules=rules, titles=titles)

@@ -1,14 +1,14 @@
-"""How the explorer draws the product graph: one source for the live page and exports.
+"""How the explorer draws the product graph: the style config of the live page and exports.
 
-The live explorer (``explorer.js``, which receives these through the page's
-JSON config) and the standalone pages written by ``stylegraph export-html``
-(built with pyvis in ``export_html.py``) style nodes and edges with the same
-constants and the same two functions, so an exported view looks like the
-view it was exported from.
+The API answers plain products and edges. One styling step,
+``static/graph_style.js``, turns them into vis-network items in the browser,
+both in the live explorer (``explorer.js``) and in the standalone pages of
+``export_html.py``; both hand it :func:`client_config` as JSON, so an exported
+view looks like the view it was exported from.
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any
 
 # one colour and dash pattern per edge label of the data model
 EDGE_STYLES: dict[str, dict[str, Any]] = {
@@ -26,6 +26,8 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
         "color": "#2b8a3e",
         "dashes": [2, 3],
         "legend": "relations (WORN_WITH, BOUGHT_WITH, ...): put together by people (weight = times)",
+        "undirected": True,  # one edge per related pair, either way round
+        "logWidth": True,  # the score is a co-occurrence count: width grows with its log
     },
 }
 UNKNOWN_EDGE_STYLE: dict[str, Any] = {"color": "#868e96", "dashes": [2, 4], "legend": "other"}
@@ -79,63 +81,6 @@ VIS_OPTIONS: dict[str, Any] = {
     },
     "interaction": {"hover": True, "tooltipDelay": 150, "multiselect": False},
 }
-
-
-def short_label(text: str, limit: int = LABEL_MAX) -> str:
-    """``text`` cut to ``limit`` characters with an ellipsis."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
-
-
-def node_tooltip(product: Mapping[str, Any]) -> str:
-    """Plain-text hover text of a product node (vis shows strings as text, not HTML)."""
-    lines = [str(product.get("title") or product.get("label") or product["id"])]
-    facts = [str(product[k]) for k in ("brand", "category", "color") if product.get(k)]
-    if facts:
-        lines.append(" \u00b7 ".join(facts))
-    if product.get("price") is not None:
-        try:
-            lines.append(f"{float(product['price']):.2f}")
-        except (TypeError, ValueError):
-            pass
-    lines.append(f"id {product['id']}")
-    return "\n".join(lines)
-
-
-def vis_node(product: Mapping[str, Any], *, root: bool = False, expanded: bool = False) -> dict[str, Any]:
-    """A vis-network node for a product dict (``id`` plus ``title``/``label``/``image``...)."""
-    # the API's vis nodes carry the short name in ``label`` and their hover text in ``title``
-    name = product.get("label") or product.get("title") or product["id"]
-    hover = product.get("title")
-    node: dict[str, Any] = {
-        "id": str(product["id"]),
-        "label": short_label(name),
-        "title": f"{hover}\nid {product['id']}" if isinstance(hover, str) and hover else node_tooltip(product),
-        "size": ROOT_SIZE if root else NODE_SIZE,
-    }
-    node["shape"] = "circularImage"
-    node["image"] = str(product.get("image") or NO_IMAGE_SVG)
-    border = ROOT_COLOR if root else EXPANDED_COLOR if expanded else NODE_BORDER
-    node["color"] = {"border": border, "background": "#ffffff",
-                     "highlight": {"border": SELECTED_COLOR, "background": "#ffffff"}}
-    return node
-
-
-def vis_edge(edge: Mapping[str, Any]) -> dict[str, Any]:
-    """A vis-network edge for ``{from, to, type, score}``; width follows the score."""
-    kind = str(edge.get("type") or "")
-    style = EDGE_STYLES.get(kind, UNKNOWN_EDGE_STYLE)
-    score = float(edge.get("score") or 0.0)
-    return {
-        "id": f"{kind}:{edge['from']}:{edge['to']}",
-        "from": str(edge["from"]),
-        "to": str(edge["to"]),
-        "value": score,
-        "title": f"{kind} score {score:.3f}",
-        "color": {"color": style["color"], "highlight": style["color"], "hover": style["color"],
-                  "opacity": 0.85},
-        "dashes": style["dashes"],
-    }
 
 
 def client_config() -> dict[str, Any]:

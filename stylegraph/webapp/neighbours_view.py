@@ -2,7 +2,7 @@
 
 Pins and bans come from ``queries/curation.py`` and the reasons from
 ``queries/explain.py``; this module only joins them to the request's
-``k``, filter and ``explain`` flag.
+``k``, filter and ``explain`` flag (validated by ``merch_schemas.ExplainQuery``).
 """
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ from typing import Any, Callable, Optional
 
 from stylegraph.queries.curation import apply_curation
 from stylegraph.queries.explain import explain
+from stylegraph.queries.filters import ProductFilter
 from stylegraph.queries.similar import NeighbourResult
-from stylegraph.webapp import params
 from stylegraph.webapp.errors import NotFound
 from stylegraph.webapp.state import get_g, get_state
 
 Find = Callable[..., Optional[NeighbourResult]]
 
 
-def curated_neighbours(product_id: str, find: Find, relation: str, k: int) -> NeighbourResult:
-    """``find``'s top-``k`` for the request's filter with the product's pins and bans applied."""
+def curated_neighbours(product_id: str, find: Find, relation: str, k: int,
+                       flt: Optional[ProductFilter]) -> NeighbourResult:
+    """``find``'s top-``k`` passing ``flt`` with the product's pins and bans applied."""
     g = get_g()
-    flt = params.product_filter()
     result = apply_curation(g, product_id, relation, k, flt, lambda n: find(g, product_id, n, flt))
     if result is None:
         raise NotFound(f"unknown product {product_id!r}")
@@ -51,8 +51,3 @@ def finish_body(body: dict[str, Any], result: NeighbourResult, explained: bool) 
     if explained:
         add_explanations(body, result)
     return body
-
-
-def explain_requested() -> bool:
-    """The request's ``explain`` flag (400 when it is not a boolean)."""
-    return bool(params.bool_param("explain"))

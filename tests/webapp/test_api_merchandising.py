@@ -158,12 +158,12 @@ def test_curation_survives_a_new_app_on_the_same_graph(clean: Shop, tmp_path) ->
 def test_cluster_ban(clean: Shop) -> None:
     shop = clean
     cluster = shop.get("/api/analytics/clusters", params={"ids": "A0"}).json()["assignments"]["A0"]
-    r = shop.write("POST", "/api/curation", json={"cluster": cluster, "item_id": "A3", "action": "ban",
-                                                   "relation": "similar", "by": "ana"})
+    r = shop.write("POST", "/api/curation/cluster", json={"cluster": cluster, "item_id": "A3", "action": "ban",
+                                                           "relation": "similar", "by": "ana"})
     assert r.status_code == 201 and r.json()["written"] == 5 and r.json()["scope"] == f"cluster:SIMILAR:{cluster}"
     for i in (0, 1, 2, 4, 5):
         assert "A3" not in ids(shop.get(f"/api/products/A{i}/similar", params={"k": 5}).json()["items"])
-    r = shop.write("DELETE", "/api/curation", params={"cluster": cluster, "item_id": "A3"})
+    r = shop.write("DELETE", "/api/curation/cluster", params={"cluster": cluster, "item_id": "A3"})
     assert r.json()["removed"] == 5
     assert "A3" in ids(shop.get("/api/products/A4/similar", params={"k": 5}).json()["items"])
 
@@ -192,23 +192,29 @@ def test_writes_are_refused_without_a_configured_token(shop: Shop, tmp_path) -> 
         close_app(app)
 
 
-@pytest.mark.parametrize("body, code, words", [
-    ({"product_id": "NOPE", "item_id": "B3", "action": "pin", "by": "x"}, 404, "NOPE"),
-    ({"product_id": "A0", "item_id": "NOPE", "action": "pin", "by": "x"}, 404, "NOPE"),
-    ({"product_id": "A0", "item_id": "B3", "action": "promote", "by": "x"}, 400, "action"),
-    ({"product_id": "A0", "item_id": "B3", "action": "pin", "by": "x", "relation": "x"}, 400, "relation"),
-    ({"product_id": "A0", "item_id": "B3", "action": "pin"}, 400, "by"),
-    ({"item_id": "B3", "action": "pin", "by": "x"}, 400, "product_id"),
-    ({"product_id": "A0", "cluster": 0, "item_id": "B3", "action": "pin", "by": "x"}, 400, "exactly one"),
-    ({"cluster": 99, "item_id": "B3", "action": "pin", "by": "x"}, 404, "cluster"),
-    ({"cluster": "x", "item_id": "B3", "action": "pin", "by": "x"}, 400, "cluster"),
-    ({"product_id": "A0", "item_id": "A0", "action": "pin", "by": "x"}, 400, "own"),
-    ([1, 2], 400, "JSON object"),
+@pytest.mark.parametrize("path, body, code, words", [
+    ("", {"product_id": "NOPE", "item_id": "B3", "action": "pin", "by": "x"}, 404, "NOPE"),
+    ("", {"product_id": "A0", "item_id": "NOPE", "action": "pin", "by": "x"}, 404, "NOPE"),
+    ("", {"product_id": "A0", "item_id": "B3", "action": "promote", "by": "x"}, 400, "action"),
+    ("", {"product_id": "A0", "item_id": "B3", "action": "pin", "by": "x", "relation": "x"}, 400, "relation"),
+    ("", {"product_id": "A0", "item_id": "B3", "action": "pin"}, 400, "by"),
+    ("", {"item_id": "B3", "action": "pin", "by": "x"}, 400, "product_id"),
+    ("", {"product_id": "A0", "item_id": "A0", "action": "pin", "by": "x"}, 400, "own"),
+    ("", [1, 2], 400, "valid dictionary"),
+    ("/cluster", {"cluster": 99, "item_id": "B3", "action": "pin", "by": "x"}, 404, "cluster"),
+    ("/cluster", {"cluster": "x", "item_id": "B3", "action": "pin", "by": "x"}, 400, "cluster"),
+    ("/cluster", {"cluster": -1, "item_id": "B3", "action": "pin", "by": "x"}, 400, "cluster"),
+    ("/cluster", {"cluster": 0, "graph": "WORN_WITH", "item_id": "B3", "action": "pin", "by": "x"}, 400, "graph"),
 ])
-def test_curation_bad_bodies(clean: Shop, body: object, code: int, words: str) -> None:
-    r = clean.write("POST", "/api/curation", json=body)
+def test_curation_bad_bodies(clean: Shop, path: str, body: object, code: int, words: str) -> None:
+    r = clean.write("POST", "/api/curation" + path, json=body)
     assert r.status_code == code, r.text
     assert words in r.json()["error"]
+
+
+def test_curation_body_must_be_json(clean: Shop) -> None:
+    r = clean.write("POST", "/api/curation", data={"product_id": "A0", "item_id": "B3", "action": "pin", "by": "x"})
+    assert r.status_code == 415 and r.json()["error"]
 
 
 def test_curation_delete_and_list_errors(clean: Shop) -> None:
@@ -249,7 +255,8 @@ def test_compare_reads_the_run_metrics(shop: Shop, tmp_path) -> None:
         close_app(app)
 
 
-@pytest.mark.parametrize("params, code", [({"a": "WORN_WITH"}, 400), ({"k": "101"}, 400), ({"b": ""}, 200)])
+@pytest.mark.parametrize("params, code", [({"a": "WORN_WITH"}, 400), ({"k": "101"}, 400), ({"b": ""}, 400),
+                                          ({"a": "recommendations"}, 200)])
 def test_compare_parameters(shop: Shop, params: dict, code: int) -> None:
     assert shop.get("/api/products/A1/compare", params=params).status_code == code
     assert shop.get("/api/products/NOPE/compare").status_code == 404

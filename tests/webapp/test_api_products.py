@@ -94,7 +94,6 @@ def test_similar_filters_run_inside_the_traversal(live: Live, world: World) -> N
         {"k": "1.5"},
         {"min_price": "cheap"},
         {"max_price": "nan"},
-        {"min_price": 10, "max_price": 5},
         {"in_stock": "maybe"},
     ],
 )
@@ -104,6 +103,12 @@ def test_bad_parameters_are_400(live: Live, world: World, query: dict) -> None:
         r = live.get(f"/api/products/{pid}/{route}", params=query)
         assert r.status_code == 400, (route, query, r.text)
         assert r.json()["error"]
+
+
+def test_an_empty_price_band_matches_nothing(live: Live, world: World) -> None:
+    pid = world.catalog.products[0].product_id
+    r = live.get(f"/api/products/{pid}/similar", params={"min_price": 10, "max_price": 5})
+    assert r.status_code == 200 and r.json()["count"] == 0 and r.json()["items"] == []
 
 
 def test_recommendations_use_the_gnn_edges(live: Live, world: World) -> None:

@@ -7,7 +7,8 @@
  * them, filtered by edge type and minimum score, so the controls act at
  * once and only go back to the server when a filter asks for edges that
  * were not fetched yet. Styling constants come from the page config,
- * shared with the exported pages (explorer_style.py).
+ * shared with the exported pages (explorer_style.py), and nodes and edges are
+ * styled by the same step as there (graph_style.js).
  */
 (function () {
   "use strict";
@@ -36,23 +37,6 @@
   var network = new vis.Network($("network"), { nodes: nodesView, edges: edgesView }, cfg.visOptions);
 
   // ---------------------------------------------------------------- helpers
-
-  function shortLabel(text) {
-    text = String(text).replace(/\s+/g, " ").trim();
-    return text.length <= cfg.labelMax ? text : text.slice(0, cfg.labelMax - 1).trim() + "\u2026";
-  }
-
-  function tooltip(p) {
-    var lines = [String(p.title || p.label || p.id)];
-    var facts = ["brand", "category", "color"].filter(function (k) { return p[k]; })
-      .map(function (k) { return String(p[k]); });
-    if (facts.length) { lines.push(facts.join(" \u00b7 ")); }
-    if (p.price !== undefined && p.price !== null && !isNaN(Number(p.price))) {
-      lines.push(Number(p.price).toFixed(2));
-    }
-    lines.push("id " + p.id);
-    return lines.join("\n");
-  }
 
   function edgeParam() {
     var on = EDGE_TYPES.filter(function (t) { return state.types[t]; });
@@ -131,32 +115,10 @@
 
   function styleNode(p) {
     var id = String(p.id);
-    var isRoot = id === state.root, isExpanded = state.expanded.has(id);
-    var border = isRoot ? cfg.rootColor : isExpanded ? cfg.expandedColor : cfg.visOptions.nodes.color.border;
-    return {
-      id: id,
-      // the API's vis nodes carry the short name in label and their hover text in title
-      label: shortLabel(p.label || p.title || id),
-      title: typeof p.title === "string" && p.title ? p.title + "\nid " + id : tooltip(p),
-      shape: "circularImage",
-      image: p.image || cfg.noImage,
-      size: isRoot ? cfg.rootSize : cfg.nodeSize,
-      color: { border: border, background: "#ffffff", highlight: { border: cfg.selectedColor, background: "#ffffff" } },
-      raw: p
-    };
+    return stylegraphStyle.node(p, cfg, { root: id === state.root, expanded: state.expanded.has(id) });
   }
 
-  function styleEdge(e) {
-    var style = cfg.edgeStyles[e.type] || cfg.unknownEdgeStyle;
-    var score = Number(e.score) || 0;
-    return {
-      id: e.type + ":" + e.from + ":" + e.to,
-      from: String(e.from), to: String(e.to), type: e.type, score: score, value: score,
-      title: e.type + " score " + score.toFixed(3),
-      color: { color: style.color, highlight: style.color, hover: style.color, opacity: 0.85 },
-      dashes: style.dashes
-    };
-  }
+  function styleEdge(e) { return stylegraphStyle.edge(e, cfg); }
 
   /* Merge a neighbourhood answer; new nodes start next to ``near``. Returns how many nodes are new. */
   function merge(data, near) {
@@ -278,11 +240,7 @@
   }
 
   function imageOf(p) {
-    var keys = ["image_url", "image", "imageUrl"];
-    for (var i = 0; i < keys.length; i += 1) {
-      var v = p[keys[i]];
-      if (typeof v === "string" && v) { return v; }
-    }
+    if (typeof p.image_url === "string" && p.image_url) { return p.image_url; }
     var n = nodes.get(String(p.id));
     return n ? n.image : cfg.noImage;
   }
@@ -293,15 +251,14 @@
     return String(v);
   }
 
-  // identity, media and vis drawing fields are shown elsewhere or not at all
-  var HIDDEN_KEYS = { id: 1, image: 1, image_url: 1, imageUrl: 1, image_path: 1, title: 1, label: 1, url: 1,
-    level: 1, root: 1, shape: 1, group: 1, value: 1, size: 1, x: 1, y: 1 };
+  // identity, media and graph-position fields are shown elsewhere or not at all
+  var HIDDEN_KEYS = { id: 1, image: 1, image_url: 1, title: 1, label: 1, level: 1 };
 
   function renderProduct(p) {
     var box = $("details");
     box.textContent = "";
     box.appendChild(el("img", { "class": "photo", src: imageOf(p), alt: p.title || p.id }));
-    box.appendChild(el("h2", { text: p.title || p.label || p.id }));
+    box.appendChild(el("h2", { text: p.title || p.id }));
     var dl = el("dl", { "class": "facts" });
     dl.appendChild(el("dt", { text: "id" }));
     dl.appendChild(el("dd", { text: p.id }));
@@ -356,9 +313,7 @@
     if (n) { renderProduct(n.raw); }
     return track(getJSON(cfg.api.product + encodeURIComponent(id)).then(function (product) {
       if (state.selected === id) {
-        var shown = Object.assign({}, product, { id: id });
-        if (!shown.image_url && !shown.image && n) { shown.image = n.image; }
-        renderProduct(shown);
+        renderProduct(Object.assign({}, product, { id: id }));
       }
     }).catch(function (err) {
       if (state.selected === id) { setStatus("Could not load details of " + id + ": " + err.message, true); }
@@ -458,7 +413,7 @@
         var p = positions[n.id] || {};
         return Object.assign({}, n.raw, { id: n.id, x: p.x, y: p.y, expanded: state.expanded.has(n.id) });
       }),
-      edges: edgesView.get().map(function (e) { return { from: e.from, to: e.to, type: e.type, score: e.score }; })
+      edges: edgesView.get().map(function (e) { return e.raw; })
     };
     return fetch(cfg.api.export, {
       method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload)

@@ -5,7 +5,7 @@
  * Runs after explorer.js and talks to it only through window.stylegraphExplorer
  * (its DataSets, network, select/loadRoot). Reads /api/analytics/clusters,
  * /api/products/<id>/{similar,recommendations}?explain=true, /api/products/<id>/compare
- * and POST /api/search/image; writes /api/curation with the write token typed in the panel.
+ * and POST /api/search/image; writes /api/curation (and /api/curation/cluster) with the write token typed in the panel.
  */
 (function () {
   "use strict";
@@ -166,7 +166,8 @@
       body.product_id = productId;
     }
     try { sessionStorage.setItem("stylegraph.curator", by); sessionStorage.setItem("stylegraph.token", token); } catch (e) { /* private mode */ }
-    return track(request("POST", base + "/api/curation", body, { Authorization: "Bearer " + token }).then(function (res) {
+    var route = base + "/api/curation" + (scope === "cluster" ? "/cluster" : "");
+    return track(request("POST", route, body, { Authorization: "Bearer " + token }).then(function (res) {
       note(action + " of " + itemId + " saved (" + res.written + " rule" + (res.written === 1 ? "" : "s") + ")");
       return renderWhy(productId);
     }).catch(function (err) { note("Not saved: " + err.message, true); }));
