@@ -15,6 +15,7 @@ by the tests. Only declared routes appear in the document (``mode="strict"``).
 """
 from __future__ import annotations
 
+import copy
 import functools
 import typing
 from typing import Any, Callable, Iterable, Optional
@@ -130,14 +131,19 @@ def _guarded(view: Callable[..., Any], body: Optional[str], buffered: bool) -> C
     return wrapper
 
 
+_document: Optional[dict[str, Any]] = None
+
+
 def openapi_document(app: Flask) -> dict[str, Any]:
     """The OpenAPI 3.1 document of the declared routes, generated from ``app``'s URL map
-    on first use and then kept by spectree (every app of a process has the same routes)."""
-    with app.app_context():
-        document = api.spec
-    if not document.get("x-pruned"):  # spectree gives every route a 400; only a route with inputs has one
+    on first use and then kept (every app of a process has the same routes)."""
+    global _document
+    if _document is None:
+        with app.app_context():
+            document = copy.deepcopy(api.spec)
+        # spectree gives every route a 400; only a route with inputs can answer one
         for operation in (op for ops in document["paths"].values() for op in ops.values()):
             if "requestBody" not in operation and all(p["in"] == "path" for p in operation["parameters"]):
                 operation["responses"].pop("400", None)
-        document["x-pruned"] = True
-    return document
+        _document = document
+    return _document
