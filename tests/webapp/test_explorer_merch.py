@@ -176,6 +176,20 @@ def test_photo_upload_finds_look_alikes_and_opens_one(tab: Tab, live: Live, worl
     hits = page.evaluate("Array.from(document.querySelectorAll('#photo-results li[data-id]')).map(li => li.dataset.id)")
     assert hits[0] == product.product_id  # its own photo is its best look-alike
     assert page.get_attribute("#photo-results img", "src").startswith("/images/")
+    # the shop filters apply: another category only
+    other = next(p.category for p in world.catalog.products if p.category != product.category)
+    page.fill("#photo-category", other)
+    page.set_input_files("#photo-input", [])
+    page.set_input_files("#photo-input", str(world.root / "catalog" / product.image))
+    page.wait_for_function(f"{M}.state.lastPhoto && {M}.idle() && "
+                           f"{M}.state.lastPhoto.items.every(i => i.category === {json.dumps(other)})")
+    filtered = page.evaluate("Array.from(document.querySelectorAll('#photo-results li[data-id]')).map(li => li.dataset.id)")
+    assert filtered and product.product_id not in filtered
+    page.fill("#photo-category", "")
+    page.set_input_files("#photo-input", [])
+    page.set_input_files("#photo-input", str(world.root / "catalog" / product.image))
+    page.wait_for_function(f"{M}.idle() && !!document.querySelector("
+                           f"'#photo-results li[data-id={json.dumps(product.product_id)}]')")
     page.click(f"#photo-results li[data-id='{product.product_id}']")
     page.wait_for_function(f"{EX}.state.root === {json.dumps(product.product_id)} && {EX}.idle()"
                            f" && {EX}.nodesView.length > 1")
