@@ -9,7 +9,7 @@ from typing import Iterator
 import pytest
 from playwright.sync_api import Page
 
-from .explorer_fixtures import Tab, browser, tab  # noqa: F401 (fixtures)
+from .explorer_fixtures import Tab  # the browser and tab fixtures come from conftest.py
 from .merch_world import TOKEN, Shop, shop  # noqa: F401 (fixture)
 from .webapp_world import Live, World
 
