@@ -13,6 +13,7 @@ import logging
 import sys
 from typing import Sequence
 
+from stylegraph.analytics import cli as analytics_cli
 from stylegraph.commands import CommandError
 from stylegraph.gnn import cli as gnn_cli
 from stylegraph.graph import cli as graph_cli
@@ -22,7 +23,7 @@ from stylegraph.settings import SettingsError
 from stylegraph.cli_flags import settings_from_args
 from stylegraph.webapp import cli as webapp_cli
 
-COMPONENTS = (graph_cli, loader_cli, relations_cli, gnn_cli, webapp_cli)
+COMPONENTS = (graph_cli, loader_cli, relations_cli, gnn_cli, webapp_cli, analytics_cli)
 
 __all__ = ["CommandError", "build_parser", "main"]
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 PRODUCT = "product"  # vertex label; id = the catalog's product_id
 SIMILAR = "SIMILAR"  # product -> product, cosine top-k of the image embeddings
 RECOMMENDED = "RECOMMENDED"  # product -> product, the GNN's "goes with" predictions
-# labels computed by stylegraph; every other edge label is a relation kind (WORN_WITH, ...)
-DERIVED_LABELS = (SIMILAR, RECOMMENDED)
+CURATED = "CURATED"  # product -> item, a merchandiser's pin or ban (queries/curation.py)
+# labels that are not relations (computed by stylegraph, or curation); every other edge
+# label is a relation kind (WORN_WITH, ...)
+DERIVED_LABELS = (SIMILAR, RECOMMENDED, CURATED)
 
 SCORE = "score"  # SIMILAR and RECOMMENDED: Double
 MODEL = "model"  # RECOMMENDED: the GNN run's name

@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     cache_size: int = Field(10_000, ge=0, description="entries of the app's read cache (`0` turns it off)")
     cache_check_ms: int = Field(100, ge=1, description="how often (ms) the read cache re-reads the "
                                 "graph's version stamp")
+    app_write_token: str = Field("", description="bearer token the app's write routes (curation pins and "
+                                 "bans, review decisions) require: `Authorization: Bearer <token>`; empty = writes refused")
     seed: int = Field(0, description="seed of random weights and sampling")
 
     @model_validator(mode="after")

@@ -41,6 +41,9 @@ def register(subparsers: Any) -> None:
     _graph_args(ref)
     ref.add_argument("--run", help="run name or path (default: runs/latest)")
     ref.add_argument("--k", type=int, default=10, help="RECOMMENDED edges per product (default 10)")
+    ref.add_argument("--snapshot-only", action="store_true",
+                     help="only save the run's ranking under DATA_DIR/recommendations/ for the "
+                          "explorer's compare view; leave the graph's RECOMMENDED edges as they are")
     ref.set_defaults(func=cmd_refine)
 
     pro = sub.add_parser("promote", help="make a run the one runs/latest points at, if it beats "
@@ -211,10 +214,16 @@ def cmd_refine(args: argparse.Namespace) -> int:
     report = _on_run(
         args, lambda g, run_dir, emb: refine(g, run_dir, emb, k=args.k,
                                              batch_size=args.export_batch,
-                                             progress=not args.no_progress),
+                                             progress=not args.no_progress,
+                                             snapshot_to=args.data_dir or get_settings().data_dir,
+                                             write=not args.snapshot_only),
         (DatasetError, runs.RunError))
-    print(f"run {report.run}: wrote {report.edges_written} RECOMMENDED edges for "
-          f"{report.products} products ({len(report.new_products)} added after training)")
+    if args.snapshot_only:
+        print(f"run {report.run}: saved the ranking of {report.products} products for comparison "
+              "(graph unchanged)")
+    else:
+        print(f"run {report.run}: wrote {report.edges_written} RECOMMENDED edges for "
+              f"{report.products} products ({len(report.new_products)} added after training)")
     print("seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in report.seconds.items()))
     return 0
 

@@ -27,6 +27,7 @@ import torch
 from tqdm import tqdm
 
 from stylegraph.queries.export import EdgeRow, ProductRow, SIMILAR_LABEL, count_edges
+from stylegraph.queries.curation import iter_training_curations
 from stylegraph.queries.export import count_products, iter_edges, iter_products
 from stylegraph.queries.relations import relation_kinds
 
@@ -58,6 +59,9 @@ class ExportedGraph:
     products: list[ProductRow]
     edges: list[EdgeRow]
     relations: list[EdgeRow] = field(default_factory=list)
+    # merchandisers' rules on the recommendations lists (queries/curation.py): (product, item)
+    pins: list[tuple[str, str]] = field(default_factory=list)
+    bans: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def kinds(self) -> list[str]:
@@ -90,7 +94,10 @@ def export_graph(g: Any, batch_size: int = 1000, progress: bool = True,
                                disable=not progress)))
     if not parts[0]:
         raise DatasetError("the graph holds no product vertices: load a catalog first")
-    return ExportedGraph(products=parts[0], edges=parts[1], relations=parts[2])
+    curations = iter_training_curations(g, batch_size)
+    return ExportedGraph(products=parts[0], edges=parts[1], relations=parts[2],
+                         pins=[(a, b) for a, b, action in curations if action == "pin"],
+                         bans=[(a, b) for a, b, action in curations if action == "ban"])
 
 
 def _attribute(p: ProductRow, column: str) -> str:
@@ -373,6 +380,8 @@ class RelationDataset:
     split: RelationSplit
     kinds: list[str]
     similar_graph: "dgl.DGLGraph"
+    # banned (product, item) index pairs: extra negatives of their product in training
+    bans: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), dtype=np.int64))
 
     @property
     def num_nodes(self) -> int:
@@ -421,8 +430,10 @@ def build_dataset(exported: ExportedGraph, embeddings: EmbeddingsLike, *, cold_f
     emb = torch.from_numpy(_rows_for(products, embeddings))
     pairs, weights = target_pairs(exported, products, index, target_column,
                                   label_pairs_per_product, seed)
+    bans = _index_pairs(exported.bans, index)
     if split is None:
         split = RelationSplit.make(len(ids), pairs, weights, cold_frac, val_frac, test_frac, seed)
+        curate_split(split, _index_pairs(exported.pins, index), bans)
     _check_disjoint(split)
     similar = undirected_pairs(exported.edges, index)
     log.info("dataset: %d products, %d SIMILAR pairs, %d target pairs %s, %d features",
@@ -430,7 +441,39 @@ def build_dataset(exported: ExportedGraph, embeddings: EmbeddingsLike, *, cold_f
     return RelationDataset(ids=ids, index=index, feat=feat, emb=emb, spec=spec,
                            similar_pairs=similar, pairs=pairs, weights=weights, split=split,
                            kinds=[f"column:{target_column}"] if target_column else exported.kinds,
-                           similar_graph=bidirected_graph(len(ids), similar))
+                           similar_graph=bidirected_graph(len(ids), similar), bans=bans)
+
+
+def _index_pairs(pairs: Sequence[tuple[str, str]], index: dict[str, int]) -> np.ndarray:
+    """Known product-id pairs as an m x 2 index array (unknown ids and self pairs dropped)."""
+    rows = [(index[a], index[b]) for a, b in pairs if a in index and b in index and a != b]
+    return np.asarray(rows, dtype=np.int64).reshape(-1, 2)
+
+
+def curate_split(split: RelationSplit, pins: np.ndarray, bans: np.ndarray) -> None:
+    """Merchandisers' rules in the training part: pinned pairs become training positives
+    (weight 1; never one held out or touching a cold product, which would leak), banned pairs
+    are no training positive (they are the product's negatives, ``RelationDataset.bans``).
+    Held-out parts stay what people did, so the metrics still measure behaviour."""
+    def keys(p: np.ndarray) -> np.ndarray:
+        p = np.sort(p.reshape(-1, 2), axis=1)
+        return p[:, 0] * (1 << 32) + p[:, 1]
+
+    train_keys = keys(split.train)
+    if len(bans):
+        keep = ~np.isin(train_keys, keys(bans))
+        split.train, split.train_weight, train_keys = split.train[keep], split.train_weight[keep], train_keys[keep]
+    if not len(pins):
+        return
+    held = np.concatenate([keys(getattr(split, name)) for name in PAIR_PARTS if name != "train"] or [np.zeros(0)])
+    cold = np.concatenate([split.cold_val_nodes, split.cold_test_nodes])
+    pins = np.unique(np.sort(pins, axis=1), axis=0)
+    pk = keys(pins)
+    ok = ~np.isin(pk, held) & ~np.isin(pk, train_keys) & ~np.isin(pins, cold).any(axis=1)
+    if len(bans):
+        ok &= ~np.isin(pk, keys(bans))
+    split.train = np.concatenate([split.train, pins[ok]])
+    split.train_weight = np.concatenate([split.train_weight, np.ones(int(ok.sum()))])
 
 
 def _check_disjoint(split: RelationSplit) -> None:

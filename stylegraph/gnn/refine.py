@@ -97,16 +97,28 @@ def trained_ids(run_dir: Path) -> set[str]:
 
 
 def refine(g: Any, run_dir: Path, embeddings: EmbeddingsLike, k: int = 10,
-           batch_size: int = 1000, progress: bool = True) -> RefineReport:
-    """Export the graph, rank with the run in ``run_dir``, write every product's RECOMMENDED edges."""
+           batch_size: int = 1000, progress: bool = True, snapshot_to: Path | None = None,
+           write: bool = True) -> RefineReport:
+    """Export the graph, rank with the run in ``run_dir``, write every product's RECOMMENDED edges.
+
+    ``snapshot_to`` (a data dir): also save the ranking as the run's recommendation snapshot
+    (``stylegraph.analytics.snapshots``), which the explorer's compare view reads;
+    ``write=False`` only saves the snapshot and leaves the graph as it is.
+    """
     t0 = time.perf_counter()
     trained = runs.load_run(run_dir)
     exported = export_graph(g, batch_size, progress, kinds=trained.config.target or None)
     t1 = time.perf_counter()
     recs, ids = recommend(trained, exported, embeddings, k, progress=progress)
     t2 = time.perf_counter()
-    written = replace_recommended(g, recs, model=trained.name, sources=ids)
-    bump_version(g)
+    if snapshot_to is not None:
+        from stylegraph.analytics.snapshots import save_snapshot
+
+        save_snapshot(snapshot_to, trained.name, recs)
+    written = 0
+    if write:
+        written = replace_recommended(g, recs, model=trained.name, sources=ids)
+        bump_version(g)
     t3 = time.perf_counter()
     seen = trained_ids(run_dir)
     new = [pid for pid in ids if pid not in seen]

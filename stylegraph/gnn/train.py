@@ -95,6 +95,34 @@ def two_hop_negatives(adj, u: np.ndarray, count: int, rng: np.random.Generator) 
     return flat.reshape(len(u), count)
 
 
+BANS_PER_PRODUCT = 8
+
+
+def ban_table(bans: np.ndarray, num_nodes: int, per_product: int = BANS_PER_PRODUCT) -> torch.Tensor:
+    """``num_nodes x per_product`` items each product's merchandisers banned (-1 = none)."""
+    table = np.full((num_nodes, per_product), -1, dtype=np.int64)
+    filled = np.zeros(num_nodes, dtype=np.int64)
+    for a, b in bans.tolist():
+        if filled[a] < per_product:
+            table[a, filled[a]] = b
+            filled[a] += 1
+    return torch.as_tensor(table)
+
+
+def banned_scores(model: RelationSAGE, towers: tuple, structure: PairStructure, table: torch.Tensor,
+                  u: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+    """Scores of each ``u``'s banned items (extra negatives; -inf where none, or where it is ``v``)."""
+    q, c, b = towers
+    banned = table[u]
+    pad = (banned < 0) | (banned == v[:, None])
+    items = banned.clamp(min=0)
+    scores = model.score_pairs(
+        q, c, b, u.repeat_interleave(table.shape[1]), items.reshape(-1),
+        structure.pairs(u.numpy().repeat(table.shape[1]), items.reshape(-1).numpy())
+    ).reshape(len(u), -1)
+    return scores.masked_fill(pad, float("-inf"))
+
+
 def train_epoch(model: RelationSAGE, ds: RelationDataset, cfg: GNNConfig,
                 opt: torch.optim.Optimizer, rng: np.random.Generator, desc: str,
                 progress: bool) -> float:
@@ -104,6 +132,7 @@ def train_epoch(model: RelationSAGE, ds: RelationDataset, cfg: GNNConfig,
     msg = ds.split.train[msg_i]
     relations = bidirected_graph(ds.num_nodes, msg)
     structure = PairStructure.of(ds.num_nodes, msg, ds.similar_pairs)
+    bans = ban_table(ds.bans, ds.num_nodes) if len(ds.bans) else None
     sup = ds.split.train[sup_i[rng.permutation(len(sup_i))]]
     total, steps = 0.0, 0
     for start in tqdm(range(0, len(sup), cfg.batch_size), desc=desc, leave=False,
@@ -123,7 +152,10 @@ def train_epoch(model: RelationSAGE, ds: RelationDataset, cfg: GNNConfig,
         ).reshape(len(u), -1)
         hard_scores = hard_scores.masked_fill((hard == v[:, None]) | (hard == u[:, None]),
                                               float("-inf"))
-        logits = torch.cat([pos[:, None], negs, hard_scores], dim=1)
+        parts = [pos[:, None], negs, hard_scores]
+        if bans is not None:
+            parts.append(banned_scores(model, (q, c, b), structure, bans, u, v))
+        logits = torch.cat(parts, dim=1)
         loss = F.cross_entropy(logits, torch.zeros(len(u), dtype=torch.long))
         opt.zero_grad()
         loss.backward()

@@ -118,3 +118,18 @@ def count_edges(g: GraphTraversalSource, label: str | Sequence[str] = SIMILAR_LA
     if not labels:
         return 0
     return int(g.E().has_label(*labels).count().next())
+
+
+def iter_scored_edges(g: GraphTraversalSource, label: str,
+                      batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[tuple[str, str, float]]:
+    """``(src, dst, score)`` of every ``label`` edge that has a score: one traversal, sent in
+    batches; a third lighter than :func:`iter_edges` (three projections, no coalesce), for
+    the analytics' read of SIMILAR/RECOMMENDED edges (which always carry a score)."""
+    _check_batch_size(batch_size)
+    rows = (
+        g.with_("batchSize", batch_size).E().has_label(label).has("score")
+        .project("s", "d", "w").by(__.out_v().id_()).by(__.in_v().id_()).by("score")
+        .to_list()
+    )
+    for row in rows:
+        yield str(row["s"]), str(row["d"]), float(row["w"])

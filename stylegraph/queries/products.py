@@ -52,6 +52,11 @@ def get_product(g: GraphTraversalSource, product_id: str) -> Optional[dict[str, 
     return normalize_element_map(rows[0]) if rows else None
 
 
+def product_exists(g: GraphTraversalSource, product_id: str) -> bool:
+    """True when a ``product`` vertex with this id exists."""
+    return bool(g.V(product_id).has_label(PRODUCT_LABEL).limit(1).count().next())
+
+
 def get_products(g: GraphTraversalSource, product_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The products among ``product_ids`` that exist, keyed by id (one traversal)."""
     ids = list(dict.fromkeys(product_ids))

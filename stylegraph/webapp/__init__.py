@@ -53,9 +53,11 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
     from stylegraph.webapp.api import bp as api_bp
 
     app.register_blueprint(api_bp)
-    explorer = _optional_blueprint("stylegraph.webapp.explorer")
-    if explorer is not None:
-        app.register_blueprint(explorer)
+    for module in ("stylegraph.webapp.explorer", "stylegraph.webapp.analytics_api",
+                   "stylegraph.webapp.curation_api", "stylegraph.webapp.compare_api"):
+        blueprint = _optional_blueprint(module)
+        if blueprint is not None:
+            app.register_blueprint(blueprint)
     return app
 
 

@@ -27,7 +27,8 @@ from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.contract import declare, openapi_document
 from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response, is_unavailable
 from stylegraph.webapp.images import image_url, serve_image
-from stylegraph.webapp.schemas import K_MAX, Health, ImageUpload, NeighborhoodQuery, Neighbours
+from stylegraph.webapp.merch_schemas import CuratedNeighbours, ExplainQuery
+from stylegraph.webapp.schemas import K_MAX, Health, ImageUpload, NeighborhoodQuery
 from stylegraph.webapp.schemas import NeighbourQuery, Neighborhood, Product, SearchResult, Stats
 from stylegraph.webapp.state import get_g, get_state
 
@@ -69,29 +70,32 @@ def product(product_id: str) -> Response:
     return jsonify(product_json(found))
 
 
-def _neighbours(product_id: str, query: NeighbourQuery,
-                find: Callable[..., NeighbourResult | None]) -> Response:
+def _neighbours(product_id: str, query: ExplainQuery, find: Callable[..., NeighbourResult | None],
+                relation: str) -> Response:
     """The answer of a neighbours endpoint: ``find(g, product_id, k, filter)`` for the
-    request's ``k`` and filter, as JSON (404 when the product is unknown)."""
+    request's ``k`` and filter, with the merchandisers' pins and bans for ``relation``
+    applied and, with ``explain=true``, each item's ``why``, as JSON (404 when unknown)."""
+    from stylegraph.webapp.neighbours_view import curated_neighbours, finish_body
+
     mark_cacheable()
-    result = find(get_g(), product_id, query.k, query.product_filter())
-    if result is None:
-        raise NotFound(f"unknown product {product_id!r}")
-    return jsonify(neighbours_json(result, query.k))
+    result = curated_neighbours(product_id, find, relation, query.k, query.product_filter())
+    return jsonify(finish_body(neighbours_json(result, query.k), result, query.explain))
 
 
 @bp.get("/api/products/<product_id>/similar")
-@declare(query=NeighbourQuery, ok=Neighbours, errors=(404, 503))
-def similar(product_id: str, query: NeighbourQuery) -> Response:
-    """Top-k SIMILAR neighbours ("looks like"), filtered inside the traversal."""
-    return _neighbours(product_id, query, similar_products)
+@declare(query=ExplainQuery, ok=CuratedNeighbours, errors=(404, 503))
+def similar(product_id: str, query: ExplainQuery) -> Response:
+    """Top-k SIMILAR neighbours ("looks like"), filtered inside the traversal; pins and bans
+    applied; ``explain=true`` adds each item's ``why``."""
+    return _neighbours(product_id, query, similar_products, "similar")
 
 
 @bp.get("/api/products/<product_id>/recommendations")
-@declare(query=NeighbourQuery, ok=Neighbours, errors=(404, 503))
-def recommendations(product_id: str, query: NeighbourQuery) -> Response:
-    """Top-k RECOMMENDED neighbours ("goes with"); SIMILAR with ``"fallback": true`` when there are none."""
-    return _neighbours(product_id, query, recommended_products)
+@declare(query=ExplainQuery, ok=CuratedNeighbours, errors=(404, 503))
+def recommendations(product_id: str, query: ExplainQuery) -> Response:
+    """Top-k RECOMMENDED neighbours ("goes with"); SIMILAR with ``"fallback": true`` when there
+    are none; pins and bans applied; ``explain=true`` adds each item's ``why``."""
+    return _neighbours(product_id, query, recommended_products, "recommendations")
 
 
 def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:

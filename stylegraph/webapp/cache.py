@@ -68,6 +68,10 @@ class VersionWatch:
         finally:
             self._lock.release()
 
+    def expire(self) -> None:
+        """Make the next :meth:`current` re-read the stamp (after this process wrote)."""
+        self._checked = float("-inf")
+
 
 class ReadCache:
     """A bounded LRU mapping, emptied whenever the graph version changes."""
@@ -131,6 +135,11 @@ class ReadCache:
         value = compute()
         self.put(key, value, version)
         return value
+
+    def refresh(self) -> Optional[int]:
+        """Re-read the graph version now (after a write by this app) and drop stale entries."""
+        self.watch.expire()
+        return self.version()
 
     def clear(self) -> None:
         """Drop every entry."""

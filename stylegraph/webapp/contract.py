@@ -32,6 +32,8 @@ from stylegraph.webapp.schemas import ErrorBody
 # what each documented error status means (the README's list)
 ERROR_MEANING = {
     400: "bad parameter",
+    401: "no write token",
+    403: "wrong write token, or writes disabled",
     404: "unknown product or resource",
     413: "request too large",
     415: "not an image, or a body of another media type",

@@ -131,3 +131,18 @@ def test_products_added_after_training_get_recommendations_without_retraining(g,
 
 def _emb():
     return make_catalog(90)[3]
+
+
+def test_refine_snapshot_only_saves_the_ranking_and_leaves_the_graph(g, trained, tmp_path):
+    from stylegraph.analytics.snapshots import list_snapshots, load_snapshot
+
+    before = get_version(g)
+    report = refine(g, trained.run_dir, _emb(), k=4, progress=False, snapshot_to=tmp_path, write=False)
+    assert report.edges_written == 0 and get_version(g) == before
+    assert rq.count_recommended(g) == 0
+    assert list_snapshots(tmp_path) == [trained.run_dir.name]
+    table = load_snapshot(tmp_path, trained.run_dir.name)
+    assert len(table) == 90 and all(len(v) == 4 for v in table.values())
+    # the saved ranking is what a refine writes
+    refine(g, trained.run_dir, _emb(), k=4, progress=False)
+    assert [d for d, _ in table["p0007"]] == [d for d, _, _ in rq.recommended_for(g, "p0007", limit=4)]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page
 
-from .explorer_fixtures import Tab, browser, new_tab, tab  # noqa: F401 (fixtures)
+from .explorer_fixtures import Tab, new_tab  # the browser and tab fixtures come from conftest.py
 from .webapp_world import Live, World
 
 EX = "window.stylegraphExplorer"
