@@ -28,12 +28,17 @@ class Settings:
     data_dir: Path = Path("data")
     runs_dir: Path = Path("runs")
     catalog_dir: Path = Path("data/catalog")
-    # the graph: embedded:///abs/path.db, memory:, ws://host:port/gremlin, wss://...
+    # the graph: embedded:///abs/path.db, memory:, ws://host:port/gremlin, wss://..., bolt://host:7687
     graph_url: str = ""
     # wire format for ws:// and wss:// graphs: "graphbinary", or "graphson" (JanusGraph: its edge ids)
     graph_serializer: str = "graphbinary"
     # comma-separated vertex property keys indexed from start-up (others are indexed on first use)
     graph_indexed_keys: str = "category,brand,name,title"
+    # Neo4j (bolt:// and neo4j:// graph URLs): credentials unless the URL has them, and the
+    # database unless the URL path names one ("" = the server's default database)
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str = ""
     # SQLite synchronous mode: "normal" survives a process kill, "full" also an OS crash
     graph_sync: str = "normal"
     # the Gremlin server

@@ -26,7 +26,7 @@ from stylegraph.gnn.dataset import (EmbeddingsLike, ExportedGraph, bidirected_gr
                                     export_graph, target_pairs, undirected_pairs)
 from stylegraph.gnn.runs import TrainedRun
 from stylegraph.gnn.structure import PairStructure
-from stylegraph.queries import upsert
+from stylegraph.queries import bulk
 from stylegraph.queries.meta import bump_version
 from stylegraph.queries.recommended import (RECOMMENDED_LABEL, Recommendation,
                                             replace_recommended, upsert_recommended)

@@ -160,8 +160,8 @@ def connect(url: str | None = None, **opts: Any) -> GraphTraversalSource:
         opts.setdefault("serializer", settings.graph_serializer)
         return _connect_remote(url, **opts)
     if scheme in ("bolt", "neo4j", "bolt+s", "neo4j+s"):
-        raise ValueError(f"{scheme}:// (Neo4j) is not supported yet; use one of "
-                         f"{', '.join(s + ':' for s in SUPPORTED_SCHEMES)}")
+        raise ValueError(f"{scheme}:// is Neo4j, which speaks Cypher, not Gremlin: open it with "
+                         "stylegraph.queries.connect.connect(url), the product-graph interface")
     raise ValueError(
         f"unsupported graph URL {url!r}: the scheme must be one of "
         "embedded:///abs/path.db, memory:, ws://host:port/gremlin, wss://host:port/gremlin"

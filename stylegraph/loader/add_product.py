@@ -21,7 +21,7 @@ from gremlin_python.process.graph_traversal import GraphTraversalSource
 from stylegraph.loader.catalog import Product, append_product, catalog_file
 from stylegraph.loader.embedding_store import active_embeddings, embeddings_path, save_embeddings
 from stylegraph.loader.images import file_sha256, open_image
-from stylegraph.queries import upsert
+from stylegraph.queries import bulk
 
 SIMILAR = upsert.SIMILAR_LABEL
 from stylegraph.queries.meta import bump_version

@@ -27,7 +27,7 @@ from stylegraph.loader.neptune_csv import (
     read_edges,
     read_vertices,
 )
-from stylegraph.queries import upsert
+from stylegraph.queries import bulk
 from stylegraph.queries.meta import bump_version
 
 log = logging.getLogger(__name__)

@@ -34,7 +34,7 @@ from gremlin_python.process.graph_traversal import GraphTraversalSource
 from tqdm import tqdm
 
 from stylegraph.graph.gc_pause import gc_paused
-from stylegraph.queries import upsert
+from stylegraph.queries import bulk
 from stylegraph.queries.meta import bump_version
 from stylegraph.queries.relations import RelationEdge, check_kind, merge_relations, ordered
 from stylegraph.queries.relations import relation_weights

@@ -62,7 +62,7 @@ def make_catalog(n: int = 90, styles: int = 6, dim: int = 16, k: int = 5, noise:
 def load_into_graph(g, products, edges, relations=(), batch: int = 100) -> None:
     """Write synthetic products, SIMILAR and relation edges through ``g`` (the loaders' queries)."""
     from stylegraph.queries.relations import RelationEdge, merge_relations
-    from stylegraph.queries.upsert import merge_edges, merge_vertices
+    from stylegraph.queries.bulk import merge_edges, merge_vertices
 
     rows = []
     for p in products:
