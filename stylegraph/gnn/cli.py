@@ -136,7 +136,7 @@ def _embeddings(args: argparse.Namespace):
 
 
 def _connect(args: argparse.Namespace):
-    from stylegraph.graph.connect import connect
+    from stylegraph.queries.connect import connect
 
     url = args.graph or get_settings().graph_url
     try:
@@ -146,7 +146,7 @@ def _connect(args: argparse.Namespace):
 
 
 def _close(g: Any) -> None:
-    from stylegraph.graph.connect import close
+    from stylegraph.queries.connect import close
 
     close(g)
 

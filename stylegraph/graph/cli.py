@@ -75,8 +75,7 @@ def run_graph_ping(args: argparse.Namespace) -> int:
     import time
 
     from stylegraph.cli import CommandError
-    from stylegraph.graph.connect import close, connect
-    from stylegraph.queries.meta import ping
+    from stylegraph.queries.connect import close, connect
 
     url = args.graph or get_settings().graph_url
     deadline = time.monotonic() + args.wait
@@ -84,7 +83,7 @@ def run_graph_ping(args: argparse.Namespace) -> int:
         g = None
         try:
             g = connect(url)
-            ping(g)
+            g.ping()
             print(f"graph at {url} answers")
             return 0
         except Exception as exc:  # any failure to reach the graph counts as "not up yet"

@@ -186,7 +186,7 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
 
 
 def _connect(url: str | None):
-    from stylegraph.graph.connect import connect
+    from stylegraph.queries.connect import connect
     from stylegraph.graph.errors import GraphError
 
     url = url or get_settings().graph_url
@@ -198,7 +198,7 @@ def _connect(url: str | None):
 
 def cmd_load(args: argparse.Namespace) -> int:
     """``stylegraph load``."""
-    from stylegraph.graph.connect import close
+    from stylegraph.queries.connect import close
     from stylegraph.graph.errors import GraphError
     from stylegraph.loader.load import load_csv
     from stylegraph.loader.neptune_csv import NeptuneCsvError
@@ -218,7 +218,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 def cmd_add_product(args: argparse.Namespace) -> int:
     """``stylegraph add-product``."""
-    from stylegraph.graph.connect import close
+    from stylegraph.queries.connect import close
     from stylegraph.graph.errors import GraphError
     from stylegraph.loader.add_product import AddProductError, add_product
     from stylegraph.loader.catalog import CatalogError, Product, catalog_file

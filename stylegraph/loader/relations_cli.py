@@ -10,7 +10,7 @@ from stylegraph.settings import get_settings
 def cmd_load_relations(args: argparse.Namespace) -> int:
     """``stylegraph load-relations``."""
     from stylegraph.cli import CommandError
-    from stylegraph.graph.connect import close, connect
+    from stylegraph.queries.connect import close, connect
     from stylegraph.loader.relations import (RelationsError, load_parsed, parse_relations,
                                              write_relations_csv)
     from stylegraph.queries.relations import check_kind

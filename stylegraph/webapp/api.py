@@ -14,12 +14,9 @@ from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from stylegraph.queries.explore import EDGE_LABELS, EDGE_NAMES, RELATED, neighborhood
-from stylegraph.queries.meta import get_version
-from stylegraph.queries.products import get_product, get_products
+from stylegraph.queries.explore import EDGE_LABELS, EDGE_NAMES, RELATED
+from stylegraph.queries.interface import ProductGraph
 from stylegraph.queries.similar import RECOMMENDED, SIMILAR, NeighbourResult
-from stylegraph.queries.similar import recommended_products, similar_products
-from stylegraph.queries.stats import graph_stats
 from stylegraph.webapp import params
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response, is_unavailable
@@ -61,14 +58,14 @@ def neighbours_json(result: NeighbourResult, k: int) -> dict[str, Any]:
 def product(product_id: str) -> Response:
     """One product's properties and image URL."""
     mark_cacheable()
-    found = get_product(get_g(), product_id)
+    found = get_g().get_product(product_id)
     if found is None:
         raise NotFound(f"unknown product {product_id!r}")
     return jsonify(product_json(found))
 
 
 def _neighbours(product_id: str, find: Callable[..., NeighbourResult | None]) -> Response:
-    """The answer of a neighbours endpoint: ``find(g, product_id, k, filter)`` for the
+    """The answer of a neighbours endpoint: ``find(graph, product_id, k, filter)`` for the
     request's ``k`` and filter, as JSON (404 when the product is unknown)."""
     k = params.int_param("k", K_DEFAULT, 1, K_MAX)
     flt = params.product_filter()
@@ -82,13 +79,13 @@ def _neighbours(product_id: str, find: Callable[..., NeighbourResult | None]) ->
 @bp.get("/api/products/<product_id>/similar")
 def similar(product_id: str) -> Response:
     """Top-k SIMILAR neighbours, filtered inside the traversal."""
-    return _neighbours(product_id, similar_products)
+    return _neighbours(product_id, ProductGraph.similar_products)
 
 
 @bp.get("/api/products/<product_id>/recommendations")
 def recommendations(product_id: str) -> Response:
     """Top-k RECOMMENDED neighbours; SIMILAR with ``"fallback": true`` when there are none."""
-    return _neighbours(product_id, recommended_products)
+    return _neighbours(product_id, ProductGraph.recommended_products)
 
 
 def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -96,7 +93,7 @@ def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     cache = get_state().cache
     ids = list(ids)
     if cache is None:
-        return get_products(get_g(), ids)
+        return get_g().get_products(ids)
     version = cache.version()
     found: dict[str, dict[str, Any]] = {}
     missing: list[str] = []
@@ -108,7 +105,7 @@ def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         else:
             missing.append(pid)
     if missing:
-        fetched = get_products(get_g(), missing)
+        fetched = get_g().get_products(missing)
         for pid in missing:
             cache.put(("product", pid), fetched.get(pid), version)
         found.update(fetched)
@@ -184,8 +181,7 @@ def graph_neighborhood() -> Response:
                            f"of {', '.join(EDGE_LABELS)}, got {edge!r}")
     min_score = params.float_param("min_score")
     mark_cacheable()
-    result = neighborhood(
-        get_g(),
+    result = get_g().neighborhood(
         product_id,
         depth=depth,
         limit=limit,
@@ -213,9 +209,9 @@ def stats() -> Response:
     state = get_state()
     g = get_g()
     counts = (
-        state.cache.get_or_compute(("stats",), lambda: graph_stats(g))
+        state.cache.get_or_compute(("stats",), g.graph_stats)
         if state.cache is not None
-        else graph_stats(g)
+        else g.graph_stats()
     )
     body = {
         **counts,
@@ -234,7 +230,7 @@ def healthz() -> Response:
     app = current_app._get_current_object()
 
     def probe() -> int:
-        return get_version(get_state(app).g)
+        return get_state(app).g.get_version()
 
     try:
         version = _health_pool.submit(probe).result(HEALTH_TIMEOUT_S)

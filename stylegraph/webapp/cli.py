@@ -51,7 +51,6 @@ def settings_from_args(args: argparse.Namespace) -> Any:
 def serve_command(args: argparse.Namespace) -> int:
     """Check the graph, warm up visual search, then serve until interrupted."""
     from stylegraph.cli import CommandError
-    from stylegraph.queries.meta import get_version
     from stylegraph.webapp import close_app, create_app, get_state
     from stylegraph.webapp.errors import ApiError
     from stylegraph.webapp.server import serve
@@ -60,7 +59,7 @@ def serve_command(args: argparse.Namespace) -> int:
     app = create_app(settings)
     state = get_state(app)
     try:
-        get_version(state.g)
+        state.g.get_version()
     except Exception as exc:  # noqa: BLE001 - reported to the user
         close_app(app)
         raise CommandError(f"cannot reach the graph at {settings.graph_url}: {exc}") from exc

@@ -113,6 +113,8 @@ def is_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, GremlinServerError) and getattr(exc, "status_code", None) == 598:
         return True  # the server's evaluation timeout: overloaded, try again
+    if _neo4j_unavailable(exc):
+        return True
     try:
         from stylegraph.graph.errors import StoreError, TraversalTimeoutError
     except ImportError:  # pragma: no cover - the graph package is always there
@@ -124,3 +126,16 @@ def is_unavailable(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(exc, aiohttp.ClientError)
+
+
+def _neo4j_unavailable(exc: BaseException) -> bool:
+    """Neo4j down, restarting, overloaded, or refusing our credentials (e.g. a rotated password)."""
+    from stylegraph.queries.cypher.connect import Neo4jConnectError
+
+    if isinstance(exc, Neo4jConnectError):
+        return True
+    try:
+        from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+    except ImportError:  # pragma: no cover - the driver is a dependency
+        return False
+    return isinstance(exc, (ServiceUnavailable, SessionExpired, TransientError, AuthError))

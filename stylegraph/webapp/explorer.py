@@ -19,7 +19,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_from_directory, url_for
 
-from stylegraph.queries.explore_search import search_products
 from stylegraph.webapp import explorer_style
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.errors import ApiError, BadParameter
@@ -98,7 +97,7 @@ def search_text() -> Response:
     query = str_param("q", max_length=200) or ""
     limit = int_param("limit", SEARCH_LIMIT, 1, 100)
     mark_cacheable()  # keyed on the graph version by the app's read cache
-    products = search_products(get_g(), query, limit=limit)
+    products = get_g().search_products(query, limit=limit)
     return jsonify({"query": query, "results": [search_result(p) for p in products]})
 
 
