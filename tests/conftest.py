@@ -16,17 +16,11 @@ from typing import Any, Iterator
 import pytest
 
 from tests.backends import PRODUCT_BACKENDS, open_graph
-from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineError, EngineProcess, EngineSpec, Neo4jProcess
+from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineProcess, EngineSpec, Neo4jProcess, running
 
 
 def _engine(spec: EngineSpec, tmp_path_factory) -> Iterator[EngineProcess]:
-    engine = EngineProcess(spec, tmp_path_factory.mktemp(spec.name))
-    try:
-        engine.start()
-    except EngineError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield engine
-    engine.stop()
+    yield from running(EngineProcess(spec, tmp_path_factory.mktemp(spec.name)))
 
 
 @pytest.fixture(scope="session")
@@ -51,10 +45,4 @@ def any_g(request) -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def neo4j_server(tmp_path_factory) -> Iterator[Neo4jProcess]:
     """Neo4j 5.26 (the official test harness) with Bolt on an ephemeral port, auth on."""
-    engine = Neo4jProcess(tmp_path_factory.mktemp("neo4j"))
-    try:
-        engine.start()
-    except EngineError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield engine
-    engine.stop()
+    yield from running(Neo4jProcess(tmp_path_factory.mktemp("neo4j")))

@@ -17,7 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -313,3 +313,16 @@ class Neo4jProcess:
         """Stop and start again on the same port and store."""
         self.stop()
         self.start(timeout_s)
+
+
+def running(engine: Any) -> Iterator[Any]:
+    """Start ``engine`` (an EngineProcess or Neo4jProcess), yield it, stop it: the body of the
+    engine fixtures; a start failure fails the test with the engine's log tail."""
+    import pytest
+
+    try:
+        engine.start()
+    except EngineError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield engine
+    engine.stop()

@@ -136,13 +136,13 @@ def _embeddings(args: argparse.Namespace):
 
 
 def _connect(args: argparse.Namespace):
-    from stylegraph.queries.connect import connect
+    from stylegraph.queries.connect import connect, display_url
 
     url = args.graph or get_settings().graph_url
     try:
         return url, connect(url)
     except Exception as exc:  # any backend's connection failure is a user-facing error
-        raise CommandError(f"cannot open graph {url}: {exc}") from None
+        raise CommandError(f"cannot open graph {display_url(url)}: {exc}") from None
 
 
 def _close(g: Any) -> None:

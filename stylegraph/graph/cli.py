@@ -75,7 +75,7 @@ def run_graph_ping(args: argparse.Namespace) -> int:
     import time
 
     from stylegraph.cli import CommandError
-    from stylegraph.queries.connect import close, connect
+    from stylegraph.queries.connect import close, connect, display_url
 
     url = args.graph or get_settings().graph_url
     deadline = time.monotonic() + args.wait
@@ -84,11 +84,11 @@ def run_graph_ping(args: argparse.Namespace) -> int:
         try:
             g = connect(url)
             g.ping()
-            print(f"graph at {url} answers")
+            print(f"graph at {display_url(url)} answers")
             return 0
         except Exception as exc:  # any failure to reach the graph counts as "not up yet"
             if time.monotonic() >= deadline:
-                raise CommandError(f"the graph at {url} does not answer: {exc}") from None
+                raise CommandError(f"the graph at {display_url(url)} does not answer: {exc}") from None
             time.sleep(1.0)
         finally:
             if g is not None:

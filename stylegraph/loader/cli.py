@@ -186,14 +186,14 @@ def cmd_build_graph(args: argparse.Namespace) -> int:
 
 
 def _connect(url: str | None):
-    from stylegraph.queries.connect import connect
+    from stylegraph.queries.connect import connect, display_url
     from stylegraph.graph.errors import GraphError
 
     url = url or get_settings().graph_url
     try:
         return connect(url)
     except (GraphError, ValueError, RuntimeError, OSError) as exc:
-        raise _error(RuntimeError(f"cannot open graph {url}: {exc}")) from None
+        raise _error(RuntimeError(f"cannot open graph {display_url(url)}: {exc}")) from None
 
 
 def cmd_load(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from stylegraph.settings import get_settings
 def cmd_load_relations(args: argparse.Namespace) -> int:
     """``stylegraph load-relations``."""
     from stylegraph.cli import CommandError
-    from stylegraph.queries.connect import close, connect
+    from stylegraph.queries.connect import close, connect, display_url
     from stylegraph.loader.relations import (RelationsError, load_parsed, parse_relations,
                                              write_relations_csv)
     from stylegraph.queries.relations import check_kind
@@ -26,7 +26,7 @@ def cmd_load_relations(args: argparse.Namespace) -> int:
     try:
         g = connect(url)
     except Exception as exc:  # any backend's connection failure is a user-facing error
-        raise CommandError(f"cannot open graph {url}: {exc}") from None
+        raise CommandError(f"cannot open graph {display_url(url)}: {exc}") from None
     try:
         stats = load_parsed(g, parsed, kind, batch_size=args.batch_size,
                             progress=not args.no_progress)

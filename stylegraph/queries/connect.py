@@ -42,3 +42,14 @@ def connect(url: str | None = None, **opts: Any) -> ProductGraph:
 def close(graph: Any) -> None:
     """Close a ProductGraph (or a Gremlin ``g``) opened by :func:`connect`."""
     as_product_graph(graph).close()
+
+
+def display_url(url: str) -> str:
+    """``url`` with any password replaced by ``***``, for messages and logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:***@{parts.netloc.rsplit('@', 1)[1]}"
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -54,6 +54,7 @@ def serve_command(args: argparse.Namespace) -> int:
     from stylegraph.webapp import close_app, create_app, get_state
     from stylegraph.webapp.errors import ApiError
     from stylegraph.webapp.server import serve
+    from stylegraph.queries.connect import display_url
 
     settings = settings_from_args(args)
     app = create_app(settings)
@@ -62,7 +63,7 @@ def serve_command(args: argparse.Namespace) -> int:
         state.g.get_version()
     except Exception as exc:  # noqa: BLE001 - reported to the user
         close_app(app)
-        raise CommandError(f"cannot reach the graph at {settings.graph_url}: {exc}") from exc
+        raise CommandError(f"cannot reach the graph at {display_url(settings.graph_url)}: {exc}") from exc
     if not args.no_warm_up:
         try:
             state.search.warm_up()

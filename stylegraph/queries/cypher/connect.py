@@ -68,7 +68,8 @@ def connect_neo4j(url: str, settings: Settings | None = None, *, schema: bool = 
 
     target = neo4j_target(url, settings)
     driver_opts.setdefault("connection_timeout", timeout_s)
-    driver_opts.setdefault("max_transaction_retry_time", 15.0)
+    # retries cover deadlocks and leader switches; a Neo4j that is down fails within seconds (a 503)
+    driver_opts.setdefault("max_transaction_retry_time", 3.0)
     driver_opts.setdefault("notifications_min_severity", "OFF")  # "property does not exist yet" on an empty graph
     driver = neo4j.GraphDatabase.driver(target.uri, auth=target.auth, **driver_opts)
     try:

@@ -29,7 +29,7 @@ _TOP = {
         "MATCH (p:product {id: $id}) "
         f"OPTIONAL MATCH (p)-[r:{edge}]->(n:product) WHERE {_FILTER} "
         "WITH p, r, n ORDER BY r.score DESC, n.id ASC "
-        "RETURN [x IN collect(CASE WHEN r IS NULL THEN null ELSE "
+        "RETURN p.id AS id, [x IN collect(CASE WHEN r IS NULL THEN null ELSE "
         "{score: r.score, model: coalesce(r.model, ''), product: properties(n)} END) | x][..$k] AS items"
     )
     for edge in EDGE_LABELS
