@@ -66,11 +66,44 @@ def test_urls_and_credentials() -> None:
         neo4j_target("http://h:7474", s)
 
 
+def test_cypher_text_is_never_built_from_input() -> None:
+    """Every f-string holding Cypher in ``queries/cypher`` interpolates only module constants
+    (property names, the fixed edge types), never a value: values travel as parameters."""
+    import ast
+
+    allowed = {"WEIGHT", "_FILTER", "_LABEL", "edge"}  # ``edge`` iterates the constant EDGE_LABELS
+    package = REPO / "stylegraph" / "queries" / "cypher"
+    found = 0
+    for path in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.JoinedStr):
+                continue
+            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            if not any(word in text for word in ("MATCH", "MERGE", "RETURN", "UNWIND", "WHERE", "DELETE")):
+                continue
+            found += 1
+            names = {n.id for v in node.values if isinstance(v, ast.FormattedValue) for n in ast.walk(v.value)
+                     if isinstance(n, ast.Name)}
+            assert names <= allowed, f"{path.name}:{node.lineno} builds Cypher from {sorted(names - allowed)}"
+    assert found >= 3  # the check looked at the interpolated statements
+
+
 def test_gremlin_connect_points_bolt_urls_to_the_interface() -> None:
     from stylegraph.graph.connect import connect as connect_gremlin
 
     with pytest.raises(ValueError, match="stylegraph.queries.connect"):
         connect_gremlin("bolt://127.0.0.1:7687")
+
+
+def test_routing_scheme_and_settings_credentials(neo4j_server: Neo4jProcess) -> None:
+    """``neo4j://`` (the routing driver) reaches the same server; the password from the settings."""
+    settings = _settings(neo4j_password=NEO4J_PASSWORD)
+    with connect(f"neo4j://127.0.0.1:{neo4j_server.port}", settings=settings) as graph:
+        graph.clear()
+        graph.merge_vertices([("R1", "product", {"title": "routed"})])
+    with connect(neo4j_server.url, settings=settings) as graph:
+        assert graph.get_product("R1")["title"] == "routed"
+        assert graph.language == "cypher"
 
 
 def test_schema_constraint_and_indexes(neo4j_server: Neo4jProcess) -> None:
