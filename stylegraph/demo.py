@@ -171,11 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                                  "--db", str(db)], data / "gremlin-server.log"))
             _wait_for(f"http://{host}:{args.gremlin_port}/healthz", procs[-1], "the Gremlin server")
             graph_url = f"ws://{host}:{args.gremlin_port}/gremlin"
-        # the graph the load stamps were made on: another backend is loaded afresh
-        if state.get("graph") != display_url(graph_url):
+        # the graph the load stamps were made on (the SQLite file, or the Neo4j): another is loaded afresh
+        graph_name = display_url(neo4j_url) if neo4j_url else str(db)
+        if state.get("graph", str(db)) != graph_name:
             for key in ("loaded", "relations", "trained", "refined"):
                 state.pop(key, None)
-            state["graph"] = display_url(graph_url)
+        if state.get("graph") != graph_name:
+            state["graph"] = graph_name
             save_state()
         csv_digest = _digest(csv_dir / "vertices.csv", csv_dir / "edges.csv")
         if state.get("loaded") != csv_digest:
