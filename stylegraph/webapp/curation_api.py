@@ -22,10 +22,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from stylegraph.queries.curation import Curation, list_curations, now_iso
-from stylegraph.queries.curation import remove_curations, write_curations
-from stylegraph.queries.meta import bump_version
-from stylegraph.queries.products import get_products, product_exists
+from stylegraph.queries.curation import Curation, now_iso
 from stylegraph.webapp.errors import ApiError, BadParameter, NotFound
 from stylegraph.webapp.contract import declare
 from stylegraph.webapp.merch_schemas import ClusterCurationBody, ClusterTarget, CurationBody, CurationList
@@ -73,26 +70,26 @@ def _cluster_members(cluster: int, graph: str) -> tuple[list[str], str]:
 
 
 def _product_target(target: ProductTarget) -> tuple[list[str], str]:
-    if not product_exists(get_g(), target.product_id):
+    if not get_g().product_exists(target.product_id):
         raise NotFound(f"unknown product {target.product_id!r}")
     return [target.product_id], "product"
 
 
 def _written() -> None:
-    bump_version(get_g())
+    get_g().bump_version()
     if get_state().cache is not None:
         get_state().cache.refresh()
 
 
 def _add(body: RuleFields, item_id: str, products: list[str], scope: str) -> Response:
-    if not product_exists(get_g(), item_id):
+    if not get_g().product_exists(item_id):
         raise NotFound(f"unknown product {item_id!r}")
     at = now_iso()
     rules = [Curation(p, item_id, body.action, body.relation, body.by, at, scope, body.note)
              for p in products if p != item_id]
     if not rules:
         raise BadParameter("a product cannot be pinned or banned in its own lists")
-    write_curations(get_g(), rules)
+    get_g().write_curations(rules)
     _written()
     response = jsonify({"written": len(rules), "scope": scope, "rules": [r.as_dict() for r in rules[:100]]})
     response.status_code = 201
@@ -101,7 +98,7 @@ def _add(body: RuleFields, item_id: str, products: list[str], scope: str) -> Res
 
 
 def _remove(item_id: str, products: list[str]) -> Response:
-    removed = remove_curations(get_g(), [(p, item_id) for p in products])
+    removed = get_g().remove_curations([(p, item_id) for p in products])
     if not removed:
         raise NotFound(f"no pin or ban of {item_id!r} there")
     _written()
@@ -149,9 +146,9 @@ def delete_cluster_curation(query: ClusterTarget) -> Response:
 
 def _rules(query: CurationQuery) -> list[dict[str, Any]]:
     pid, limit = query.product_id, query.limit
-    if pid is not None and not product_exists(get_g(), pid):
+    if pid is not None and not get_g().product_exists(pid):
         raise NotFound(f"unknown product {pid!r}")
-    return [r.as_dict() for r in list_curations(get_g(), pid, limit)]
+    return [r.as_dict() for r in get_g().list_curations(pid, limit)]
 
 
 @bp.get("/api/curation")
@@ -169,6 +166,6 @@ def curation_list(query: CurationQuery) -> Response:
 def curation_page(query: CurationQuery) -> str:
     """The merchandisers' pins and bans as a page."""
     rules = _rules(query)
-    titles = {pid: p.get("title") or pid for pid, p in get_products(
-        get_g(), {r["product_id"] for r in rules} | {r["item_id"] for r in rules}).items()}
+    titles = {pid: p.get("title") or pid for pid, p in get_g().get_products(
+        {r["product_id"] for r in rules} | {r["item_id"] for r in rules}).items()}
     return render_template("curation.html", rules=rules, titles=titles)
