@@ -43,6 +43,8 @@ class Settings:
     gremlin_max_request_bytes: int = 16 * 1024 * 1024
     gremlin_batch_size: int = 64
     gremlin_workers: int = 4
+    # per-request budget: the most traversers one traversal may make (merged ones count once); 0 = no limit
+    gremlin_max_traversers: int = 10_000_000
     # "user:password,user2:password2" turns on SASL PLAIN authentication
     gremlin_users: str = ""
     gremlin_tls_cert: str = ""

@@ -7,19 +7,19 @@ results as gremlinpython structure types.
 """
 from __future__ import annotations
 
-import time
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from gremlin_python.process.strategies import OptionsStrategy
 from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrategy
 
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
-from stylegraph.graph.gc_pause import gc_paused
+from stylegraph.graph.bulking import apply_bulking
+from stylegraph.graph.limits import Limits
 from stylegraph.graph.results import to_result
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
-from stylegraph.graph.traverser import SEED, Traverser
+from stylegraph.graph.traverser import PATH_NONE, SEED, Traverser
 
 #: strategies that change nothing observable here, accepted and ignored
 _IGNORED_STRATEGIES = frozenset({
@@ -118,32 +118,40 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
     return traversal, opts
 
 
-def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None) -> list:
+def is_mutating(traversal: Traversal) -> bool:
+    """Whether any step of ``traversal`` (nested ones included) writes to the graph."""
+    return any(step.name in _MUTATING_STEPS for step in traversal.walk())
+
+
+def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
+            limits: Optional[Limits] = None) -> list:
     """Evaluate ``bytecode`` against ``graph`` atomically and return its results.
 
-    ``deadline`` is a ``time.monotonic()`` value; an ``evaluationTimeout`` given
-    through ``with_()``/OptionsStrategy can only shorten it.  Past the deadline
-    the traversal is abandoned (and its writes undone) with a 598 error.
+    A traversal that writes runs in one ``graph.transaction()`` (the write
+    lock); a read-only one under ``graph.read()``, alongside other readers.
+    ``deadline`` is a ``time.monotonic()`` value (or pass ``limits``, which
+    also carry a traverser budget and a cancel flag); an ``evaluationTimeout``
+    given through ``with_()``/OptionsStrategy can only shorten it. Past the
+    deadline the traversal is abandoned (and its writes undone) with a 598
+    error; over the budget or cancelled, with a 597 error.
     """
-    with gc_paused():
-        return _execute(graph, bytecode, deadline)
-
-
-def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
+    limits = limits if limits is not None else Limits(deadline)
     try:
         traversal, opts = prepare(bytecode)
         if opts.timeout_ms is not None and opts.timeout_ms > 0:
-            own = time.monotonic() + opts.timeout_ms / 1000.0
-            deadline = own if deadline is None else min(deadline, own)
-        ctx = Context(graph, deadline, opts.seed)
+            limits.shorten(opts.timeout_ms)
+        ctx = Context(graph, seed=opts.seed, limits=limits)
         ctx.side_effects.update(opts.side_effects)
         ctx.sack_init = opts.sack
         ctx.path_mode = path_mode(traversal)
+        if ctx.path_mode == PATH_NONE and opts.sack is None:
+            apply_bulking(traversal)
         traversal.bind(ctx)
-        with graph.transaction():
+        hold = graph.transaction if is_mutating(traversal) else graph.read
+        with hold(limits.deadline):
             ctx.check_deadline()
             seed = Traverser(SEED, None, 0, ctx.sack_value())
-            results = [to_result(t.obj) for t in traversal.run(iter((seed,))) if t.obj is not SEED]
+            results = _expand(traversal.run(iter((seed,))), ctx)
             ctx.check_deadline()
             return results
     except GraphError:
@@ -152,3 +160,17 @@ def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
         raise GremlinError("traversal nested too deeply to evaluate") from exc
     except Exception as exc:  # an engine bug must still come back as a Gremlin error, not a crash
         raise GremlinError(f"evaluation failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _expand(out: Iterator[Traverser], ctx: Context) -> list:
+    """The result objects, one per traverser of each bulk; each counts against the budget."""
+    results: list = []
+    tick = ctx.tick
+    for t in out:
+        if t.obj is SEED:
+            continue
+        value = to_result(t.obj)
+        for _ in range(t.bulk):
+            tick()
+            results.append(value)
+    return results

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from stylegraph.graph.elements import Edge, Vertex
-from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError
+from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError, TraversalTimeoutError
 from stylegraph.graph.gc_pause import freeze_survivors, gc_paused
+from stylegraph.graph.rwlock import LockTimeout, ReadWriteLock
 from stylegraph.graph.store import SQLiteStore, decode_props, encode_props
 
 Element = Vertex | Edge
@@ -59,7 +60,9 @@ class Graph:
         self.path = path
         self.vertices: dict[str, Vertex] = {}
         self.edges: dict[str, Edge] = {}
-        self.lock = threading.RLock()
+        #: readers share it, a write transaction has it alone (see ``read()``/``transaction()``)
+        self.lock = ReadWriteLock()
+        self._index_lock = threading.Lock()
         self.version = 0
         self._by_label: dict[str, dict[str, Vertex]] = {}
         self._indexes: dict[str, dict[Any, dict[str, Vertex]]] = {}
@@ -116,8 +119,17 @@ class Graph:
         return self.vertices.values() if label is None else self.vertices_by_label(label)
 
     def ensure_index(self, key: str) -> dict[Any, dict[str, Vertex]]:
-        """Build (once) and return the equality index of vertex property ``key``."""
-        with self.lock:
+        """Build (once) and return the equality index of vertex property ``key``.
+
+        Call it holding the graph's read or write lock (a read traversal builds
+        indexes too): no write runs meanwhile, and ``_index_lock`` keeps two
+        readers from building the same index; the finished index is published
+        whole.
+        """
+        index = self._indexes.get(key)
+        if index is not None:
+            return index
+        with self._index_lock:
             index = self._indexes.get(key)
             if index is None:
                 index = {}
@@ -129,12 +141,33 @@ class Graph:
 
     # ------------------------------------------------------------ transactions
     @contextmanager
-    def transaction(self) -> Iterator["Graph"]:
-        """Hold the graph's lock; commit the writes on exit, undo them on an exception.
+    def read(self, deadline: float | None = None) -> Iterator["Graph"]:
+        """Hold the graph's read lock: other readers run alongside, writers wait.
 
-        Nested use joins the outer transaction.
+        ``deadline`` (``time.monotonic()``): give up waiting for a running
+        write with a 598 error. Inside a write transaction of the same thread
+        it joins that transaction.
         """
-        with self.lock:
+        try:
+            self.lock.acquire_read(deadline)
+        except LockTimeout:
+            raise TraversalTimeoutError("timed out waiting for a write to the graph to finish") from None
+        try:
+            yield self
+        finally:
+            self.lock.release_read()
+
+    @contextmanager
+    def transaction(self, deadline: float | None = None) -> Iterator["Graph"]:
+        """Hold the graph's write lock; commit the writes on exit, undo them on an exception.
+
+        Nested use joins the outer transaction. ``deadline`` as in :meth:`read`.
+        """
+        try:
+            self.lock.acquire_write(deadline)
+        except LockTimeout:
+            raise TraversalTimeoutError("timed out waiting for running traversals to release the graph") from None
+        try:
             if self._tx is not None:
                 yield self
                 return
@@ -152,6 +185,8 @@ class Graph:
                     raise
             finally:
                 self._tx = None
+        finally:
+            self.lock.release_write()
 
     def _require_tx(self) -> _Transaction:
         tx = self._tx

@@ -17,7 +17,7 @@ from typing import Any
 
 from aiohttp import web
 
-from stylegraph.graph.server.app import GremlinServer
+from stylegraph.graph.server.gremlin_server import GremlinServer
 from stylegraph.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

@@ -336,17 +336,25 @@ class RepeatStep(Step):
         """Process the input traversers as described in the class docstring."""
         if self.body is None:
             raise self.error("until()/emit()/times() without a repeat() body")
-        for t in it:
-            yield from self._loop(t)
+        merge = self.merge
+        if merge is None:
+            for t in it:
+                yield from self._loop([t])
+        else:  # bulked (stylegraph.graph.bulking): many starts share one frontier
+            for batch in merge.batches(it):
+                yield from self._loop(batch)
 
-    def _loop(self, start: Traverser) -> Iterator[Traverser]:
+    #: set by the bulking pass: merges equal traversers of each loop's frontier
+    merge: Any = None
+
+    def _loop(self, starts: list[Traverser]) -> Iterator[Traverser]:
         body = self.body
         assert body is not None
         until, emit = self.until, self.emit
         until_first, emit_first = self.until_first, self.emit_first
-        outer = start.loops
-        tick = self.ctx.tick
-        frontier = [start.with_loops(0)]
+        outer = starts[0].loops
+        tick, merge = self.ctx.tick, self.merge
+        frontier = [start.with_loops(0) for start in starts]
         while frontier:
             entering: list[Traverser] = []
             for t in frontier:
@@ -366,4 +374,4 @@ class RepeatStep(Step):
                 if not emit_first and emit is not None and emit(t):
                     yield t.with_loops(outer)
                 nxt.append(t)
-            frontier = nxt
+            frontier = nxt if merge is None else merge.merge(nxt)
