@@ -28,7 +28,8 @@ from stylegraph.graph.steps.filter import HasStep, IdentityStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep, VertexStep
 from stylegraph.graph.steps.range import DedupStep
 from stylegraph.graph.steps.start import GraphStep
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.strategies import path_mode
+from stylegraph.graph.traverser import PATH_NONE, Traverser
 
 #: how many traversers a merging step gathers before merging (TinkerPop's NoOpBarrierStep: 2500)
 BATCH = 2500
@@ -106,8 +107,13 @@ def _consumes_bulk(step: Step) -> bool:
     return False
 
 
-def apply_bulking(traversal: Traversal, merger: Merger | None = None) -> None:
-    """Turn every bulked segment of the root ``traversal`` on (merging steps, bulked repeats)."""
+def apply_bulking(traversal: Traversal, sack: bool = False, merger: Merger | None = None) -> None:
+    """Turn every bulked segment of the root ``traversal`` on (merging steps, bulked repeats).
+
+    Nothing is bulked when the traversal tracks paths or labels, or uses a sack (``sack``).
+    """
+    if sack or path_mode(traversal) != PATH_NONE:
+        return
     merger = merger or Merger()
     steps = traversal.steps
     out: list[Step] = []

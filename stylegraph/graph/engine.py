@@ -19,7 +19,7 @@ from stylegraph.graph.limits import Limits
 from stylegraph.graph.results import to_result
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
-from stylegraph.graph.traverser import PATH_NONE, SEED, Traverser
+from stylegraph.graph.traverser import SEED, Traverser
 
 #: strategies that change nothing observable here, accepted and ignored
 _IGNORED_STRATEGIES = frozenset({
@@ -144,8 +144,7 @@ def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
         ctx.side_effects.update(opts.side_effects)
         ctx.sack_init = opts.sack
         ctx.path_mode = path_mode(traversal)
-        if ctx.path_mode == PATH_NONE and opts.sack is None:
-            apply_bulking(traversal)
+        apply_bulking(traversal, sack=opts.sack is not None)
         traversal.bind(ctx)
         hold = graph.transaction if is_mutating(traversal) else graph.read
         with hold(limits.deadline):
