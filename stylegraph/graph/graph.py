@@ -341,64 +341,6 @@ class Graph:
         tx.undo.append((self._attach_vertex, (v,)))
         tx.dirty_v.add(v.id)
 
-    # -------------------------------------------------------------- bulk load
-    def bulk_load(
-        self,
-        vertices: Iterable[tuple[Any, str, Mapping[str, Any]]] = (),
-        edges: Iterable[tuple[Any, str, Any, Any, Mapping[str, Any]]] = (),
-        batch_size: int = 50_000,
-        progress: Callable[[int], None] | None = None,
-    ) -> tuple[int, int]:
-        """Upsert vertices ``(id, label, props)`` then edges ``(id, label, out_id, in_id, props)``.
-
-        Each batch is one transaction. Existing elements get the given
-        properties set (single cardinality). Returns (vertices, edges) written.
-        ``progress`` is called with the number of elements of each committed batch.
-        """
-        with gc_paused():
-            nv = self._in_batches(vertices, batch_size, self._upsert_vertex, progress)
-            ne = self._in_batches(edges, batch_size, self._upsert_edge, progress)
-        freeze_survivors()
-        return nv, ne
-
-    def _in_batches(self, rows: Iterable[Any], size: int, fn: Callable[..., None],
-                    progress: Callable[[int], None] | None) -> int:
-        total = 0
-        it = iter(rows)
-        while True:
-            n = 0
-            with self.transaction():
-                for row in it:
-                    fn(*row)
-                    n += 1
-                    if n >= size:
-                        break
-            total += n
-            if progress is not None and n:
-                progress(n)
-            if n < size:
-                return total
-
-    def _upsert_vertex(self, id: Any, label: str, props: Mapping[str, Any]) -> None:
-        v = self.vertex(id)
-        if v is None:
-            self.add_vertex(label, id, props)
-            return
-        for key, value in props.items():
-            self.set_property(v, key, value)
-
-    def _upsert_edge(self, id: Any, label: str, out_id: Any, in_id: Any, props: Mapping[str, Any]) -> None:
-        e = self.edge(id) if id is not None else None
-        if e is not None:
-            for key, value in props.items():
-                self.set_property(e, key, value)
-            return
-        out_v, in_v = self.vertex(out_id), self.vertex(in_id)
-        if out_v is None or in_v is None:
-            missing = out_id if out_v is None else in_id
-            raise GremlinError(f"edge {id}: vertex {missing} does not exist")
-        self.add_edge(label, out_v, in_v, id, props)
-
     # ------------------------------------------------------------- lifecycle
     def close(self) -> None:
         """Close the store; the in-memory graph stays readable."""
