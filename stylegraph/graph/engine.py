@@ -7,6 +7,7 @@ results as gremlinpython structure types.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any, Iterator, Optional
 
 from gremlin_python.process.strategies import OptionsStrategy
@@ -135,41 +136,75 @@ def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
     deadline the traversal is abandoned (and its writes undone) with a 598
     error; over the budget or cancelled, with a 597 error.
     """
+    with stream(graph, bytecode, deadline=deadline, limits=limits) as results:
+        return list(results)
+
+
+@contextmanager
+def stream(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
+           limits: Optional[Limits] = None) -> Iterator[Iterator[Any]]:
+    """``with stream(graph, bytecode) as results:`` the results of :func:`execute`, one at a time.
+
+    A read-only traversal is evaluated lazily as ``results`` is consumed, under
+    ``graph.read()`` for the whole block (so a server can send each batch as it
+    is made, and nothing but the current batch is held); its errors (598, 597...)
+    come out of the iteration. A traversal that writes is evaluated and committed
+    when the block is entered, and ``results`` iterates over the committed answer.
+    """
     limits = limits if limits is not None else Limits(deadline)
+    with _gremlin_errors():
+        traversal, ctx = _bind(graph, bytecode, limits)
+        mutating = is_mutating(traversal)
+    if mutating:
+        with _gremlin_errors(), graph.transaction(limits.deadline):
+            results = list(_results(traversal, ctx))
+        yield iter(results)
+        return
+    with graph.read(limits.deadline):
+        yield _guarded(_results(traversal, ctx))
+
+
+def _bind(graph: Any, bytecode: Bytecode, limits: Limits) -> tuple[Traversal, Context]:
+    traversal, opts = prepare(bytecode)
+    if opts.timeout_ms is not None and opts.timeout_ms > 0:
+        limits.shorten(opts.timeout_ms)
+    ctx = Context(graph, seed=opts.seed, limits=limits)
+    ctx.side_effects.update(opts.side_effects)
+    ctx.sack_init = opts.sack
+    ctx.path_mode = path_mode(traversal)
+    apply_bulking(traversal, sack=opts.sack is not None)
+    traversal.bind(ctx)
+    return traversal, ctx
+
+
+def _results(traversal: Traversal, ctx: Context) -> Iterator[Any]:
+    """The result objects, one per traverser of each bulk; each counts against the budget."""
+    ctx.check_deadline()
+    tick = ctx.tick
+    seed = Traverser(SEED, None, 0, ctx.sack_value())
+    for t in traversal.run(iter((seed,))):
+        if t.obj is SEED:
+            continue
+        value = to_result(t.obj)
+        for _ in range(t.bulk):
+            tick()
+            yield value
+    ctx.check_deadline()
+
+
+def _guarded(results: Iterator[Any]) -> Iterator[Any]:
+    with _gremlin_errors():
+        yield from results
+
+
+@contextmanager
+def _gremlin_errors() -> Iterator[None]:
+    """Let GraphErrors through; turn anything else into a GremlinError (never a crash)."""
     try:
-        traversal, opts = prepare(bytecode)
-        if opts.timeout_ms is not None and opts.timeout_ms > 0:
-            limits.shorten(opts.timeout_ms)
-        ctx = Context(graph, seed=opts.seed, limits=limits)
-        ctx.side_effects.update(opts.side_effects)
-        ctx.sack_init = opts.sack
-        ctx.path_mode = path_mode(traversal)
-        apply_bulking(traversal, sack=opts.sack is not None)
-        traversal.bind(ctx)
-        hold = graph.transaction if is_mutating(traversal) else graph.read
-        with hold(limits.deadline):
-            ctx.check_deadline()
-            seed = Traverser(SEED, None, 0, ctx.sack_value())
-            results = _expand(traversal.run(iter((seed,))), ctx)
-            ctx.check_deadline()
-            return results
+        yield
     except GraphError:
         raise
     except RecursionError as exc:
         raise GremlinError("traversal nested too deeply to evaluate") from exc
     except Exception as exc:  # an engine bug must still come back as a Gremlin error, not a crash
         raise GremlinError(f"evaluation failed: {type(exc).__name__}: {exc}") from exc
-
-
-def _expand(out: Iterator[Traverser], ctx: Context) -> list:
-    """The result objects, one per traverser of each bulk; each counts against the budget."""
-    results: list = []
-    tick = ctx.tick
-    for t in out:
-        if t.obj is SEED:
-            continue
-        value = to_result(t.obj)
-        for _ in range(t.bulk):
-            tick()
-            results.append(value)
-    return results

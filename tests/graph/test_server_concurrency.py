@@ -18,7 +18,7 @@ from stylegraph.graph.fixtures import load_grateful_like
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.server import ServerHandle, start_server
 from stylegraph.settings import Settings
-from tests.graph.test_server_protocol import bytecode_frame, bytecode_of
+from tests.graph.test_server_protocol import bytecode_frame, bytecode_of, read
 
 
 def _long(g: Any) -> Any:
@@ -152,3 +152,25 @@ def test_traverser_budget_answers_with_a_clear_error() -> None:
     finally:
         conn.close()
         handle.stop(grace_s=1)
+
+
+def test_results_stream_while_evaluation_goes_on(busy_server: ServerHandle) -> None:
+    """The first batch of a big answer arrives while the traversal is still running (the
+    server holds one batch, not the whole answer); hanging up then cancels the rest."""
+    stats = busy_server.server.stats
+    cancelled = stats["cancelled"]
+
+    async def first_frame() -> tuple[int, int, int]:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(busy_server.url) as ws:
+                frame = bytecode_frame("graphbinary", bytecode_of(lambda g: g.V().repeat(__.out()).times(3)),
+                                       batchSize=50)
+                await ws.send_bytes(frame)
+                first = read("graphbinary", await ws.receive_bytes())
+                return first["status"]["code"], len(first["result"]["data"]), stats["running"]
+
+    code, size, running = asyncio.run(asyncio.wait_for(first_frame(), 20))
+    assert (code, size) == (206, 50)
+    assert running == 1  # 836,375 walks: far from done when the first 50 arrived
+    assert _wait_for(lambda: stats["running"] == 0, 3)
+    assert stats["cancelled"] == cancelled + 1

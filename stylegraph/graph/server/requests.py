@@ -1,11 +1,13 @@
 """Evaluating one ``bytecode`` request: limits, the worker pool, response frames.
 
 :class:`RequestProcessor` gets what it needs when it is built (the graph, the
-worker pool, the request limits, the stats, the engine's ``execute``) and
+worker pool, the request limits, the stats, the engine's ``stream``) and
 knows nothing of connections: :meth:`RequestProcessor.process` is handed the
 request, its serializer, a ``send`` coroutine for the encoded frames and the
 request's :class:`~stylegraph.graph.limits.Limits`, whose cancel flag the
-connection sets when the client goes away.
+connection sets when the client goes away. Results are streamed: the worker
+sends each batch as soon as it is full (waiting for the event loop to write
+it), so a request holds one batch of results at a time, not its whole answer.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import logging
 import time
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, ContextManager, Iterator
 
 from gremlin_python.process.traversal import Bytecode, Traverser
 
@@ -27,11 +29,13 @@ from stylegraph.settings import Settings
 
 log = logging.getLogger(__name__)
 
-Execute = Callable[..., list]
+Stream = Callable[..., ContextManager[Iterator[Any]]]
 Send = Callable[[bytes | str], Awaitable[bool]]
 
 # the server answers 598 itself this long after a deadline the engine did not honour
 _DEADLINE_GRACE_S = 0.25
+# a worker gives up on a client that has not taken a frame for this long
+_SEND_TIMEOUT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -49,21 +53,21 @@ class RequestLimits:
                    settings.gremlin_batch_size)
 
 
-def _default_execute() -> Execute:
-    from stylegraph.graph.engine import execute
-    return execute
+def _default_stream() -> Stream:
+    from stylegraph.graph.engine import stream
+    return stream
 
 
 class RequestProcessor:
     """Evaluates bytecode requests on a worker pool and streams their response frames."""
 
     def __init__(self, graph: Any, pool: Executor, limits: RequestLimits, stats: Stats,
-                 execute: Execute | None = None) -> None:
+                 stream: Stream | None = None) -> None:
         self.graph = graph
         self.pool = pool
         self.limits = limits
         self.stats = stats
-        self.execute: Execute = execute or _default_execute()
+        self.stream: Stream = stream or _default_stream()
 
     def new_limits(self) -> Limits:
         """Fresh per-request limits (no deadline yet: :meth:`process` sets it from the request)."""
@@ -71,18 +75,15 @@ class RequestProcessor:
 
     async def process(self, request: p.Request, serializer: WireSerializer, send: Send,
                       limits: Limits) -> None:
-        """Evaluate ``request`` under ``limits`` and send its frames (stops when ``send`` fails)."""
+        """Evaluate ``request`` under ``limits``, sending each batch of results as it is made."""
         try:
-            frames = await self._evaluate(request, serializer, limits)
-            for frame in frames:
-                if not await send(frame):
-                    break
+            await self._evaluate(request, serializer, send, limits)
         except p.ProtocolError as exc:
             self.stats.count("errors")
             await send(serializer.write_response(exc.response()))
 
-    async def _evaluate(self, request: p.Request, serializer: WireSerializer,
-                        limits: Limits) -> list[bytes | str]:
+    async def _evaluate(self, request: p.Request, serializer: WireSerializer, send: Send,
+                        limits: Limits) -> None:
         rid = request.request_id
         if not isinstance(request.args.get("gremlin"), Bytecode):
             raise p.ProtocolError(p.INVALID_REQUEST_ARGUMENTS, "args.gremlin must be traversal bytecode", rid)
@@ -91,11 +92,23 @@ class RequestProcessor:
         if timeout_ms:
             limits.shorten(timeout_ms)
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.pool, self._evaluate_sync, request, serializer, batch_size, limits)
+
+        def send_from_worker(frame: bytes | str) -> bool:
+            """Hand a frame to the event loop and wait until it is written (backpressure)."""
+            if limits.cancel.is_set():
+                return False
+            try:
+                return asyncio.run_coroutine_threadsafe(send(frame), loop).result(_SEND_TIMEOUT_S)
+            except Exception:  # the loop is stopping, or the client stopped reading
+                return False
+
+        future = loop.run_in_executor(self.pool, self._evaluate_sync, request, serializer, batch_size,
+                                      limits, send_from_worker)
         if not timeout_ms:
-            return await future
+            await future
+            return
         try:
-            return await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
+            await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
         except asyncio.TimeoutError:
             limits.cancel.set()  # the engine did not stop in time: make sure it does
             self.stats.count("timeouts")
@@ -118,31 +131,32 @@ class RequestProcessor:
         return max(0, value)  # 0: no timeout, as in Gremlin Server
 
     def _evaluate_sync(self, request: p.Request, serializer: WireSerializer, batch_size: int,
-                       limits: Limits) -> list[bytes | str]:
-        """Worker thread: execute, then encode every response frame (errors become one frame)."""
+                       limits: Limits, send: Callable[[bytes | str], bool]) -> None:
+        """Worker thread: evaluate and send the response frames, each batch as soon as it is full."""
         rid = request.request_id
         started = time.monotonic()
         if limits.cancel.is_set():
-            return []  # the client left while the request waited for a worker
+            return  # the client left while the request waited for a worker
         if limits.deadline is not None and started > limits.deadline:  # waited out its time in the queue
             self.stats.count("timeouts")
-            return [serializer.write_response(p.error_response(
-                rid, p.SERVER_ERROR_TIMEOUT, "the request timed out waiting for a worker (evaluationTimeout)"))]
+            send(serializer.write_response(p.error_response(
+                rid, p.SERVER_ERROR_TIMEOUT, "the request timed out waiting for a worker (evaluationTimeout)")))
+            return
         self.stats.count("running")
         try:
-            results = self.execute(self.graph, request.args["gremlin"], limits=limits)
+            with self.stream(self.graph, request.args["gremlin"], limits=limits) as results:
+                self._send_batches(rid, results, serializer, batch_size, send, limits)
         except errors.GraphError as exc:
             self._count_failure(exc)
-            return [serializer.write_response(p.error_response(rid, exc.code, exc.message))]
+            send(serializer.write_response(p.error_response(rid, exc.code, exc.message)))
         except Exception as exc:
             self.stats.count("errors")
             log.exception("evaluation of request %s failed", rid)
-            return [serializer.write_response(
-                p.error_response(rid, p.SERVER_ERROR_EVALUATION, f"{type(exc).__name__}: {exc}"))]
+            send(serializer.write_response(
+                p.error_response(rid, p.SERVER_ERROR_EVALUATION, f"{type(exc).__name__}: {exc}")))
         finally:
             self.stats.count("running", -1)
             self.stats.count("evaluation_ms", int((time.monotonic() - started) * 1000))
-        return self._frames(rid, results, serializer, batch_size)
 
     def _count_failure(self, exc: errors.GraphError) -> None:
         self.stats.count("errors")
@@ -153,17 +167,38 @@ class RequestProcessor:
         elif isinstance(exc, TraverserBudgetError):
             self.stats.count("over_budget")
 
-    def _frames(self, rid: Any, results: list, serializer: WireSerializer, batch_size: int) -> list[bytes | str]:
-        traversers = [Traverser(r) for r in results]  # bulk 1 (a Long): results come bulk-expanded
-        frames: list[bytes | str] = []
+    def _send_batches(self, rid: Any, results: Iterator[Any], serializer: WireSerializer, batch_size: int,
+                      send: Callable[[bytes | str], bool], limits: Limits) -> None:
+        """206 for every full batch that has a successor, then 200 for the last (204: no results).
+
+        One batch is held back until the next starts, so that the last one can say 200.
+        """
+        held: list[Traverser] | None = None
+        batch: list[Traverser] = []
+        for value in results:
+            batch.append(Traverser(value))  # bulk 1 (a Long): results come bulk-expanded
+            if len(batch) >= batch_size:
+                if held is not None and not self._send_batch(rid, p.PARTIAL_CONTENT, held, serializer, send):
+                    limits.cancel.set()  # nobody reads the answer any more: stop evaluating
+                    self.stats.count("cancelled")
+                    return
+                held, batch = batch, []
+        if held is not None and batch:
+            if not self._send_batch(rid, p.PARTIAL_CONTENT, held, serializer, send):
+                return
+            held = batch
+        elif held is None:
+            held = batch
+        self._send_batch(rid, p.SUCCESS if held else p.NO_CONTENT, held, serializer, send)
+
+    def _send_batch(self, rid: Any, code: int, batch: list[Traverser], serializer: WireSerializer,
+                    send: Callable[[bytes | str], bool]) -> bool:
+        """Encode and send one batch; False when the client is gone (an unencodable value raises)."""
         try:
-            for code, batch in p.batches(traversers, batch_size):
-                data = None if code == p.NO_CONTENT else batch
-                frames.append(serializer.write_response(p.Response(rid, code, "", data=data)))
+            frame = serializer.write_response(p.Response(rid, code, "", data=batch if batch else None))
         except Exception as exc:
-            self.stats.count("errors")
             log.warning("cannot serialize results of request %s: %s", rid, exc)
-            return [serializer.write_response(p.error_response(
-                rid, p.SERVER_ERROR_SERIALIZATION,
-                f"could not serialize the result with {serializer.mime}: {type(exc).__name__}: {exc}"))]
-        return frames
+            raise errors.GraphError(
+                f"could not serialize the result with {serializer.mime}: {type(exc).__name__}: {exc}",
+                code=p.SERVER_ERROR_SERIALIZATION) from None
+        return send(frame)
