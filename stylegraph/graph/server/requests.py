@@ -97,8 +97,11 @@ class RequestProcessor:
             """Hand a frame to the event loop and wait until it is written (backpressure)."""
             if limits.cancel.is_set():
                 return False
+            wait = _SEND_TIMEOUT_S
+            if limits.deadline is not None:  # a client too slow to take its answer in time
+                wait = max(0.01, min(wait, limits.deadline - time.monotonic()))
             try:
-                return asyncio.run_coroutine_threadsafe(send(frame), loop).result(_SEND_TIMEOUT_S)
+                return asyncio.run_coroutine_threadsafe(send(frame), loop).result(wait)
             except Exception:  # the loop is stopping, or the client stopped reading
                 return False
 
