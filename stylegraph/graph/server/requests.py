@@ -71,7 +71,11 @@ class RequestProcessor:
 
     def new_limits(self) -> Limits:
         """Fresh per-request limits (no deadline yet: :meth:`process` sets it from the request)."""
-        return Limits(max_traversers=self.limits.max_traversers or None)
+        return Limits(max_traversers=self.limits.max_traversers or None, contended=self._contended)
+
+    def _contended(self) -> bool:
+        """Whether more than one evaluation is running (a long one then backs off)."""
+        return self.stats["running"] > 1
 
     async def process(self, request: p.Request, serializer: WireSerializer, send: Send,
                       limits: Limits) -> None:

@@ -73,13 +73,13 @@ class Context:
         return self._rng
 
     def tick(self) -> None:
-        """Count one traverser made; every few hundred, check the limits and let other threads run."""
+        """Count one traverser made; every few hundred, check the limits (where a long
+        traversal also backs off for other requests, see ``Limits``)."""
         self._ticks += 1
         if self._ticks >= _CHECK_EVERY:
             self._ticks = 0
             self.traversers += _CHECK_EVERY
             self.check_deadline()
-            time.sleep(0)  # hand the GIL over: a long traversal must not hold up short ones
 
     def check_deadline(self) -> None:
         """Raise if the deadline has passed (598), the request was cancelled or is over budget."""
