@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import Executor
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, ContextManager, Iterator
 
@@ -99,15 +100,23 @@ class RequestProcessor:
 
         def send_from_worker(frame: bytes | str) -> bool:
             """Hand a frame to the event loop and wait until it is written (backpressure)."""
-            if limits.cancel.is_set():
-                return False
-            wait = _SEND_TIMEOUT_S
+            end = time.monotonic() + _SEND_TIMEOUT_S
             if limits.deadline is not None:  # a client too slow to take its answer in time
-                wait = max(0.01, min(wait, limits.deadline - time.monotonic()))
+                end = min(end, limits.deadline)
             try:
-                return asyncio.run_coroutine_threadsafe(send(frame), loop).result(wait)
-            except Exception:  # the loop is stopping, or the client stopped reading
+                sent = asyncio.run_coroutine_threadsafe(send(frame), loop)
+            except RuntimeError:  # the loop is closed
                 return False
+            while not limits.cancel.is_set():
+                try:
+                    return bool(sent.result(max(0.0, min(0.1, end - time.monotonic()))))
+                except FutureTimeout:
+                    if time.monotonic() >= end:
+                        break
+                except Exception:  # the send itself failed
+                    return False
+            sent.cancel()
+            return False
 
         future = loop.run_in_executor(self.pool, self._evaluate_sync, request, serializer, batch_size,
                                       limits, send_from_worker)
