@@ -81,10 +81,12 @@ class ReadWriteLock:
             try:
                 while self._writer is not None or self._readers:
                     self._wait(deadline)
-            finally:
+            except BaseException:
                 self._writers_waiting -= 1
                 if self._writer is None and not self._writers_waiting:
-                    self._cond.notify_all()  # readers held back by this waiting writer
+                    self._cond.notify_all()  # readers this writer was holding back may go on
+                raise
+            self._writers_waiting -= 1
             self._writer = me
             self._write_depth = 1
 
