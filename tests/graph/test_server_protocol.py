@@ -184,7 +184,8 @@ def test_healthz_reports_counts(server) -> None:
     assert body["vertices"] == len(server.graph.vertices)
     assert body["edges"] == len(server.graph.edges)
     assert body["requests"] >= before + 1  # the request above was counted
-    assert body["running"] == 0 and body["workers"] == server.server.settings.gremlin_workers
+    assert body["workers"] == server.server.settings.gremlin_workers
+    assert body["running"] <= 1  # at most the request above, finishing after its last frame
 
 
 def test_close_op_answers_then_closes_the_socket(server) -> None:
