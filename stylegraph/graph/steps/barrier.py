@@ -123,8 +123,8 @@ class ReduceStep(_ScopedStep):
             return
         if kind == "count":
             n = 0
-            for _ in it:
-                n += 1
+            for t in it:
+                n += t.bulk
             yield self.ctx.start(long(n), self.labels)
             return
         value = reduce_values(self, kind, [t.obj for t in it])

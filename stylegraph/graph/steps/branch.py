@@ -261,6 +261,10 @@ class ChooseStep(Step):
         yield from passed
 
 
+#: the widest loop level repeat() holds at once (TinkerPop's barriers hold 2,500 traversers)
+_FRONTIER_CHUNK = 2500
+
+
 @register("repeat")
 class RepeatStep(Step):
     """repeat(body) with times()/until()/emit() before (check first) or after (check last)."""
@@ -336,17 +340,28 @@ class RepeatStep(Step):
         """Process the input traversers as described in the class docstring."""
         if self.body is None:
             raise self.error("The repeat()-traversal was not defined: until()/emit()/times() without a repeat() body")
-        for t in it:
-            yield from self._loop(t)
+        merge = self.merge
+        if merge is None:
+            for t in it:
+                yield from self._loop([t])
+        else:  # bulked (stylegraph.graph.bulking): many starts share one frontier
+            for batch in merge.batches(it):
+                yield from self._loop(batch)
 
-    def _loop(self, start: Traverser) -> Iterator[Traverser]:
+    #: set by the bulking pass: merges equal traversers of each loop's frontier
+    merge: Any = None
+
+    def _loop(self, starts: list[Traverser]) -> Iterator[Traverser]:
+        return self._levels([start.with_loops(0) for start in starts], starts[0].loops)
+
+    def _levels(self, frontier: list[Traverser], outer: int) -> Iterator[Traverser]:
+        """Loop level by level; a level wider than _FRONTIER_CHUNK is finished chunk by chunk
+        (each chunk to the end before the next), so memory stays bounded however walks grow."""
         body = self.body
         assert body is not None
         until, emit = self.until, self.emit
         until_first, emit_first = self.until_first, self.emit_first
-        outer = start.loops
-        tick = self.ctx.tick
-        frontier = [start.with_loops(0)]
+        tick, merge = self.ctx.tick, self.merge
         while frontier:
             entering: list[Traverser] = []
             for t in frontier:
@@ -366,4 +381,8 @@ class RepeatStep(Step):
                 if not emit_first and emit is not None and emit(t):
                     yield t.with_loops(outer)
                 nxt.append(t)
-            frontier = nxt
+            frontier = nxt if merge is None else merge.merge(nxt)
+            if len(frontier) > _FRONTIER_CHUNK:
+                for i in range(0, len(frontier), _FRONTIER_CHUNK):
+                    yield from self._levels(frontier[i:i + _FRONTIER_CHUNK], outer)
+                return

@@ -63,7 +63,7 @@ class DedupStep(Step):
             if k is NO_VALUE or k in seen:
                 continue
             seen.add(k)
-            yield t
+            yield t if t.bulk == 1 else t.with_bulk(1)
 
     @property
     def stateful(self) -> bool:  # type: ignore[override]
