@@ -122,8 +122,11 @@ def compile_traversal(bc: Bytecode, root: bool = True) -> Traversal:
             if cls is None:
                 raise InvalidRequestError(f"unsupported step {name}()")
             steps.append(cls(name, args))
-    if root and steps and isinstance(steps[0], InjectStep):
-        steps[0].is_start = True
+    if steps and isinstance(steps[0], InjectStep):
+        if root:
+            steps[0].is_start = True
+        else:
+            steps[0].child_start = True
     return Traversal(steps)
 
 

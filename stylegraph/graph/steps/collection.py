@@ -10,12 +10,22 @@ from __future__ import annotations
 from typing import Any
 
 from gremlin_python.process.traversal import WithOptions
+from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.predicates import compile_p
 from stylegraph.graph.steps.access import EdgeProp, VertexProp, distinct, hkey
 from stylegraph.graph.steps.base import NO_VALUE, FilterStep, MapStep, Traversal, register
 from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import Traverser
+
+
+def list_items(x: Any) -> list[Any] | None:
+    """The items of a list, set or path (TinkerPop's Iterable), else None (maps are not)."""
+    if isinstance(x, Path):
+        return list(x.objects)
+    if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+        return None
+    return list(x)
 
 
 class _ListStep(MapStep):
@@ -26,6 +36,8 @@ class _ListStep(MapStep):
         if len(args) != 1:
             raise self.error(f"takes one list or traversal argument, got {args!r}")
         self.arg = args[0]
+        if self.name == "merge" and isinstance(self.arg, dict):
+            return  # merge() of maps
         if not isinstance(self.arg, (Traversal, list, tuple, set)):
             raise self.error(f"takes a list or a traversal, got {self.arg!r}")
 
@@ -34,14 +46,15 @@ class _ListStep(MapStep):
         return [self.arg] if isinstance(self.arg, Traversal) else []
 
     def _lists(self, t: Traverser) -> tuple[list[Any], list[Any]]:
-        left = t.obj
-        if isinstance(left, dict) or not isinstance(left, (list, tuple, set, frozenset)):
-            raise self.error(f"can only take a list as the incoming object, got {java_str(left)!r}",
+        left = list_items(t.obj)
+        if left is None:
+            raise self.error(f"can only take a list as the incoming object, got {java_str(t.obj)!r}",
                              code=597)
-        right = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
-        if right is NO_VALUE or not isinstance(right, (list, tuple, set, frozenset)):
-            raise self.error(f"argument must be a list, got {java_str(right)!r}", code=597)
-        return list(left), list(right)
+        value = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
+        right = None if value is NO_VALUE else list_items(value)
+        if right is None:
+            raise self.error(f"argument must be a list, got {java_str(value)!r}", code=597)
+        return left, right
 
     def combine(self, left: list[Any], right: list[Any]) -> Any:
         """The result for the two lists."""
@@ -55,7 +68,18 @@ class _ListStep(MapStep):
 
 @register("combine", "merge", "difference", "intersect", "disjunct", "product")
 class SetOperationStep(_ListStep):
-    """combine (concatenate), merge (union), difference, intersect, disjunct, product."""
+    """combine (concatenate), merge (union; of two maps: the second's entries win),
+    difference, intersect, disjunct, product."""
+
+    def map(self, t: Traverser) -> Any:
+        """Combine the incoming list (merge: or map) with the argument."""
+        if self.name == "merge" and isinstance(t.obj, dict):
+            other = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
+            if not isinstance(other, dict):
+                raise self.error(f"merge step expected provided argument to evaluate to a Map, "
+                                 f"encountered {java_str(None if other is NO_VALUE else other)!r}", code=597)
+            return {**t.obj, **other}
+        return super().map(t)
 
     def combine(self, left: list[Any], right: list[Any]) -> Any:
         """The named list/set operation."""
@@ -88,10 +112,10 @@ class ConjoinStep(MapStep):
 
     def map(self, t: Traverser) -> Any:
         """The joined string."""
-        x = t.obj
-        if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
-            raise self.error(f"can only take a list, got {java_str(x)!r}", code=597)
-        return self.delimiter.join(java_str(v) for v in x if v is not None)
+        items = list_items(t.obj)
+        if items is None:
+            raise self.error(f"can only take a list, got {java_str(t.obj)!r}", code=597)
+        return self.delimiter.join(java_str(v) for v in items if v is not None)
 
 
 @register("all", "any")
@@ -106,8 +130,8 @@ class ListPredicateStep(FilterStep):
 
     def test(self, t: Traverser) -> bool:
         """Whether the list passes."""
-        x = t.obj
-        if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+        x = list_items(t.obj)
+        if x is None:
             return False
         if self.name == "all":
             return all(self.pred(v) for v in x)
@@ -135,8 +159,9 @@ class IndexStep(MapStep):
 
     def map(self, t: Traverser) -> Any:
         """The indexed collection."""
-        x = t.obj
-        items = list(x) if isinstance(x, (list, tuple, set, frozenset)) else [x]
+        items = list_items(t.obj)
+        if items is None:
+            items = [t.obj]
         if self.as_map:
             return {i: v for i, v in enumerate(items)}
         return [[v, i] for i, v in enumerate(items)]
