@@ -37,6 +37,8 @@ class SourceOptions:
 
     def __init__(self) -> None:
         self.side_effects: dict[str, Any] = {}
+        #: withSideEffect(key, value, reducer): how values are added to the side effect
+        self.reducers: dict[str, Operator] = {}
         self.sack: Any = None
         self.timeout_ms: Optional[float] = None
         self.read_only = False
@@ -57,10 +59,13 @@ def parse_source(bc: Bytecode) -> SourceOptions:
     for inst in bc.source_instructions:
         name, args = inst[0], list(inst[1:])
         if name == "withSideEffect":
-            if len(args) < 2 or not isinstance(args[0], str):
-                raise InvalidRequestError("withSideEffect(key, value) expected")
-            if len(args) > 2:
-                raise InvalidRequestError("withSideEffect(): reducer arguments are not supported")
+            if not 2 <= len(args) <= 3 or not isinstance(args[0], str):
+                raise InvalidRequestError("withSideEffect(key, value[, reducer]) expected")
+            if len(args) == 3:
+                if not isinstance(args[2], Operator):
+                    raise InvalidRequestError(
+                        f"withSideEffect(): the reducer must be an Operator, got {args[2]!r}")
+                opts.reducers[args[0]] = args[2]
             opts.side_effects[args[0]] = convert_arg(args[1], "withSideEffect")
         elif name == "withSack":
             if not args or len(args) > 2 or (len(args) == 2 and not isinstance(args[1], Operator)):
@@ -137,6 +142,7 @@ def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
             deadline = own if deadline is None else min(deadline, own)
         ctx = Context(graph, deadline, opts.seed)
         ctx.side_effects.update(opts.side_effects)
+        ctx.reducers.update(opts.reducers)
         ctx.sack_init = opts.sack
         ctx.path_mode = path_mode(traversal)
         traversal.bind(ctx)

@@ -43,7 +43,7 @@ def register(*names: str) -> Callable[[type["Step"]], type["Step"]]:
 class Context:
     """Per-execution state shared by every step: graph, side effects, deadline, path mode."""
 
-    __slots__ = ("graph", "side_effects", "deadline", "path_mode", "sack_init", "_seed", "_rng",
+    __slots__ = ("graph", "side_effects", "reducers", "deadline", "path_mode", "sack_init", "_seed", "_rng",
                  "_ticks")
 
     def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None) -> None:
@@ -51,6 +51,8 @@ class Context:
         self._seed = seed
         self._rng: Optional[random.Random] = None
         self.side_effects: dict[str, Any] = {}
+        #: side-effect key -> the Operator withSideEffect(key, value, reducer) gave
+        self.reducers: dict[str, Any] = {}
         self.deadline = deadline
         self.path_mode = PATH_NONE
         self.sack_init: Any = None
