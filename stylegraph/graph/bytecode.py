@@ -21,6 +21,7 @@ from gremlin_python.statics import long
 from stylegraph.graph.errors import InvalidRequestError
 from stylegraph.graph.steps import STEPS, Step, Traversal
 from stylegraph.graph.steps.branch import RepeatStep
+from stylegraph.graph.steps.call import CallStep
 from stylegraph.graph.steps.filter import IdentityStep
 from stylegraph.graph.steps.mutation import CARDINALITY_NAMES, CardValue
 from stylegraph.graph.steps.start import InjectStep
@@ -122,6 +123,8 @@ def compile_traversal(bc: Bytecode, root: bool = True) -> Traversal:
             if cls is None:
                 raise InvalidRequestError(f"unsupported step {name}()")
             steps.append(cls(name, args))
+    if root and steps and isinstance(steps[0], CallStep):
+        steps[0].is_start = True
     if steps and isinstance(steps[0], InjectStep):
         if root:
             steps[0].is_start = True
