@@ -15,6 +15,7 @@ import uuid
 from typing import Any, Callable, Iterable
 
 from gremlin_python.process.traversal import P, TextP
+from gremlin_python.statics import long
 from gremlin_python.structure import graph as gp
 
 from stylegraph.graph.elements import Edge, Vertex
@@ -97,7 +98,7 @@ def _hashable_set(values: Iterable[Any]) -> tuple[set[Any], list[Any]]:
     fast: set[Any] = set()
     slow: list[Any] = []
     for v in values:
-        if type(v) in (str, int, float):
+        if type(v) in (str, int, float, long):
             fast.add(v)
         else:
             slow.append(v)
@@ -111,7 +112,7 @@ def _within(values: Any) -> Predicate:
 
     def pred(x: Any) -> bool:
         # 1 == 1.0 hash alike, so numbers of either type hit the fast set
-        if type(x) in (str, int, float) and x in fast:
+        if type(x) in (str, int, float, long) and x in fast:
             return True
         return any(values_equal(x, v) for v in slow)
 
@@ -265,7 +266,7 @@ def order_key(value: Any) -> tuple[Any, ...]:
     t = type(value)
     if t is bool:
         return (_RANK_BOOL, value)
-    if t is int or t is float:
+    if t is int or t is float or t is long:
         if value != value:  # NaN sorts after every number
             return (_RANK_NUM, float("inf"), 1)
         return (_RANK_NUM, value, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable, Iterator
 
 from gremlin_python.process.traversal import Column, Order, T
+from gremlin_python.statics import long
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
@@ -230,7 +231,7 @@ class ByModulator:
 def hkey(x: Any) -> Any:
     """A hashable stand-in for ``x`` with Gremlin equality (dedup, group keys)."""
     t = type(x)
-    if t is str or t is int or t is float:
+    if t is str or t is int or t is float or t is long:
         return x
     if t is bool:
         return (bool, x)

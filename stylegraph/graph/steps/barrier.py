@@ -7,6 +7,7 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from gremlin_python.process.traversal import Operator, Order, Scope
+from gremlin_python.statics import long
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.errors import GremlinError
@@ -51,15 +52,19 @@ def _numbers(step: Step, values: Iterable[Any]) -> list[Any]:
 
 
 def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
-    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce)."""
+    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce).
+
+    As in TinkerPop, count() is a Long, the sum of integers is a Long and mean() a Double."""
     if kind == "count":
-        return len(values)
+        return long(len(values))
     if kind in ("sum", "mean"):
         nums = _numbers(step, values)
         if not nums:
             return NO_VALUE
         total = sum(nums)
-        return total if kind == "sum" else total / len(nums)
+        if kind == "mean":
+            return total / len(nums)
+        return long(total) if type(total) is int and -2**63 <= total < 2**63 else total
     present = [v for v in values if v is not None]
     if not present:
         return NO_VALUE
@@ -118,7 +123,7 @@ class ReduceStep(_ScopedStep):
             n = 0
             for _ in it:
                 n += 1
-            yield self.ctx.start(n, self.labels)
+            yield self.ctx.start(long(n), self.labels)
             return
         value = reduce_values(self, kind, [t.obj for t in it])
         if value is not NO_VALUE:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from gremlin_python.process.traversal import Scope
+from gremlin_python.statics import long
 
 from stylegraph.graph.predicates import is_number
 from stylegraph.graph.steps.access import ByModulator, hkey, map_key
@@ -59,7 +60,7 @@ class Grouping:
         out: dict[Any, Any] = {}
         for key, acc in state.values():
             if self.counting:
-                out[map_key(key)] = acc
+                out[map_key(key)] = long(acc)  # a Long, as in TinkerPop
                 continue
             value = self._reduce(acc)
             if value is not NO_VALUE:
