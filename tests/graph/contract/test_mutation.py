@@ -621,10 +621,10 @@ def test_feature_merge_e_extra_property_does_not_match(empty_g):
 
 def test_feature_merge_e_missing_vertices(empty_g):
     g = empty_g
-    # ours: "... vertex 100 does not exist"; TinkerGraph: "Vertex id could not be resolved from mergeE: 100"
-    with raises_gremlin("mergeE", "100"):
+    # TinkerPop's text (TinkerGraph sends it in the message as well)
+    with raises_gremlin("Vertex id could not be resolved from mergeE: 100"):
         g.merge_e({T.label: "knows", Direction.OUT: "100", Direction.IN: "101", "weight": 0.5}).to_list()
-    with raises_gremlin("mergeE", "100"):
+    with raises_gremlin("Vertex id could not be resolved from mergeE: 100"):
         (g.merge_e({T.label: "knows", Direction.OUT: "100", Direction.IN: "101"})
          .option(Merge.on_create, {T.label: "knows", Direction.OUT: "100", Direction.IN: "101", "created": "Y"})
          .option(Merge.on_match, {"created": "N"}).to_list())
