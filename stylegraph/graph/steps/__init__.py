@@ -1,6 +1,6 @@
 """Gremlin steps, one module per category; importing this package registers them all."""
 from stylegraph.graph.steps import (  # noqa: F401  (imported for registration)
-    barrier, branch, call, collection, filter, flatmap, format, group, map, match, math, merge,
+    barrier, branch, call, collection, dates, filter, flatmap, format, group, map, match, math, merge,
     mutation, range, side_effect, start, string, where,
 )
 from stylegraph.graph.steps.base import STEPS, Context, Step, Traversal
