@@ -3,8 +3,9 @@
 The expression language is exp4j's: numbers, variables (``_`` is the current
 object, any other name a step label, side effect or map key), ``+ - * / % ^``,
 unary minus and the functions abs, acos, asin, atan, cbrt, ceil, cos, cosh, exp,
-floor, log, log10, log2, signum, sin, sinh, sqrt, tan, tanh (``sin _`` and
-``sin(_)`` both apply one). by() modulators map the variables in the order they
+floor, log, log10, log2, signum, sin, sinh, sqrt, tan, tanh; written without
+parentheses a function applies to the whole rest of the expression (``sin _ + 1``
+is ``sin(_ + 1)``), as in exp4j. by() modulators map the variables in the order they
 first appear (cycling); a variable that resolves to no value drops the traverser,
 one that is not a number is an error. The result is always a double.
 """
@@ -165,7 +166,8 @@ class Expression:
         if kind == "name":
             fn = FUNCTIONS.get(text)
             if fn is not None:
-                arg = self._unary() if self._peek() != ("op", "(") else self._primary()
+                # exp4j: without parentheses a function takes the whole rest of the expression
+                arg = self._expr(0) if self._peek() != ("op", "(") else self._primary()
                 return lambda env: fn(arg(env))
             if text not in self.variables:
                 self.variables.append(text)
