@@ -40,6 +40,10 @@ class SourceOptions:
         #: withSideEffect(key, value, reducer): how values are added to the side effect
         self.reducers: dict[str, Operator] = {}
         self.sack: Any = None
+        #: withSack(value, operator): how barrier() merges the sacks of equal traversers
+        self.sack_merge: Optional[Operator] = None
+        #: withBulk(false): equal traversers merged by barrier() continue as one
+        self.bulk = True
         self.timeout_ms: Optional[float] = None
         self.read_only = False
         self.seed: Any = None
@@ -71,10 +75,15 @@ def parse_source(bc: Bytecode) -> SourceOptions:
             if not args or len(args) > 2 or (len(args) == 2 and not isinstance(args[1], Operator)):
                 raise InvalidRequestError("withSack(initialValue[, Operator]) expected")
             opts.sack = convert_arg(args[0], "withSack")
+            opts.sack_merge = args[1] if len(args) == 2 else None
         elif name == "withStrategies":
             for strategy in args:
                 _apply_strategy(strategy, opts)
-        elif name in ("withoutStrategies", "withBulk", "withPath"):
+        elif name == "withBulk":
+            if len(args) != 1 or not isinstance(args[0], bool):
+                raise InvalidRequestError("withBulk(true|false) expected")
+            opts.bulk = args[0]
+        elif name in ("withoutStrategies", "withPath"):
             continue
         elif name == "withComputer":
             raise InvalidRequestError("withComputer(): OLAP is not supported by this engine")
@@ -144,6 +153,8 @@ def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
         ctx.side_effects.update(opts.side_effects)
         ctx.reducers.update(opts.reducers)
         ctx.sack_init = opts.sack
+        ctx.sack_merge = opts.sack_merge
+        ctx.bulk = opts.bulk
         ctx.path_mode = path_mode(traversal)
         traversal.bind(ctx)
         with graph.transaction():

@@ -43,8 +43,8 @@ def register(*names: str) -> Callable[[type["Step"]], type["Step"]]:
 class Context:
     """Per-execution state shared by every step: graph, side effects, deadline, path mode."""
 
-    __slots__ = ("graph", "side_effects", "reducers", "deadline", "path_mode", "sack_init", "_seed", "_rng",
-                 "_ticks")
+    __slots__ = ("graph", "side_effects", "reducers", "deadline", "path_mode", "sack_init", "sack_merge",
+                 "bulk", "_seed", "_rng", "_ticks")
 
     def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None) -> None:
         self.graph = graph
@@ -56,6 +56,10 @@ class Context:
         self.deadline = deadline
         self.path_mode = PATH_NONE
         self.sack_init: Any = None
+        #: withSack(value, operator): the operator that merges the sacks of equal traversers
+        self.sack_merge: Any = None
+        #: False under withBulk(false): merged traversers are not multiplied back
+        self.bulk = True
         self._ticks = 0
 
     @property
@@ -374,13 +378,6 @@ def expect_int(step: Step, value: Any, what: str = "argument") -> int:
     """``value`` if it is an integer (not a bool), else a 499 error."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise step.error(f"{what} must be an integer, got {type(value).__name__} {value!r}")
-    return value
-
-
-def expect_traversal(step: Step, value: Any, what: str = "argument") -> Traversal:
-    """``value`` if it is a nested traversal, else a 499 error."""
-    if not isinstance(value, Traversal):
-        raise step.error(f"{what} must be a traversal, got {type(value).__name__} {value!r}")
     return value
 
 
