@@ -38,7 +38,13 @@ class SourceOptions:
 
     def __init__(self) -> None:
         self.side_effects: dict[str, Any] = {}
+        #: withSideEffect(key, value, reducer): how values are added to the side effect
+        self.reducers: dict[str, Operator] = {}
         self.sack: Any = None
+        #: withSack(value, operator): how barrier() merges the sacks of equal traversers
+        self.sack_merge: Optional[Operator] = None
+        #: withBulk(false): equal traversers merged by barrier() continue as one
+        self.bulk = True
         self.timeout_ms: Optional[float] = None
         self.read_only = False
         self.productive_by = False
@@ -59,19 +65,27 @@ def parse_source(bc: Bytecode) -> SourceOptions:
     for inst in bc.source_instructions:
         name, args = inst[0], list(inst[1:])
         if name == "withSideEffect":
-            if len(args) < 2 or not isinstance(args[0], str):
-                raise InvalidRequestError("withSideEffect(key, value) expected")
-            if len(args) > 2:
-                raise InvalidRequestError("withSideEffect(): reducer arguments are not supported")
+            if not 2 <= len(args) <= 3 or not isinstance(args[0], str):
+                raise InvalidRequestError("withSideEffect(key, value[, reducer]) expected")
+            if len(args) == 3:
+                if not isinstance(args[2], Operator):
+                    raise InvalidRequestError(
+                        f"withSideEffect(): the reducer must be an Operator, got {args[2]!r}")
+                opts.reducers[args[0]] = args[2]
             opts.side_effects[args[0]] = convert_arg(args[1], "withSideEffect")
         elif name == "withSack":
             if not args or len(args) > 2 or (len(args) == 2 and not isinstance(args[1], Operator)):
                 raise InvalidRequestError("withSack(initialValue[, Operator]) expected")
             opts.sack = convert_arg(args[0], "withSack")
+            opts.sack_merge = args[1] if len(args) == 2 else None
         elif name == "withStrategies":
             for strategy in args:
                 _apply_strategy(strategy, opts)
-        elif name in ("withoutStrategies", "withBulk", "withPath"):
+        elif name == "withBulk":
+            if len(args) != 1 or not isinstance(args[0], bool):
+                raise InvalidRequestError("withBulk(true|false) expected")
+            opts.bulk = args[0]
+        elif name in ("withoutStrategies", "withPath"):
             continue
         elif name == "withComputer":
             raise InvalidRequestError("withComputer(): OLAP is not supported by this engine")
@@ -206,7 +220,10 @@ def _bind(graph: Any, bytecode: Bytecode, limits: Limits) -> tuple[Traversal, Co
         limits.shorten(opts.timeout_ms)
     ctx = Context(graph, seed=opts.seed, limits=limits)
     ctx.side_effects.update(opts.side_effects)
+    ctx.reducers.update(opts.reducers)
     ctx.sack_init = opts.sack
+    ctx.sack_merge = opts.sack_merge
+    ctx.bulk = opts.bulk
     ctx.path_mode = path_mode(traversal)
     apply_bulking(traversal, sack=opts.sack is not None)
     traversal.bind(ctx)

@@ -44,8 +44,8 @@ def register(*names: str) -> Callable[[type["Step"]], type["Step"]]:
 class Context:
     """Per-execution state shared by every step: graph, side effects, limits, path mode."""
 
-    __slots__ = ("graph", "side_effects", "limits", "path_mode", "sack_init", "_seed", "_rng",
-                 "_ticks", "traversers")
+    __slots__ = ("graph", "side_effects", "reducers", "limits", "path_mode", "sack_init", "sack_merge",
+                 "bulk", "_seed", "_rng", "_ticks", "traversers")
 
     def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None,
                  limits: Optional[Limits] = None) -> None:
@@ -54,8 +54,14 @@ class Context:
         self._rng: Optional[random.Random] = None
         self.side_effects: dict[str, Any] = {}
         self.limits = limits if limits is not None else Limits(deadline)
+        #: side-effect key -> the Operator withSideEffect(key, value, reducer) gave
+        self.reducers: dict[str, Any] = {}
         self.path_mode = PATH_NONE
         self.sack_init: Any = None
+        #: withSack(value, operator): the operator that merges the sacks of equal traversers
+        self.sack_merge: Any = None
+        #: False under withBulk(false): merged traversers are not multiplied back
+        self.bulk = True
         self._ticks = 0
         #: traversers made so far (counted in blocks of _CHECK_EVERY), for the budget
         self.traversers = 0
@@ -382,13 +388,6 @@ def expect_int(step: Step, value: Any, what: str = "argument") -> int:
     """``value`` if it is an integer (not a bool), else a 499 error."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise step.error(f"{what} must be an integer, got {type(value).__name__} {value!r}")
-    return value
-
-
-def expect_traversal(step: Step, value: Any, what: str = "argument") -> Traversal:
-    """``value`` if it is a nested traversal, else a 499 error."""
-    if not isinstance(value, Traversal):
-        raise step.error(f"{what} must be a traversal, got {type(value).__name__} {value!r}")
     return value
 
 
