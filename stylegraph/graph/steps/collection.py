@@ -113,7 +113,7 @@ class SetOperationStep(_ListStep):
             other = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
             if not isinstance(other, dict):
                 raise self.error(f"merge step expected provided argument to evaluate to a Map, "
-                                 f"encountered {java_str(None if other is NO_VALUE else other)!r}", code=597)
+                                 f"encountered: {java_type_name(None if other is NO_VALUE else other)}", code=597)
             return {**t.obj, **other}
         return super().map(t)
 
