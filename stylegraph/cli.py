@@ -19,6 +19,7 @@ COMPONENTS = (
     "stylegraph.loader.relations_cli",
     "stylegraph.gnn.cli",
     "stylegraph.webapp.cli",
+    "stylegraph.inspect.cli",
 )
 
 

@@ -66,6 +66,11 @@ class Settings:
     cache_size: int = 10_000
     # how often (ms) the app's read cache re-reads the graph's version stamp
     cache_check_ms: int = 100
+    # token the app's write routes require (header "Authorization: Bearer <token>"); empty: writes are refused
+    app_write_token: str = ""
+    # image inspection: the classifier run the app serves ("" = none) and the review queue's database
+    inspect_run: str = ""
+    review_db: Path = Path("data/review/queue.db")
     seed: int = 0
 
     def __post_init__(self) -> None:

@@ -56,6 +56,9 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
     explorer = _optional_blueprint("stylegraph.webapp.explorer")
     if explorer is not None:
         app.register_blueprint(explorer)
+    from stylegraph.webapp.inspection import bp as inspection_bp
+
+    app.register_blueprint(inspection_bp)
     return app
 
 
@@ -78,4 +81,7 @@ def _optional_blueprint(module_name: str) -> Any:
 
 def close_app(app: Flask) -> None:
     """Stop the app's background work and close the graph connection it opened."""
+    from stylegraph.webapp.inspection import close_inspection
+
+    close_inspection(app)
     get_state(app).close()
