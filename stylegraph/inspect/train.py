@@ -239,22 +239,12 @@ def train_inspector(cfg: InspectConfig, progress: bool = True,
         log.info("inspect: %s from %s at %d px, %d classes of %r, %d training photos (%d from review), "
                  "%d validation", spec["model"], spec["weights"], image_size, len(classes), cfg.label,
                  len(train_rows), len(extra), len(val_rows))
-        if spec["weights"] == "random":
-            recalibrate_batch_norm(net, data, train_rows, image_size, workers=cfg.workers)
-        # stage 1: linear probe on frozen features (mirror images double the training set)
-        f_train = np.concatenate([features_of(net, data, train_rows, image_size, workers=cfg.workers,
-                                              progress=progress, desc="features (train)"),
-                                  features_of(net, data, train_rows, image_size, flip=True, workers=cfg.workers,
-                                              progress=progress, desc="features (train, mirrored)")])
-        f_val = features_of(net, data, val_rows, image_size, workers=cfg.workers, progress=progress,
-                            desc="features (validation)")
-        layer, mean, std, probe = fit_linear(f_train, np.concatenate([y[train_rows], y[train_rows]]), f_val,
-                                             y[val_rows], len(classes), seed=cfg.seed)
-        net.fc = layer
-        net.feat_mean.copy_(torch.from_numpy(mean))
-        net.feat_std.copy_(torch.from_numpy(std))
-        log.info("linear probe: L2 %g, validation accuracy %.4f", probe["l2"], probe["val_accuracy"])
-        curves = {"train_loss": [], "val_accuracy": [], "probe_val_accuracy": probe["val_accuracy"]}
+        if spec["weights"] == "random" and cfg.epochs:
+            # from scratch a probe on random features is no head start: train everything from the first step
+            probe: dict[str, Any] = {"skipped": "random weights train end to end from scratch"}
+        else:
+            probe = _probe(cfg, net, data, (train_rows, val_rows), image_size, progress)
+        curves = {"train_loss": [], "val_accuracy": [], "probe_val_accuracy": probe.get("val_accuracy", -1.0)}
         if cfg.epochs:
             _finetune(cfg, net, data, (train_rows, val_rows), image_size, curves, progress)
         metrics = _calibrate_and_save(cfg, net, data, val_rows, image_size, spec, run)
@@ -276,6 +266,28 @@ def train_inspector(cfg: InspectConfig, progress: bool = True,
         log.removeHandler(handler)
         log.setLevel(old_level)
         handler.close()
+
+
+def _probe(cfg: InspectConfig, net: ClassifierNet, data: TrainingData, split: tuple[np.ndarray, np.ndarray],
+           image_size: int, progress: bool) -> dict[str, Any]:
+    """Stage 1: the linear probe on frozen features (mirror images double the training set), set into ``net``."""
+    train_rows, val_rows = split
+    y = data.labels[:, 0]
+    if cfg.weights == "random":  # random weights come with no batch-norm statistics worth using
+        recalibrate_batch_norm(net, data, train_rows, image_size, workers=cfg.workers)
+    f_train = np.concatenate([features_of(net, data, train_rows, image_size, workers=cfg.workers,
+                                          progress=progress, desc="features (train)"),
+                              features_of(net, data, train_rows, image_size, flip=True, workers=cfg.workers,
+                                          progress=progress, desc="features (train, mirrored)")])
+    f_val = features_of(net, data, val_rows, image_size, workers=cfg.workers, progress=progress,
+                        desc="features (validation)")
+    layer, mean, std, probe = fit_linear(f_train, np.concatenate([y[train_rows], y[train_rows]]), f_val,
+                                         y[val_rows], len(data.classes[0]), seed=cfg.seed)
+    net.fc = layer
+    net.feat_mean.copy_(torch.from_numpy(mean))
+    net.feat_std.copy_(torch.from_numpy(std))
+    log.info("linear probe: L2 %g, validation accuracy %.4f", probe["l2"], probe["val_accuracy"])
+    return probe
 
 
 def _majority(y_train: np.ndarray, y_val: np.ndarray) -> float:
