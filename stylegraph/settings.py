@@ -106,6 +106,10 @@ class Settings(BaseSettings):
                                 "graph's version stamp")
     app_write_token: str = Field("", description="bearer token the app's write routes (curation pins and "
                                  "bans, review decisions) require: `Authorization: Bearer <token>`; empty = writes refused")
+    inspect_run: str = Field("", description="image inspection: the `stylegraph inspect train` run the app "
+                             "serves at `/api/images/inspect` (empty = none)")
+    review_db: Path = Field(Path("data/review/queue.db"), description="image inspection: the review queue's "
+                            "SQLite database")
     seed: int = Field(0, description="seed of random weights and sampling")
 
     @model_validator(mode="after")

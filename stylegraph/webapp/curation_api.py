@@ -17,7 +17,6 @@ graph version is bumped and this app's cache re-reads it at once, so
 """
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
@@ -26,6 +25,7 @@ from stylegraph.queries.curation import Curation, list_curations, now_iso
 from stylegraph.queries.curation import remove_curations, write_curations
 from stylegraph.queries.meta import bump_version
 from stylegraph.queries.products import get_products, product_exists
+from stylegraph.webapp.auth import check_write_token
 from stylegraph.webapp.errors import ApiError, BadParameter, NotFound
 from stylegraph.webapp.contract import declare
 from stylegraph.webapp.merch_schemas import ClusterCurationBody, ClusterTarget, CurationBody, CurationList
@@ -38,29 +38,9 @@ bp = Blueprint("curation", __name__, template_folder="templates")
 TAGS = ("merchandiser",)
 
 
-class Unauthorized(ApiError):
-    """No write token was sent (401)."""
-
-    status = 401
-
-
-class Forbidden(ApiError):
-    """A wrong write token, or writes are not enabled (403)."""
-
-    status = 403
-
-
 def require_write_token() -> None:
-    """401 without ``Authorization: Bearer``, 403 for a wrong token or when none is configured."""
-    header = request.headers.get("Authorization", "")
-    sent = header[7:].strip() if header[:7].lower() == "bearer " else ""
-    if not sent:
-        raise Unauthorized("this route needs the write token: Authorization: Bearer <token>")
-    expected = get_state().settings.app_write_token
-    if not expected:
-        raise Forbidden("writes are disabled: the app has no STYLEGRAPH_APP_WRITE_TOKEN")
-    if not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise Forbidden("wrong write token")
+    """401 without a token, 403 for a wrong one or when none is configured (``webapp/auth.py``)."""
+    check_write_token()
 
 
 def _cluster_members(cluster: int, graph: str) -> tuple[list[str], str]:
