@@ -215,7 +215,7 @@ def cmd_refine(args: argparse.Namespace) -> int:
         args, lambda g, run_dir, emb: refine(g, run_dir, emb, k=args.k,
                                              batch_size=args.export_batch,
                                              progress=not args.no_progress,
-                                             snapshot_to=args.data_dir or get_settings().data_dir,
+                                             snapshot_to=args.settings.data_dir,
                                              write=not args.snapshot_only),
         (DatasetError, runs.RunError))
     if args.snapshot_only:
