@@ -5,30 +5,18 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.torch_fixtures import N_PRODUCTS, PER_STYLE, SIZE, generated_catalog, one_torch_thread  # noqa: F401
 import torch
 
 os.environ.setdefault("DGLBACKEND", "pytorch")
 
-N_PRODUCTS, SIZE, PER_STYLE = 60, 32, 6
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One intra-op thread per test (several times faster on a busy 2-core box), restored after."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")
 def catalog(tmp_path_factory) -> Path:
     """60 generated products at 32 px; ``subcategory`` has 10 classes. Do not modify."""
-    from stylegraph.loader.sample_catalog import generate_catalog
-
-    out = tmp_path_factory.mktemp("inspect-catalog")
-    generate_catalog(out, N_PRODUCTS, seed=3, size=SIZE, per_style=PER_STYLE, progress=False)
-    return out
+    return generated_catalog(tmp_path_factory, "inspect-catalog")
 
 
 def tiny_config(catalog: Path, runs: Path, **kw):
