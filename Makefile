@@ -46,7 +46,7 @@ demo: setup
 	$(BIN)/python -m stylegraph.demo
 
 bench: setup engines
-	@set -e; for f in bench/*.py; do echo "== $$f"; $(BIN)/python $$f; done
+	@set -e; for f in bench/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f; done
 
 clean:
 	rm -rf $(VENV) data runs

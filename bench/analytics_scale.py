@@ -1,6 +1,6 @@
 """Benchmark: `stylegraph analyze` at 100k products x 10 SIMILAR + 10 RECOMMENDED edges (target <= 5 min).
 
-Builds an in-memory graph (``Graph.bulk_load``) with planted style clusters
+Builds an in-memory graph (``bench/_graph_fill.fill``) with planted style clusters
 (200 clusters of 500 products; 90% of each product's SIMILAR edges stay in
 its cluster), reads it back through the streamed export (``queries/export.py``)
 over an embedded ``g``, runs the analysis (communities of both graphs,
@@ -29,12 +29,13 @@ def build(n: int, seed: int = 0):
     """An in-memory ``Graph`` of ``n`` products with planted clusters."""
     import numpy as np
 
+    from _graph_fill import fill
     from stylegraph.graph.graph import Graph
 
     rng = np.random.default_rng(seed)
     planted = np.arange(n) // CLUSTER
     graph = Graph(None)
-    graph.bulk_load(((f"P{i:07d}", "product", {"category": f"c{planted[i] % 13}", "title": f"product {i}",
+    fill(graph, ((f"P{i:07d}", "product", {"category": f"c{planted[i] % 13}", "title": f"product {i}",
                                                  "price": float(i % 90)}) for i in range(n)), [])
     n_clusters = planted.max() + 1
 
@@ -49,14 +50,14 @@ def build(n: int, seed: int = 0):
 
     sims = ((None, "SIMILAR", f"P{i:07d}", f"P{j:07d}", {"score": float(0.5 + 0.5 * rng.random())})
             for i in range(n) for j in targets(i, 0.9))
-    graph.bulk_load([], sims)
+    fill(graph, (), sims)
     # RECOMMENDED: a power-law choice of targets (popularity 1 / (rank + 20)), so there are
     # hubs and never-recommended products
     pop = 1.0 / (rng.permutation(n) + 20.0)
     p = pop / pop.sum()
     recs = ((None, "RECOMMENDED", f"P{i:07d}", f"P{j:07d}", {"score": 0.7, "model": "bench"})
             for i in range(n) for j in set(rng.choice(n, DEGREE, p=p).tolist()) - {i})
-    graph.bulk_load([], recs)
+    fill(graph, (), recs)
     return graph, planted
 
 

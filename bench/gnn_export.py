@@ -1,7 +1,7 @@
 """Benchmark: the GNN's graph export through ``g`` at 100k and 1M edges (linear, one traversal).
 
 Builds an in-memory graph of ``edges / 10`` products with 10 SIMILAR edges
-each (``Graph.bulk_load``), then times ``export_graph`` -- every product, every
+each (``bench/_graph_fill.py``), then times ``export_graph`` -- every product, every
 SIMILAR edge and every relation edge, each one streamed traversal -- through an
 embedded ``g``, and with ``--server`` also through our Gremlin server over
 ws:// (GraphBinary, server-side batches). The old sort-and-skip pages took
@@ -26,19 +26,21 @@ def build(n_edges: int):
     WORN_WITH edges."""
     import random
 
+    from _graph_fill import fill
+
     from stylegraph.graph.graph import Graph
 
     n = n_edges // DEGREE
     rng = random.Random(0)
     graph = Graph(None)
-    graph.bulk_load(((f"P{i:07d}", "product", {"category": f"c{i % 7}", "price": float(i % 90)})
+    fill(graph, ((f"P{i:07d}", "product", {"category": f"c{i % 7}", "price": float(i % 90)})
                      for i in range(n)), [])
     sims = ((f"SIMILAR:{i}:{j}", "SIMILAR", f"P{i:07d}", f"P{(i + j) % n:07d}", {"score": 0.5})
             for i in range(n) for j in range(1, DEGREE + 1))
     rels = ((f"WORN_WITH:{i}", "WORN_WITH", f"P{rng.randrange(n):07d}", f"P{rng.randrange(n):07d}",
              {"weight": 1.0}) for i in range(n_edges // 10))
-    graph.bulk_load([], sims)
-    graph.bulk_load([], rels)
+    fill(graph, [], sims)
+    fill(graph, [], rels)
     return graph
 
 

@@ -17,13 +17,14 @@ from stylegraph.analytics import cli as analytics_cli
 from stylegraph.commands import CommandError
 from stylegraph.gnn import cli as gnn_cli
 from stylegraph.graph import cli as graph_cli
+from stylegraph.inspect import cli as inspect_cli
 from stylegraph.loader import cli as loader_cli
 from stylegraph.loader import relations_cli
 from stylegraph.settings import SettingsError
 from stylegraph.cli_flags import settings_from_args
 from stylegraph.webapp import cli as webapp_cli
 
-COMPONENTS = (graph_cli, loader_cli, relations_cli, gnn_cli, webapp_cli, analytics_cli)
+COMPONENTS = (graph_cli, loader_cli, relations_cli, gnn_cli, webapp_cli, analytics_cli, inspect_cli)
 
 __all__ = ["CommandError", "build_parser", "main"]
 

@@ -75,12 +75,15 @@ class Settings(BaseSettings):
     gremlin_host: str = Field("127.0.0.1", description="where `stylegraph gremlin-server` listens")
     gremlin_port: int = _port(8182, "port of `stylegraph gremlin-server` (0 picks a free one)")
     gremlin_request_timeout_ms: int = Field(30_000, ge=0, description="per-request evaluation timeout "
-                                            "(status 598; 0 = none)")
+                                            "(status 598; 0 = none); a request's `evaluationTimeout` overrides it")
     gremlin_max_request_bytes: int = Field(16 * 1024 * 1024, ge=1,
                                            description="larger requests are refused with a clear error")
     gremlin_batch_size: int = Field(64, ge=1, description="results per response frame when the request "
                                     "names no `batchSize`")
-    gremlin_workers: int = Field(4, ge=1, description="threads evaluating traversals")
+    gremlin_workers: int = Field(4, ge=1, description="threads evaluating traversals (read traversals run "
+                                 "side by side)")
+    gremlin_max_traversers: int = Field(10_000_000, ge=0, description="per-request budget: the most traversers "
+                                        "one traversal may make (merged ones count once; status 597 above); 0 = no limit")
     gremlin_users: str = Field("", description="`user:password,...` turns on SASL PLAIN authentication")
     gremlin_tls_cert: str = Field("", description="PEM certificate; with `STYLEGRAPH_GREMLIN_TLS_KEY`, "
                                   "serves `wss://`")
@@ -108,6 +111,10 @@ class Settings(BaseSettings):
                                 "graph's version stamp")
     app_write_token: str = Field("", description="bearer token the app's write routes (curation pins and "
                                  "bans, review decisions) require: `Authorization: Bearer <token>`; empty = writes refused")
+    inspect_run: str = Field("", description="image inspection: the `stylegraph inspect train` run the app "
+                             "serves at `/api/images/inspect` (empty = none)")
+    review_db: Path = Field(Path("data/review/queue.db"), description="image inspection: the review queue's "
+                            "SQLite database")
     seed: int = Field(0, description="seed of random weights and sampling")
 
     @model_validator(mode="after")

@@ -21,8 +21,9 @@ from gremlin_python.statics import long
 from stylegraph.graph.errors import InvalidRequestError
 from stylegraph.graph.steps import STEPS, Step, Traversal
 from stylegraph.graph.steps.branch import RepeatStep
+from stylegraph.graph.steps.call import CallStep
 from stylegraph.graph.steps.filter import IdentityStep
-from stylegraph.graph.steps.mutation import CARDINALITY_NAMES, CardValue
+from stylegraph.graph.steps.mutation import CARDINALITY_NAMES, AddEdgeStep, CardValue, PropertyStep
 from stylegraph.graph.steps.start import InjectStep
 
 MODULATORS = frozenset({"by", "option", "from", "to", "with", "times", "until", "emit"})
@@ -122,8 +123,13 @@ def compile_traversal(bc: Bytecode, root: bool = True) -> Traversal:
             if cls is None:
                 raise InvalidRequestError(f"unsupported step {name}()")
             steps.append(cls(name, args))
-    if root and steps and isinstance(steps[0], InjectStep):
+    if root and steps and isinstance(steps[0], CallStep):
         steps[0].is_start = True
+    if steps and isinstance(steps[0], InjectStep):
+        if root:
+            steps[0].is_start = True
+        else:
+            steps[0].child_start = True
     return Traversal(steps)
 
 
@@ -145,4 +151,12 @@ def _modulate(steps: list[Step], name: str, args: list[Any]) -> None:
         steps.append(prev)
     if prev is None:
         raise InvalidRequestError(f"{name}() must follow a step it can modulate")
+    if name in ("from", "to") and isinstance(prev, PropertyStep):
+        # addE(...).property(...).from(...): property() belongs to addE() (TinkerPop folds it
+        # in as it is added), so from()/to() modulate the addE() before it
+        i = len(steps) - 1
+        while i > 0 and isinstance(steps[i], PropertyStep) and not steps[i].labels:
+            i -= 1
+        if isinstance(steps[i], AddEdgeStep) and not steps[i].labels:
+            prev = steps[i]
     prev.modulate(name, args)

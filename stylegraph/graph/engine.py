@@ -7,15 +7,16 @@ results as gremlinpython structure types.
 """
 from __future__ import annotations
 
-import time
-from typing import Any, Optional
+from contextlib import contextmanager
+from typing import Any, Iterator, Optional
 
 from gremlin_python.process.strategies import OptionsStrategy
 from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrategy
 
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
-from stylegraph.graph.gc_pause import gc_paused
+from stylegraph.graph.bulking import apply_bulking
+from stylegraph.graph.limits import Limits
 from stylegraph.graph.results import to_result
 from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import Context, Traversal
@@ -37,7 +38,13 @@ class SourceOptions:
 
     def __init__(self) -> None:
         self.side_effects: dict[str, Any] = {}
+        #: withSideEffect(key, value, reducer): how values are added to the side effect
+        self.reducers: dict[str, Operator] = {}
         self.sack: Any = None
+        #: withSack(value, operator): how barrier() merges the sacks of equal traversers
+        self.sack_merge: Optional[Operator] = None
+        #: withBulk(false): equal traversers merged by barrier() continue as one
+        self.bulk = True
         self.timeout_ms: Optional[float] = None
         self.read_only = False
         self.productive_by = False
@@ -58,19 +65,27 @@ def parse_source(bc: Bytecode) -> SourceOptions:
     for inst in bc.source_instructions:
         name, args = inst[0], list(inst[1:])
         if name == "withSideEffect":
-            if len(args) < 2 or not isinstance(args[0], str):
-                raise InvalidRequestError("withSideEffect(key, value) expected")
-            if len(args) > 2:
-                raise InvalidRequestError("withSideEffect(): reducer arguments are not supported")
+            if not 2 <= len(args) <= 3 or not isinstance(args[0], str):
+                raise InvalidRequestError("withSideEffect(key, value[, reducer]) expected")
+            if len(args) == 3:
+                if not isinstance(args[2], Operator):
+                    raise InvalidRequestError(
+                        f"withSideEffect(): the reducer must be an Operator, got {args[2]!r}")
+                opts.reducers[args[0]] = args[2]
             opts.side_effects[args[0]] = convert_arg(args[1], "withSideEffect")
         elif name == "withSack":
             if not args or len(args) > 2 or (len(args) == 2 and not isinstance(args[1], Operator)):
                 raise InvalidRequestError("withSack(initialValue[, Operator]) expected")
             opts.sack = convert_arg(args[0], "withSack")
+            opts.sack_merge = args[1] if len(args) == 2 else None
         elif name == "withStrategies":
             for strategy in args:
                 _apply_strategy(strategy, opts)
-        elif name in ("withoutStrategies", "withBulk", "withPath"):
+        elif name == "withBulk":
+            if len(args) != 1 or not isinstance(args[0], bool):
+                raise InvalidRequestError("withBulk(true|false) expected")
+            opts.bulk = args[0]
+        elif name in ("withoutStrategies", "withPath"):
             continue
         elif name == "withComputer":
             raise InvalidRequestError("withComputer(): OLAP is not supported by this engine")
@@ -154,34 +169,92 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
     return traversal, opts
 
 
-def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None) -> list:
+def is_mutating(traversal: Traversal) -> bool:
+    """Whether any step of ``traversal`` (nested ones included) writes to the graph."""
+    return any(step.name in _MUTATING_STEPS for step in traversal.walk())
+
+
+def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
+            limits: Optional[Limits] = None) -> list:
     """Evaluate ``bytecode`` against ``graph`` atomically and return its results.
 
-    ``deadline`` is a ``time.monotonic()`` value; an ``evaluationTimeout`` given
-    through ``with_()``/OptionsStrategy can only shorten it.  Past the deadline
-    the traversal is abandoned (and its writes undone) with a 598 error.
+    A traversal that writes runs in one ``graph.transaction()`` (the write
+    lock); a read-only one under ``graph.read()``, alongside other readers.
+    ``deadline`` is a ``time.monotonic()`` value (or pass ``limits``, which
+    also carry a traverser budget and a cancel flag); an ``evaluationTimeout``
+    given through ``with_()``/OptionsStrategy can only shorten it. Past the
+    deadline the traversal is abandoned (and its writes undone) with a 598
+    error; over the budget or cancelled, with a 597 error.
     """
-    with gc_paused():
-        return _execute(graph, bytecode, deadline)
+    with stream(graph, bytecode, deadline=deadline, limits=limits) as results:
+        return list(results)
 
 
-def _execute(graph: Any, bytecode: Bytecode, deadline: Optional[float]) -> list:
+@contextmanager
+def stream(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
+           limits: Optional[Limits] = None) -> Iterator[Iterator[Any]]:
+    """``with stream(graph, bytecode) as results:`` the results of :func:`execute`, one at a time.
+
+    A read-only traversal is evaluated lazily as ``results`` is consumed, under
+    ``graph.read()`` for the whole block (so a server can send each batch as it
+    is made, and nothing but the current batch is held); its errors (598, 597...)
+    come out of the iteration. A traversal that writes is evaluated and committed
+    when the block is entered, and ``results`` iterates over the committed answer.
+    """
+    limits = limits if limits is not None else Limits(deadline)
+    with _gremlin_errors():
+        traversal, ctx = _bind(graph, bytecode, limits)
+        mutating = is_mutating(traversal)
+    if mutating:
+        with _gremlin_errors(), graph.transaction(limits.deadline):
+            results = list(_results(traversal, ctx))
+        yield iter(results)
+        return
+    with graph.read(limits.deadline):
+        yield _guarded(_results(traversal, ctx))
+
+
+def _bind(graph: Any, bytecode: Bytecode, limits: Limits) -> tuple[Traversal, Context]:
+    traversal, opts = prepare(bytecode)
+    if opts.timeout_ms is not None and opts.timeout_ms > 0:
+        limits.shorten(opts.timeout_ms)
+    ctx = Context(graph, seed=opts.seed, limits=limits)
+    ctx.side_effects.update(opts.side_effects)
+    ctx.reducers.update(opts.reducers)
+    ctx.sack_init = opts.sack
+    ctx.sack_merge = opts.sack_merge
+    ctx.bulk = opts.bulk
+    ctx.path_mode = path_mode(traversal)
+    apply_bulking(traversal, sack=opts.sack is not None)
+    traversal.bind(ctx)
+    return traversal, ctx
+
+
+def _results(traversal: Traversal, ctx: Context) -> Iterator[Any]:
+    """The result objects, one per traverser of each bulk; each counts against the budget."""
+    ctx.check_deadline()
+    tick = ctx.tick
+    seed = Traverser(SEED, None, 0, ctx.sack_value())
+    for t in traversal.run(iter((seed,))):
+        if t.obj is SEED:
+            continue
+        value = to_result(t.obj)
+        for _ in range(t.bulk):
+            tick()
+            yield value
+    ctx.check_deadline()
+
+
+def _guarded(results: Iterator[Any]) -> Iterator[Any]:
+    with _gremlin_errors():
+        yield from results
+
+
+@contextmanager
+def _gremlin_errors() -> Iterator[None]:
+    """Let GraphErrors through; turn anything else into a GremlinError (never a crash)."""
     try:
-        traversal, opts = prepare(bytecode)
-        if opts.timeout_ms is not None and opts.timeout_ms > 0:
-            own = time.monotonic() + opts.timeout_ms / 1000.0
-            deadline = own if deadline is None else min(deadline, own)
-        ctx = Context(graph, deadline, opts.seed)
-        ctx.side_effects.update(opts.side_effects)
-        ctx.sack_init = opts.sack
-        ctx.path_mode = path_mode(traversal)
-        traversal.bind(ctx)
-        with graph.transaction():
-            ctx.check_deadline()
-            seed = Traverser(SEED, None, 0, ctx.sack_value())
-            results = [to_result(t.obj) for t in traversal.run(iter((seed,))) if t.obj is not SEED]
-            ctx.check_deadline()
-            return results
+        yield
     except GraphError:
         raise
     except RecursionError as exc:

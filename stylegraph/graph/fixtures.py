@@ -100,3 +100,49 @@ def _add_edges_g(g: Any, edges: list[tuple[str, str, str, str, dict[str, Any]]])
         for key, value in props.items():
             t = t.property(key, value)
         t.iterate()
+
+
+# A generated stand-in for TinkerPop's "grateful dead" graph (808 song vertices, 8049
+# followedBy edges; TinkerPop's own data files are not shipped here): seeded, so every
+# backend loads the same graph. Walks on it grow about 10x per step, which makes it the
+# graph of the traverser-bulking tests and of bench/gremlin_concurrency.py.
+GRATEFUL_VERTICES = 808
+GRATEFUL_EDGES = 8049
+
+
+def grateful_like(seed: int = 808) -> tuple[list[str], list[tuple[str, str]]]:
+    """The vertex ids and the distinct ``(out, in)`` pairs (no self-loops) of the generated graph."""
+    import random
+
+    rng = random.Random(seed)
+    ids = [f"song{i}" for i in range(GRATEFUL_VERTICES)]
+    pairs: dict[tuple[str, str], None] = {}
+    while len(pairs) < GRATEFUL_EDGES:
+        # a skewed in-degree (popular songs), like the real graph's
+        a, b = rng.randrange(GRATEFUL_VERTICES), int(GRATEFUL_VERTICES * rng.random() ** 2)
+        if a != b:
+            pairs[(ids[a], ids[b])] = None
+    return ids, list(pairs)
+
+
+def load_grateful_like(graph: Graph, seed: int = 808) -> Graph:
+    """Add the generated grateful-like graph to ``graph`` (one transaction)."""
+    ids, pairs = grateful_like(seed)
+    with graph.transaction():
+        vs = {vid: graph.add_vertex("song", vid) for vid in ids}
+        for out_id, in_id in pairs:
+            graph.add_edge("followedBy", vs[out_id], vs[in_id])
+    return graph
+
+
+def load_grateful_like_g(g: Any, seed: int = 808, batch: int = 500) -> None:
+    """Load the generated grateful-like graph through ``g`` (any backend), ``batch`` elements per request."""
+    from gremlin_python.process.traversal import Direction, T
+
+    ids, pairs = grateful_like(seed)
+    for start in range(0, len(ids), batch):
+        rows = [{T.id: vid, T.label: "song"} for vid in ids[start:start + batch]]
+        g.inject(rows).unfold().merge_v().iterate()
+    for start in range(0, len(pairs), batch):
+        rows = [{T.label: "followedBy", Direction.OUT: a, Direction.IN: b} for a, b in pairs[start:start + batch]]
+        g.inject(rows).unfold().merge_e().iterate()

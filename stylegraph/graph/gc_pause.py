@@ -5,6 +5,12 @@ collection walks all of them, and a traversal or bulk load that allocates
 many objects triggers collections again and again (10x slowdowns measured on
 bulk writes). The garbage those loops make is acyclic and freed by reference
 counting, so the collector can wait until the work is done.
+
+The switch is process-wide, so it is used only around one-off bulk work (opening
+a graph from its store, the loaders), never per request: concurrent requests
+would turn it on and off under each other. Traversals instead keep what they
+hold small (``repeat()`` works in chunks), and the graph loaded at start-up is
+moved out of the collector's sight (:func:`freeze_survivors`).
 """
 from __future__ import annotations
 

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from stylegraph.graph.elements import Edge, Vertex
-from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError
+from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError, TraversalTimeoutError
 from stylegraph.graph.gc_pause import freeze_survivors, gc_paused
 from stylegraph.graph.shuffle import Shuffler, seed_from_env
+from stylegraph.graph.rwlock import LockTimeout, ReadWriteLock
 from stylegraph.graph.store import SQLiteStore, decode_props, encode_props
 
 Element = Vertex | Edge
@@ -64,7 +65,9 @@ class Graph:
         self._shuffle: Shuffler | None = Shuffler(seed) if seed is not None else None
         self.vertices: dict[str, Vertex] = {}
         self.edges: dict[str, Edge] = {}
-        self.lock = threading.RLock()
+        #: readers share it, a write transaction has it alone (see ``read()``/``transaction()``)
+        self.lock = ReadWriteLock()
+        self._index_lock = threading.Lock()
         self.version = 0
         self._by_label: dict[str, dict[str, Vertex]] = {}
         self._indexes: dict[str, dict[Any, dict[str, Vertex]]] = {}
@@ -129,8 +132,17 @@ class Graph:
         return self.vertices.values() if label is None else self.vertices_by_label(label)
 
     def ensure_index(self, key: str) -> dict[Any, dict[str, Vertex]]:
-        """Build (once) and return the equality index of vertex property ``key``."""
-        with self.lock:
+        """Build (once) and return the equality index of vertex property ``key``.
+
+        Call it holding the graph's read or write lock (a read traversal builds
+        indexes too): no write runs meanwhile, and ``_index_lock`` keeps two
+        readers from building the same index; the finished index is published
+        whole.
+        """
+        index = self._indexes.get(key)
+        if index is not None:
+            return index
+        with self._index_lock:
             index = self._indexes.get(key)
             if index is None:
                 index = {}
@@ -142,12 +154,33 @@ class Graph:
 
     # ------------------------------------------------------------ transactions
     @contextmanager
-    def transaction(self) -> Iterator["Graph"]:
-        """Hold the graph's lock; commit the writes on exit, undo them on an exception.
+    def read(self, deadline: float | None = None) -> Iterator["Graph"]:
+        """Hold the graph's read lock: other readers run alongside, writers wait.
 
-        Nested use joins the outer transaction.
+        ``deadline`` (``time.monotonic()``): give up waiting for a running
+        write with a 598 error. Inside a write transaction of the same thread
+        it joins that transaction.
         """
-        with self.lock:
+        try:
+            self.lock.acquire_read(deadline)
+        except LockTimeout:
+            raise TraversalTimeoutError("timed out waiting for a write to the graph to finish") from None
+        try:
+            yield self
+        finally:
+            self.lock.release_read()
+
+    @contextmanager
+    def transaction(self, deadline: float | None = None) -> Iterator["Graph"]:
+        """Hold the graph's write lock; commit the writes on exit, undo them on an exception.
+
+        Nested use joins the outer transaction. ``deadline`` as in :meth:`read`.
+        """
+        try:
+            self.lock.acquire_write(deadline)
+        except LockTimeout:
+            raise TraversalTimeoutError("timed out waiting for running traversals to release the graph") from None
+        try:
             if self._tx is not None:
                 yield self
                 return
@@ -165,6 +198,8 @@ class Graph:
                     raise
             finally:
                 self._tx = None
+        finally:
+            self.lock.release_write()
 
     def _require_tx(self) -> _Transaction:
         tx = self._tx
@@ -318,64 +353,6 @@ class Graph:
         self._detach_vertex(v)
         tx.undo.append((self._attach_vertex, (v,)))
         tx.dirty_v.add(v.id)
-
-    # -------------------------------------------------------------- bulk load
-    def bulk_load(
-        self,
-        vertices: Iterable[tuple[Any, str, Mapping[str, Any]]] = (),
-        edges: Iterable[tuple[Any, str, Any, Any, Mapping[str, Any]]] = (),
-        batch_size: int = 50_000,
-        progress: Callable[[int], None] | None = None,
-    ) -> tuple[int, int]:
-        """Upsert vertices ``(id, label, props)`` then edges ``(id, label, out_id, in_id, props)``.
-
-        Each batch is one transaction. Existing elements get the given
-        properties set (single cardinality). Returns (vertices, edges) written.
-        ``progress`` is called with the number of elements of each committed batch.
-        """
-        with gc_paused():
-            nv = self._in_batches(vertices, batch_size, self._upsert_vertex, progress)
-            ne = self._in_batches(edges, batch_size, self._upsert_edge, progress)
-        freeze_survivors()
-        return nv, ne
-
-    def _in_batches(self, rows: Iterable[Any], size: int, fn: Callable[..., None],
-                    progress: Callable[[int], None] | None) -> int:
-        total = 0
-        it = iter(rows)
-        while True:
-            n = 0
-            with self.transaction():
-                for row in it:
-                    fn(*row)
-                    n += 1
-                    if n >= size:
-                        break
-            total += n
-            if progress is not None and n:
-                progress(n)
-            if n < size:
-                return total
-
-    def _upsert_vertex(self, id: Any, label: str, props: Mapping[str, Any]) -> None:
-        v = self.vertex(id)
-        if v is None:
-            self.add_vertex(label, id, props)
-            return
-        for key, value in props.items():
-            self.set_property(v, key, value)
-
-    def _upsert_edge(self, id: Any, label: str, out_id: Any, in_id: Any, props: Mapping[str, Any]) -> None:
-        e = self.edge(id) if id is not None else None
-        if e is not None:
-            for key, value in props.items():
-                self.set_property(e, key, value)
-            return
-        out_v, in_v = self.vertex(out_id), self.vertex(in_id)
-        if out_v is None or in_v is None:
-            missing = out_id if out_v is None else in_id
-            raise GremlinError(f"edge {id}: vertex {missing} does not exist")
-        self.add_edge(label, out_v, in_v, id, props)
 
     # ------------------------------------------------------------- lifecycle
     def close(self) -> None:

@@ -15,7 +15,7 @@ import re
 import uuid
 from typing import Any, Callable, Iterable
 
-from gremlin_python.process.traversal import P, TextP
+from gremlin_python.process.traversal import P, T, TextP
 from gremlin_python.statics import long
 from gremlin_python.structure import graph as gp
 
@@ -289,6 +289,8 @@ def order_key(value: Any) -> tuple[Any, ...]:
         return (_RANK_NUM, value, 0)
     if t is str:
         return (_RANK_STR, value)
+    if isinstance(value, T):  # T.id / T.label keys (elementMap) sort by their names among strings
+        return (_RANK_STR, value.name.rstrip("_"))
     rank = _RANK_BY_TYPE_NAME.get(t.__name__)
     if rank is not None:
         if rank == 10:  # a path: by its objects

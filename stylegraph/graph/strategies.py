@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from stylegraph.graph.steps.barrier import OrderStep, TopKStep
 from stylegraph.graph.steps.base import Step, Traversal
-from stylegraph.graph.steps.filter import ConnectiveStep, HasStep
+from stylegraph.graph.steps.filter import ConnectiveStep, HasStep, IdentityStep
 from stylegraph.graph.steps.range import RangeStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep
 from stylegraph.graph.steps.mutation import PropertyStep, _AddStep
@@ -24,6 +24,8 @@ from stylegraph.graph.steps.where import WhereStep
 from stylegraph.graph.traverser import PATH_FULL, PATH_LABELED, PATH_NONE
 
 _FULL_PATH_STEPS = frozenset({"path", "simplePath", "cyclicPath", "tree", "otherV"})
+#: steps that put labels on paths themselves (match() binds its variables there)
+_LABELLING_STEPS = frozenset({"match"})
 
 
 def fold_has_into_graph_step(tr: Traversal) -> None:
@@ -79,12 +81,15 @@ def _process_connective(tr: Traversal, name: str, root: bool) -> None:
         return
     lo = 1 if root and steps and _is_start(steps[0]) else 0
     marker = steps[idx]
-    left, right = Traversal(steps[lo:idx]), Traversal(steps[idx + 1:])
+    right_steps = steps[idx + 1:]
+    if marker.labels:  # a.and().as('x').b: the label starts the right operand (ConnectiveStrategy)
+        start = IdentityStep("identity", [])
+        start.labels = marker.labels
+        right_steps.insert(0, start)
+    left, right = Traversal(steps[lo:idx]), Traversal(right_steps)
     _process_connective(right, name, False)
     _process_connective(left, name, False)
-    fused = ConnectiveStep(name, [left, right])
-    fused.labels = marker.labels
-    steps[lo:] = [fused]
+    steps[lo:] = [ConnectiveStep(name, [left, right])]
 
 
 def fold_connectives(tr: Traversal, root: bool = False) -> None:
@@ -117,6 +122,6 @@ def path_mode(tr: Traversal) -> int:
             continue
         if step.name in _FULL_PATH_STEPS or (isinstance(step, EdgeVertexStep) and step.name == "otherV"):
             return PATH_FULL
-        if step.labels:
+        if step.labels or step.name in _LABELLING_STEPS:
             mode = PATH_LABELED
     return mode

@@ -13,7 +13,7 @@ entries, and only ``path()``/``simplePath()``/``cyclicPath()`` need them all.
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 PATH_NONE = 0
 PATH_LABELED = 1
@@ -44,28 +44,39 @@ class PathNode:
 
 
 class Traverser:
-    """The current object of a traversal plus path, loop counter and sack."""
+    """The current object of a traversal plus path, loop counter, sack and bulk.
 
-    __slots__ = ("obj", "path", "loops", "sack")
+    ``bulk`` is how many equal traversers this one stands for (TinkerPop's
+    traverser bulking): 1 except inside a bulked segment (see
+    ``stylegraph.graph.bulking``), where equal traversers are merged and
+    the steps that count (``count()``, ``dedup()``, the results) honour it.
+    """
+
+    __slots__ = ("obj", "path", "loops", "sack", "bulk")
 
     def __init__(self, obj: Any, path: Optional[PathNode] = None, loops: int = 0,
-                 sack: Any = None) -> None:
+                 sack: Any = None, bulk: int = 1) -> None:
         self.obj = obj
         self.path = path
         self.loops = loops
         self.sack = sack
+        self.bulk = bulk
 
     def split(self, obj: Any, labels: frozenset[str], mode: int) -> "Traverser":
         """A traverser on ``obj`` that continues this one's path (per ``mode``)."""
         if mode == PATH_NONE:
-            return Traverser(obj, None, self.loops, self.sack)
+            return Traverser(obj, None, self.loops, self.sack, self.bulk)
         if mode == PATH_FULL or labels:
-            return Traverser(obj, PathNode(self.path, obj, labels), self.loops, self.sack)
-        return Traverser(obj, self.path, self.loops, self.sack)
+            return Traverser(obj, PathNode(self.path, obj, labels), self.loops, self.sack, self.bulk)
+        return Traverser(obj, self.path, self.loops, self.sack, self.bulk)
 
     def replace(self, obj: Any) -> "Traverser":
-        """Same path, loops and sack, different object (no path entry added)."""
-        return Traverser(obj, self.path, self.loops, self.sack)
+        """Same path, loops, sack and bulk, different object (no path entry added)."""
+        return Traverser(obj, self.path, self.loops, self.sack, self.bulk)
+
+    def with_bulk(self, bulk: int) -> "Traverser":
+        """A copy standing for ``bulk`` traversers."""
+        return Traverser(self.obj, self.path, self.loops, self.sack, bulk)
 
     def with_labels(self, labels: frozenset[str], mode: int) -> "Traverser":
         """This traverser with ``labels`` added to the last entry of its path."""
@@ -76,15 +87,15 @@ class Traverser:
             new = PathNode(node, self.obj, labels)
         else:
             new = PathNode(node.prev, node.obj, node.labels | labels)
-        return Traverser(self.obj, new, self.loops, self.sack)
+        return Traverser(self.obj, new, self.loops, self.sack, self.bulk)
 
     def with_loops(self, loops: int) -> "Traverser":
         """A copy with a different loop counter."""
-        return Traverser(self.obj, self.path, loops, self.sack)
+        return Traverser(self.obj, self.path, loops, self.sack, self.bulk)
 
     def with_sack(self, sack: Any) -> "Traverser":
         """A copy with a different sack value."""
-        return Traverser(self.obj, self.path, self.loops, sack)
+        return Traverser(self.obj, self.path, self.loops, sack, self.bulk)
 
     def path_entries(self) -> list[PathNode]:
         """The path nodes, oldest first (empty when the path is not tracked)."""
@@ -99,15 +110,6 @@ def new_traverser(obj: Any, labels: frozenset[str], mode: int, sack: Any = None)
     if mode == PATH_FULL or (mode == PATH_LABELED and labels):
         return Traverser(obj, PathNode(None, obj, labels), 0, sack)
     return Traverser(obj, None, 0, sack)
-
-
-def path_values(path: Optional[PathNode], key: str) -> Iterator[Any]:
-    """Objects of the path labelled ``key``, most recent first."""
-    node = path
-    while node is not None:
-        if key in node.labels:
-            yield node.obj
-        node = node.prev
 
 
 EMPTY_LABELS = _EMPTY

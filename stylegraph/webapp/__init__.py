@@ -55,7 +55,8 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
 
     app.register_blueprint(api_bp)
     for module in ("stylegraph.webapp.explorer", "stylegraph.webapp.analytics_api",
-                   "stylegraph.webapp.curation_api", "stylegraph.webapp.compare_api"):
+                   "stylegraph.webapp.curation_api", "stylegraph.webapp.compare_api",
+                   "stylegraph.webapp.inspection"):
         blueprint = _optional_blueprint(module)
         if blueprint is not None:
             app.register_blueprint(blueprint)
@@ -81,4 +82,7 @@ def _optional_blueprint(module_name: str) -> Any:
 
 def close_app(app: Flask) -> None:
     """Stop the app's background work and close the graph connection it opened."""
+    from stylegraph.webapp.inspection import close_inspection
+
+    close_inspection(app)
     get_state(app).close()

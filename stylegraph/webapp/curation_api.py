@@ -17,12 +17,12 @@ graph version is bumped and this app's cache re-reads it at once, so
 """
 from __future__ import annotations
 
-import hmac
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from stylegraph.queries.curation import Curation, now_iso
+from stylegraph.webapp.auth import check_write_token
 from stylegraph.webapp.errors import ApiError, BadParameter, NotFound
 from stylegraph.webapp.contract import declare
 from stylegraph.webapp.merch_schemas import ClusterCurationBody, ClusterTarget, CurationBody, CurationList
@@ -33,31 +33,6 @@ from stylegraph.webapp.state import get_g, get_state
 bp = Blueprint("curation", __name__, template_folder="templates")
 
 TAGS = ("merchandiser",)
-
-
-class Unauthorized(ApiError):
-    """No write token was sent (401)."""
-
-    status = 401
-
-
-class Forbidden(ApiError):
-    """A wrong write token, or writes are not enabled (403)."""
-
-    status = 403
-
-
-def require_write_token() -> None:
-    """401 without ``Authorization: Bearer``, 403 for a wrong token or when none is configured."""
-    header = request.headers.get("Authorization", "")
-    sent = header[7:].strip() if header[:7].lower() == "bearer " else ""
-    if not sent:
-        raise Unauthorized("this route needs the write token: Authorization: Bearer <token>")
-    expected = get_state().settings.app_write_token
-    if not expected:
-        raise Forbidden("writes are disabled: the app has no STYLEGRAPH_APP_WRITE_TOKEN")
-    if not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise Forbidden("wrong write token")
 
 
 def _cluster_members(cluster: int, graph: str) -> tuple[list[str], str]:
@@ -115,7 +90,7 @@ WRITE_ERRORS = (401, 403, 404, 503)
          ok_description="the rules written (201)")
 def add_curation(json: CurationBody) -> Response:
     """Pin or ban ``item_id`` in ``product_id``'s lists (write token)."""
-    require_write_token()
+    check_write_token()
     return _add(json, json.item_id, *_product_target(json))
 
 
@@ -124,7 +99,7 @@ def add_curation(json: CurationBody) -> Response:
          ok_description="the rules written (201), one per member")
 def add_cluster_curation(json: ClusterCurationBody) -> Response:
     """Pin or ban ``item_id`` in the lists of every member of a style cluster (write token)."""
-    require_write_token()
+    check_write_token()
     return _add(json, json.item_id, *_cluster_members(json.cluster, json.graph))
 
 
@@ -132,7 +107,7 @@ def add_cluster_curation(json: ClusterCurationBody) -> Response:
 @declare(query=ProductTarget, ok=CurationRemoved, errors=WRITE_ERRORS, tags=TAGS)
 def delete_curation(query: ProductTarget) -> Response:
     """Remove the pin or ban of ``item_id`` for ``product_id`` (write token)."""
-    require_write_token()
+    check_write_token()
     return _remove(query.item_id, _product_target(query)[0])
 
 
@@ -140,7 +115,7 @@ def delete_curation(query: ProductTarget) -> Response:
 @declare(query=ClusterTarget, ok=CurationRemoved, errors=WRITE_ERRORS, tags=TAGS)
 def delete_cluster_curation(query: ClusterTarget) -> Response:
     """Remove the pins or bans of ``item_id`` for every member of a cluster (write token)."""
-    require_write_token()
+    check_write_token()
     return _remove(query.item_id, _cluster_members(query.cluster, query.graph)[0])
 
 

@@ -37,7 +37,11 @@ def build(path: Path, catalog: Path) -> None:
     edges.append((None, "SIMILAR", "A4", "B1", {"score": 0.1}))
     edges.append((None, "RECOMMENDED", "A0", "B0", {"score": 0.7, "model": "m"}))
     graph = Graph(str(path))
-    graph.bulk_load(vertices, edges)
+    with graph.transaction():
+        for vid, label, props in vertices:
+            graph.add_vertex(label, vid, props)
+        for eid, label, out_id, in_id, props in edges:
+            graph.add_edge(label, graph.vertex(out_id), graph.vertex(in_id), eid, props)
     graph.close()
 
 

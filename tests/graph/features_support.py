@@ -53,7 +53,6 @@ SKIPPED_TAGS = {
                                 "(TinkerGraph's default): the @DisallowNullPropertyValues scenarios run",
     "@MetaProperties": "meta-properties: our engine refuses them (Neptune has none), see docs/DEVIATIONS.md",
     "@UserSuppliedVertexPropertyIds": "vertex properties have no ids of their own in our engine",
-    "@TinkerServiceRegistry": "call() services that only TinkerGraph registers",
 }
 
 # the servers' timeout per request: a scenario our engine cannot answer in 5 s fails (TinkerGraph

@@ -57,7 +57,7 @@ def test_embedded_honours_evaluation_timeout() -> None:
                 if i != j:
                     g.V(f"n{i}").add_e("l").to(__.V(f"n{j}")).iterate()
         with pytest.raises(GremlinError) as info:
-            g.with_("evaluationTimeout", 100).V().out().out().out().out().out().out().count().next()
+            g.with_("evaluationTimeout", 100).V().out().out().out().out().out().out().path().count().next()  # path(): no bulking
         assert info.value.code == 598
     finally:
         close(g)

@@ -78,7 +78,7 @@ def test_deadline_already_passed(graph):
 
 
 def test_runaway_traversal_times_out_and_rolls_back(graph):
-    t = g.add_v("tmp").property(T.id, "t1").V().repeat(__.both()).times(14).count()
+    t = g.add_v("tmp").property(T.id, "t1").V().repeat(__.both()).times(14).path().count()
     started = time.monotonic()
     with pytest.raises(TraversalTimeoutError):
         run(graph, t, deadline=time.monotonic() + 0.1)
@@ -87,13 +87,13 @@ def test_runaway_traversal_times_out_and_rolls_back(graph):
 
 
 def test_evaluation_timeout_option_shortens_the_deadline(graph):
-    t = g.with_("evaluationTimeout", 50).V().repeat(__.both()).times(14).count()
+    t = g.with_("evaluationTimeout", 50).V().repeat(__.both()).times(14).path().count()
     started = time.monotonic()
     with pytest.raises(TraversalTimeoutError):
         run(graph, t, deadline=time.monotonic() + 60)
     assert time.monotonic() - started < 5
     # the same option through withStrategies(OptionsStrategy)
-    t = g.with_strategies(OptionsStrategy({"evaluationTimeout": 50})).V().repeat(__.both()).times(14)
+    t = g.with_strategies(OptionsStrategy({"evaluationTimeout": 50})).V().repeat(__.both()).times(14).path()
     with pytest.raises(TraversalTimeoutError):
         run(graph, t.count())
 

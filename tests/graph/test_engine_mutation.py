@@ -154,7 +154,7 @@ def test_merge_e_with_merge_out_v_in_v_options(graph):
 
 
 def test_merge_e_missing_vertex_is_an_error(graph):
-    with pytest.raises(GremlinError, match="does not exist"):
+    with pytest.raises(GremlinError, match="Vertex id could not be resolved from mergeE: nope"):
         run(graph, g.merge_e({T.label: "SIMILAR", Direction.OUT: "1", Direction.IN: "nope"}))
 
 

@@ -116,26 +116,6 @@ def test_index_is_maintained_and_type_strict() -> None:
     assert len(list(graph.vertices_by_label("product"))) == 1000
 
 
-def test_bulk_load_upserts_in_batches(db: Path) -> None:
-    graph = Graph(db)
-    vertices = [(f"v{i}", "product", {"price": float(i)}) for i in range(100)]
-    edges = [(f"e{i}", "SIMILAR", f"v{i}", f"v{(i + 1) % 100}", {"score": 0.5}) for i in range(100)]
-    seen: list[int] = []
-    assert graph.bulk_load(vertices, edges, batch_size=30, progress=seen.append) == (100, 100)
-    assert seen == [30, 30, 30, 10, 30, 30, 30, 10]
-    # re-running with new values updates in place
-    graph.bulk_load([("v1", "product", {"price": 99.0})], [("e1", "SIMILAR", "v1", "v2", {"score": 0.9})])
-    assert graph.vertex("v1").properties["price"] == [99.0]
-    assert len(graph.edges) == 100
-    with pytest.raises(GremlinError, match="vertex nope does not exist"):
-        graph.bulk_load([], [("x", "SIMILAR", "v1", "nope", {})])
-    graph.close()
-    again = Graph(db)
-    assert len(again.vertices) == 100 and len(again.edges) == 100
-    assert again.edge("e1").properties["score"] == 0.9
-    again.close()
-
-
 def test_second_process_gets_a_clear_error(db: Path) -> None:
     graph = Graph(db)
     code = f"from stylegraph.graph.graph import Graph; Graph({str(db)!r})"

@@ -170,6 +170,9 @@ def test_oversized_request_gets_an_answer_and_connection_survives(tmp_path) -> N
 
 
 def test_healthz_reports_counts(server) -> None:
+    before = server.server.stats["requests"]
+    run(exchange(server.url, [bytecode_frame("graphbinary", bytecode_of(lambda g: g.inject(1)))]))
+
     async def get() -> tuple[int, dict]:
         async with aiohttp.ClientSession() as session:
             async with session.get(server.url.replace("ws://", "http://").replace("/gremlin", "/healthz")) as r:
@@ -180,7 +183,9 @@ def test_healthz_reports_counts(server) -> None:
     assert body["status"] == "ok"
     assert body["vertices"] == len(server.graph.vertices)
     assert body["edges"] == len(server.graph.edges)
-    assert body["requests"] >= 0
+    assert body["requests"] >= before + 1  # the request above was counted
+    assert body["workers"] == server.server.settings.gremlin_workers
+    assert body["running"] <= 1  # at most the request above, finishing after its last frame
 
 
 def test_close_op_answers_then_closes_the_socket(server) -> None:

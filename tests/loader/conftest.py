@@ -6,32 +6,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.torch_fixtures import N_PRODUCTS, PER_STYLE, SIZE, generated_catalog, one_torch_thread  # noqa: F401
 import torch
 
 os.environ.setdefault("DGLBACKEND", "pytorch")
 
-N_PRODUCTS = 60
-SIZE = 32
-PER_STYLE = 6
-
-
-@pytest.fixture(autouse=True)
-def one_torch_thread():
-    """One intra-op thread per loader test (several times faster on a busy 2-core box), restored after."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="session")
 def catalog_master(tmp_path_factory) -> Path:
     """A 60-product catalog at 32 px (10 styles of 6); do not modify, copy it with ``catalog_dir``."""
-    from stylegraph.loader.sample_catalog import generate_catalog
-
-    out = tmp_path_factory.mktemp("catalog")
-    generate_catalog(out, N_PRODUCTS, seed=3, size=SIZE, per_style=PER_STYLE, progress=False)
-    return out
+    return generated_catalog(tmp_path_factory, "catalog")
 
 
 @pytest.fixture

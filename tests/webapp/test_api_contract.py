@@ -53,7 +53,13 @@ def test_a_refused_request_names_the_parameter(live: Live) -> None:
 # the upload limit is refused with 413 before anything reads it. Real product ids let the
 # requests reach the queries (random ids only ever find 404s). The app has no write token,
 # so the curation writes are answered 401 (no token) or 403 (any token): never stored.
+# This app serves no inspection classifier (STYLEGRAPH_INSPECT_RUN is empty), so
+# POST /api/images/inspect can only answer its documented 503; test_inspection.py runs it
+# against an app with a classifier.
 ST_CONFIG = """
+[[operations]]
+include-path = "/api/images/inspect"
+enabled = false
 [checks.positive_data_acceptance]
 expected-statuses = ["2xx", "401", "403", "404", "415"]
 [checks.negative_data_rejection]

@@ -4,7 +4,7 @@
 background thread (tests, embedding); ``serve_forever(db, host, port)`` runs it
 as the ``stylegraph gremlin-server`` process.
 """
-from stylegraph.graph.server.app import GremlinServer
+from stylegraph.graph.server.gremlin_server import GremlinServer
 from stylegraph.graph.server.runner import ServerHandle, serve_forever, start_server
 
 __all__ = ["GremlinServer", "ServerHandle", "serve_forever", "start_server"]

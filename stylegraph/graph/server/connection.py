@@ -4,25 +4,31 @@ Requests on one connection are evaluated concurrently (drivers such as the
 Java one multiplex a connection); each response frame is written whole under
 a per-connection lock so batches of different requests never interleave
 mid-frame. A frame that cannot be read gets an error response and the
-connection keeps serving.
+connection keeps serving. When the socket closes, every traversal still
+running for it is cancelled (its ``Limits.cancel`` is set), so a client that
+gave up does not keep a worker busy.
+
+The connection does not evaluate anything itself: it hands bytecode requests
+to the :class:`~stylegraph.graph.server.requests.RequestProcessor` with a
+``send`` coroutine for the answer.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from typing import Callable
 
 from aiohttp import WSMsgType, web
 
+from stylegraph.graph.limits import Limits
 from stylegraph.graph.server import protocol as p
-from stylegraph.graph.server.auth import CHALLENGE_MESSAGE, AuthenticationFailed
+from stylegraph.graph.server.auth import CHALLENGE_MESSAGE, AuthenticationFailed, PlainAuthenticator
+from stylegraph.graph.server.requests import RequestProcessor
 from stylegraph.graph.server.serializers import (
     GraphBinarySerializer, GraphSONSerializer, MalformedPayload, WireSerializer, serializer_for,
     supported_mime_types,
 )
-
-if TYPE_CHECKING:
-    from stylegraph.graph.server.app import GremlinServer
+from stylegraph.graph.server.stats import Stats
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +39,31 @@ _PARSE_INLINE_BYTES = 64 * 1024
 class GremlinConnection:
     """The protocol state of one websocket: its user, the request held for auth, its tasks."""
 
-    def __init__(self, server: "GremlinServer", ws: web.WebSocketResponse, peer: str) -> None:
-        self.server = server
+    def __init__(self, ws: web.WebSocketResponse, peer: str, processor: RequestProcessor,
+                 authenticator: PlainAuthenticator, stats: Stats, max_request_bytes: int,
+                 server_closing: Callable[[], bool]) -> None:
         self.ws = ws
         self.peer = peer
+        self.processor = processor
+        self.authenticator = authenticator
+        self.stats = stats
+        self.max_request_bytes = max_request_bytes
+        self._server_closing = server_closing
         self.user: str | None = None
         self._held: tuple[p.Request, WireSerializer] | None = None
         self._send_lock = asyncio.Lock()
-        self._tasks: set[asyncio.Task] = set()
+        self._running: dict[asyncio.Task, Limits] = {}
         self._closing = False
+
+    @property
+    def tasks(self) -> set[asyncio.Task]:
+        """The request tasks still running for this connection."""
+        return set(self._running)
+
+    def cancel_all(self) -> None:
+        """Cancel every traversal still running for this connection (they stop within milliseconds)."""
+        for limits in self._running.values():
+            limits.cancel.set()
 
     async def run(self) -> None:
         """Serve frames until the client (or the server's shutdown) closes the socket."""
@@ -57,8 +79,10 @@ class GremlinConnection:
                 if self._closing:
                     break
         finally:
-            if self._tasks:
-                await asyncio.gather(*self._tasks, return_exceptions=True)
+            if self.ws.closed or not self._closing:  # the client went away: nobody waits for answers
+                self.cancel_all()
+            if self._running:
+                await asyncio.gather(*self._running, return_exceptions=True)
             if self._closing and not self.ws.closed:
                 await self.ws.close()
 
@@ -92,19 +116,19 @@ class GremlinConnection:
     # -- frames ---------------------------------------------------------------
 
     async def _on_frame(self, data: bytes, text: bool) -> None:
-        self.server.count("frames")
+        self.stats.count("frames")
         fallback: WireSerializer = GraphSONSerializer(text_frames=True) if text else GraphBinarySerializer()
         try:
             serializer, payload = self._decode_frame(data, text)
         except p.ProtocolError as exc:
-            self.server.count("errors")
+            self.stats.count("errors")
             await self.send(exc.response(), fallback)
             return
         try:
             self._check_size(data, serializer, payload)
             request = await self._parse(serializer, payload)
         except p.ProtocolError as exc:
-            self.server.count("errors")
+            self.stats.count("errors")
             await self.send(exc.response(), serializer)
             return
         await self._dispatch(request, serializer)
@@ -132,7 +156,7 @@ class GremlinConnection:
         return serializer, payload
 
     def _check_size(self, data: bytes, serializer: WireSerializer, payload: bytes) -> None:
-        limit = self.server.settings.gremlin_max_request_bytes
+        limit = self.max_request_bytes
         if len(data) > limit:
             raise p.ProtocolError(
                 p.MALFORMED_REQUEST,
@@ -145,7 +169,7 @@ class GremlinConnection:
         try:
             if len(payload) > _PARSE_INLINE_BYTES:
                 loop = asyncio.get_running_loop()
-                return await loop.run_in_executor(self.server.pool, serializer.read_request, payload)
+                return await loop.run_in_executor(self.processor.pool, serializer.read_request, payload)
             return serializer.read_request(payload)
         except MalformedPayload as exc:
             raise p.ProtocolError(p.MALFORMED_REQUEST, str(exc), exc.request_id) from None
@@ -158,10 +182,10 @@ class GremlinConnection:
 
     async def _dispatch(self, request: p.Request, serializer: WireSerializer) -> None:
         rid = request.request_id
-        if self.server.closing:
+        if self._server_closing():
             await self.send(p.error_response(rid, p.SERVER_ERROR, "the server is shutting down"), serializer)
             return
-        auth = self.server.authenticator
+        auth = self.authenticator
         if request.op == "authentication":
             await self._authenticate(request, serializer)
             return
@@ -169,16 +193,17 @@ class GremlinConnection:
             self._held = (request, serializer)
             await self.send(p.Response(rid, p.AUTHENTICATE, CHALLENGE_MESSAGE), serializer)
             return
-        self.server.count("requests")
+        self.stats.count("requests")
         if request.op == "eval":
             await self._refuse(request, serializer, p.SCRIPT_REFUSED)
         elif request.op == "close":
             await self.send(p.Response(rid, p.NO_CONTENT, ""), serializer)
             self._closing = True
         elif request.op == "bytecode" and request.processor == p.TRAVERSAL_PROCESSOR:
-            task = asyncio.create_task(self.server.run_bytecode(self, request, serializer))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            limits = self.processor.new_limits()
+            task = asyncio.create_task(self.processor.process(request, serializer, self.send_frame, limits))
+            self._running[task] = limits
+            task.add_done_callback(self._forget)
         elif request.processor == "session":
             await self._refuse(request, serializer,
                                "sessions are not supported: every bytecode request is its own transaction")
@@ -189,12 +214,15 @@ class GremlinConnection:
                 "send op 'bytecode' to processor 'traversal'",
             )
 
+    def _forget(self, task: asyncio.Task) -> None:
+        self._running.pop(task, None)
+
     async def _refuse(self, request: p.Request, serializer: WireSerializer, message: str) -> None:
-        self.server.count("errors")
+        self.stats.count("errors")
         await self.send(p.error_response(request.request_id, p.INVALID_REQUEST_ARGUMENTS, message), serializer)
 
     async def _authenticate(self, request: p.Request, serializer: WireSerializer) -> None:
-        auth = self.server.authenticator
+        auth = self.authenticator
         if not auth.enabled:
             await self.send(p.Response(request.request_id, p.NO_CONTENT, "authentication is not required"),
                             serializer)
@@ -202,7 +230,7 @@ class GremlinConnection:
         try:
             self.user = auth.authenticate(request.args)
         except AuthenticationFailed as exc:
-            self.server.count("auth_failures")
+            self.stats.count("auth_failures")
             self._held = None
             await self.send(p.error_response(request.request_id, p.UNAUTHORIZED, str(exc)), serializer)
             return

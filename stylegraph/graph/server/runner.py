@@ -11,18 +11,23 @@ import asyncio
 import logging
 import signal
 import ssl
+import sys
 import threading
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
-from stylegraph.graph.server.app import GremlinServer
+from stylegraph.graph.server.gremlin_server import GremlinServer
 from stylegraph.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 
 DEFAULT_GRACE_S = 5.0
+#: the server process's GIL switch interval (CPython's default is 5 ms): a thread waiting
+#: for the GIL (a short read, the event loop) gets it within this long of asking, even
+#: while a long traversal computes on another worker
+SWITCH_INTERVAL_S = 0.0005
 
 
 def tls_context(settings: Settings) -> ssl.SSLContext | None:
@@ -157,6 +162,7 @@ def serve_forever(db: str | None, host: str | None = None, port: int | None = No
     port = settings.gremlin_port if port is None else port
     keys = [k.strip() for k in settings.graph_indexed_keys.split(",") if k.strip()]
     graph = Graph(db, indexed_keys=keys, sync=settings.graph_sync)
+    sys.setswitchinterval(SWITCH_INTERVAL_S)  # once, for the whole server process
     try:
         return asyncio.run(_serve(graph, host, port, settings, grace_s))
     finally:

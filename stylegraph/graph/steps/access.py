@@ -93,12 +93,6 @@ class EdgeProp:
         return hash((self.key, self.value))
 
 
-def is_element(x: Any) -> bool:
-    """True for an internal vertex or edge."""
-    t = type(x)
-    return t is Vertex or t is Edge
-
-
 def property_values(x: Any, key: str) -> list[Any]:
     """All values of property ``key`` of an element (vertex: list, edge: 0/1 value)."""
     t = type(x)

@@ -7,13 +7,13 @@ from decimal import Decimal
 from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
-from gremlin_python.process.traversal import Operator, Order, Scope
+from gremlin_python.process.traversal import Barrier, Operator, Order, Scope
 from gremlin_python.statics import long
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.predicates import Descending, is_number, order_key
-from stylegraph.graph.steps.access import ByModulator, MapEntry
+from stylegraph.graph.steps.access import ByModulator, MapEntry, hkey
 from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, expect_str, register,
 )
@@ -123,8 +123,8 @@ class ReduceStep(_ScopedStep):
             return
         if kind == "count":
             n = 0
-            for _ in it:
-                n += 1
+            for t in it:
+                n += t.bulk
             yield self.ctx.start(long(n), self.labels)
             return
         value = reduce_values(self, kind, [t.obj for t in it])
@@ -249,16 +249,64 @@ class OrderStep(_ScopedStep):
 
 @register("barrier")
 class BarrierStep(_AlwaysBarrierStep):
-    """barrier(): collect every traverser before passing any on."""
+    """barrier() / barrier(Barrier.normSack): collect every traverser before passing any on.
+
+    As TinkerPop's NoOpBarrierStep (a TraverserSet), equal traversers -- same object, loop
+    count and path -- are merged when they carry no sack or withSack() gave a merge
+    operator: their sacks are merged with it; the merged traverser continues as many
+    times as it stands for, or once under withBulk(false). normSack then divides every
+    sack by the sum of all of them (SackFunctions.Barrier.normSack).
+    """
 
     def setup(self, args: list[Any]) -> None:
-        """Validate and store this step's arguments."""
-        if len(args) > 1 or (args and not isinstance(args[0], int)):
-            raise self.error(f"takes an optional max size, got {args!r}")
+        """An optional max size, or Barrier.normSack."""
+        # gremlinpython has two members for it: normSack (from drivers) and norm_sack (Python API)
+        self.norm_sack = bool(args) and isinstance(args[0], Barrier) and \
+            args[0] in (Barrier.normSack, Barrier.norm_sack)
+        if self.norm_sack:
+            return
+        if len(args) > 1 or (args and (not isinstance(args[0], int) or isinstance(args[0], bool))):
+            raise self.error(f"takes an optional max size or Barrier.normSack, got {args!r}")
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        yield from list(it)
+        ctx = self.ctx
+        if ctx.sack_merge is None and ctx.bulk and not self.norm_sack:
+            yield from list(it)
+            return
+        groups = self._merged(list(it))
+        if self.norm_sack:
+            total = sum(t.sack * n for t, n in groups)
+            groups = [(t.with_sack(t.sack * n / total if total else t.sack), n) for t, n in groups]
+        for t, n in groups:
+            for _ in range(n if ctx.bulk else 1):
+                yield t
+
+    def _merged(self, held: list[Traverser]) -> list[tuple[Traverser, int]]:
+        """(traverser, how many it stands for), equal traversers merged."""
+        merge = self.ctx.sack_merge
+        groups: dict[Any, list[Any]] = {}
+        out: list[list[Any]] = []
+        for t in held:
+            if t.sack is not None and merge is None:
+                out.append([t, 1])
+                continue
+            key = (hkey(t.obj), int(t.loops), _path_key(t))
+            entry = groups.get(key)
+            if entry is None:
+                entry = groups[key] = [t, 1]
+                out.append(entry)
+                continue
+            first = entry[0]
+            if merge is not None:
+                entry[0] = first.with_sack(apply_operator(merge, first.sack, t.sack))
+            entry[1] += 1
+        return [(t, n) for t, n in out]
+
+
+def _path_key(t: Traverser) -> Any:
+    """The traverser's path as a hashable value (its objects and labels)."""
+    return tuple((hkey(node.obj), node.labels) for node in t.path_entries())
 
 
 @register("cap")

@@ -14,7 +14,8 @@ import random
 import time
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
-from stylegraph.graph.errors import GremlinError, InvalidRequestError, TraversalTimeoutError
+from stylegraph.graph.errors import GremlinError, InvalidRequestError
+from stylegraph.graph.limits import Limits
 from stylegraph.graph.traverser import (
     EMPTY_LABELS, PATH_NONE, Traverser, new_traverser,
 )
@@ -41,20 +42,34 @@ def register(*names: str) -> Callable[[type["Step"]], type["Step"]]:
 
 
 class Context:
-    """Per-execution state shared by every step: graph, side effects, deadline, path mode."""
+    """Per-execution state shared by every step: graph, side effects, limits, path mode."""
 
-    __slots__ = ("graph", "side_effects", "deadline", "path_mode", "sack_init", "_seed", "_rng",
-                 "_ticks")
+    __slots__ = ("graph", "side_effects", "reducers", "limits", "path_mode", "sack_init", "sack_merge",
+                 "bulk", "_seed", "_rng", "_ticks", "traversers")
 
-    def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None) -> None:
+    def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None,
+                 limits: Optional[Limits] = None) -> None:
         self.graph = graph
         self._seed = seed
         self._rng: Optional[random.Random] = None
         self.side_effects: dict[str, Any] = {}
-        self.deadline = deadline
+        self.limits = limits if limits is not None else Limits(deadline)
+        #: side-effect key -> the Operator withSideEffect(key, value, reducer) gave
+        self.reducers: dict[str, Any] = {}
         self.path_mode = PATH_NONE
         self.sack_init: Any = None
+        #: withSack(value, operator): the operator that merges the sacks of equal traversers
+        self.sack_merge: Any = None
+        #: False under withBulk(false): merged traversers are not multiplied back
+        self.bulk = True
         self._ticks = 0
+        #: traversers made so far (counted in blocks of _CHECK_EVERY), for the budget
+        self.traversers = 0
+
+    @property
+    def deadline(self) -> Optional[float]:
+        """The evaluation's deadline (``time.monotonic()``), or None."""
+        return self.limits.deadline
 
     @property
     def random(self) -> random.Random:
@@ -64,16 +79,17 @@ class Context:
         return self._rng
 
     def tick(self) -> None:
-        """Count one unit of work; every few hundred, check the deadline."""
+        """Count one traverser made; every few hundred, check the limits (where a long
+        traversal also backs off for other requests, see ``Limits``)."""
         self._ticks += 1
         if self._ticks >= _CHECK_EVERY:
             self._ticks = 0
+            self.traversers += _CHECK_EVERY
             self.check_deadline()
 
     def check_deadline(self) -> None:
-        """Raise a 598 error if the deadline has passed."""
-        if self.deadline is not None and time.monotonic() > self.deadline:
-            raise TraversalTimeoutError("traversal evaluation exceeded its timeout and was abandoned")
+        """Raise if the deadline has passed (598), the request was cancelled or is over budget."""
+        self.limits.check(self.traversers + self._ticks)
 
     def sack_value(self) -> Any:
         """A fresh initial sack value (withSack)."""
@@ -323,14 +339,14 @@ class FlatMapStep(Step):
         fn, labels, mode, tick = self.flat_map, self.labels, self.ctx.path_mode, self.ctx.tick
         if mode == PATH_NONE:
             for t in it:
-                tick()
-                loops, sack = t.loops, t.sack
+                loops, sack, bulk = t.loops, t.sack, t.bulk
                 for obj in fn(t):
-                    yield Traverser(obj, None, loops, sack)
+                    tick()
+                    yield Traverser(obj, None, loops, sack, bulk)
         else:
             for t in it:
-                tick()
                 for obj in fn(t):
+                    tick()
                     yield t.split(obj, labels, mode)
 
 
@@ -372,13 +388,6 @@ def expect_int(step: Step, value: Any, what: str = "argument") -> int:
     """``value`` if it is an integer (not a bool), else a 499 error."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise step.error(f"{what} must be an integer, got {type(value).__name__} {value!r}")
-    return value
-
-
-def expect_traversal(step: Step, value: Any, what: str = "argument") -> Traversal:
-    """``value`` if it is a nested traversal, else a 499 error."""
-    if not isinstance(value, Traversal):
-        raise step.error(f"{what} must be a traversal, got {type(value).__name__} {value!r}")
     return value
 
 

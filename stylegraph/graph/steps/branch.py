@@ -42,6 +42,26 @@ class _GlobalChildrenStep(_ChildrenStep):
             tr.reset()
 
 
+class NamedLoops(int):
+    """A loop counter (an int: the innermost loop's count) that also carries the counts of
+    the named repeat() loops it is inside, for loops("name")."""
+
+    names: dict[str, int]
+
+    def __new__(cls, value: int, names: dict[str, int]) -> "NamedLoops":
+        obj = int.__new__(cls, value)
+        obj.names = names
+        return obj
+
+
+def loop_count(loops: Any, name: str | None) -> int:
+    """loops() / loops("name") of a traverser's loop counter (0 outside that loop)."""
+    if name is None:
+        return int(loops)
+    names = getattr(loops, "names", None)
+    return names.get(name, 0) if names else 0
+
+
 @register("union")
 class UnionStep(_GlobalChildrenStep):
     """union(t1, t2, ...): every branch's results for each traverser; a branch holding a
@@ -261,6 +281,10 @@ class ChooseStep(Step):
         yield from passed
 
 
+#: the widest loop level repeat() holds at once (TinkerPop's barriers hold 2,500 traversers)
+_FRONTIER_CHUNK = 2500
+
+
 @register("repeat")
 class RepeatStep(Step):
     """repeat(body) with times()/until()/emit() before (check first) or after (check last)."""
@@ -276,6 +300,8 @@ class RepeatStep(Step):
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
         self.body: Traversal | None = None
+        #: repeat("name", body): the name loops("name") reads this loop's counter by
+        self.loop_name: str | None = None
         self.until: Callable[[Traverser], bool] | None = None
         self.until_first = False
         self.emit: Callable[[Traverser], bool] | None = None
@@ -287,6 +313,7 @@ class RepeatStep(Step):
     def set_body(self, args: list[Any]) -> None:
         """repeat(traversal) (possibly after until()/emit()/times() were given)."""
         if len(args) == 2 and isinstance(args[0], str):
+            self.loop_name = args[0]
             args = args[1:]
         if len(args) != 1 or not isinstance(args[0], Traversal):
             raise self.error(f"requires one traversal, got {args!r}")
@@ -332,21 +359,47 @@ class RepeatStep(Step):
         """The nested traversals of this step."""
         return self._kids
 
+    def _counter(self, outer: Any) -> Callable[[int], Any]:
+        """How this loop's counter values are made: plain ints, or :class:`NamedLoops` when
+        this loop or an enclosing one is named (so loops("name") can read them)."""
+        names = getattr(outer, "names", None)
+        name = self.loop_name
+        if name is None and not names:
+            return int
+        base = dict(names or {})
+        if name is None:
+            return lambda n: NamedLoops(n, base)
+        return lambda n: NamedLoops(n, {**base, name: n})
+
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
         if self.body is None:
             raise self.error("The repeat()-traversal was not defined: until()/emit()/times() without a repeat() body")
-        for t in it:
-            yield from self._loop(t)
+        merge = self.merge
+        if merge is None:
+            for t in it:
+                yield from self._loop([t])
+        else:  # bulked (stylegraph.graph.bulking): many starts share one frontier
+            for batch in merge.batches(it):
+                yield from self._loop(batch)
 
-    def _loop(self, start: Traverser) -> Iterator[Traverser]:
+    #: set by the bulking pass: merges equal traversers of each loop's frontier
+    merge: Any = None
+
+    def _loop(self, starts: list[Traverser]) -> Iterator[Traverser]:
+        outer = starts[0].loops
+        first = self._counter(outer)(0)
+        return self._levels([start.with_loops(first) for start in starts], outer)
+
+    def _levels(self, frontier: list[Traverser], outer: int) -> Iterator[Traverser]:
+        """Loop level by level; a level wider than _FRONTIER_CHUNK is finished chunk by chunk
+        (each chunk to the end before the next), so memory stays bounded however walks grow."""
         body = self.body
         assert body is not None
         until, emit = self.until, self.emit
         until_first, emit_first = self.until_first, self.emit_first
-        outer = start.loops
-        tick = self.ctx.tick
-        frontier = [start.with_loops(0)]
+        tick, merge = self.ctx.tick, self.merge
+        counter = self._counter(outer)
         while frontier:
             entering: list[Traverser] = []
             for t in frontier:
@@ -359,11 +412,15 @@ class RepeatStep(Step):
                 entering.append(t)
             nxt: list[Traverser] = []
             for t in body.run(iter(entering)):
-                t = t.with_loops(t.loops + 1)
+                t = t.with_loops(counter(t.loops + 1))
                 if not until_first and until is not None and until(t):
                     yield t.with_loops(outer)
                     continue
                 if not emit_first and emit is not None and emit(t):
                     yield t.with_loops(outer)
                 nxt.append(t)
-            frontier = nxt
+            frontier = nxt if merge is None else merge.merge(nxt)
+            if len(frontier) > _FRONTIER_CHUNK:
+                for i in range(0, len(frontier), _FRONTIER_CHUNK):
+                    yield from self._levels(frontier[i:i + _FRONTIER_CHUNK], outer)
+                return

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from gremlin_python.process.traversal import WithOptions
+from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.predicates import compile_p
 from stylegraph.graph.steps.access import EdgeProp, VertexProp, distinct, hkey
@@ -17,6 +18,15 @@ from stylegraph.graph.steps.base import NO_VALUE, FilterStep, MapStep, Traversal
 from stylegraph.graph.steps.java_names import java_type_name
 from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import Traverser
+
+
+def list_items(x: Any) -> list[Any] | None:
+    """The items of a list, set or path (TinkerPop's Iterable), else None (maps are not)."""
+    if isinstance(x, Path):
+        return list(x.objects)
+    if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+        return None
+    return list(x)
 
 
 class _ListStep(MapStep):
@@ -45,6 +55,8 @@ class _ListStep(MapStep):
         if not isinstance(self.arg, Traversal):
             return self.arg
         right = self.arg.first(t)
+        if isinstance(right, Path):
+            return list(right.objects)
         if right is NO_VALUE or right is None:
             raise self.error(f"traversal argument for {self.name} step must yield an iterable type, not null",
                              code=597)
@@ -79,7 +91,9 @@ class _ListStep(MapStep):
 
 
 def _incoming_list(step: MapStep, x: Any) -> Any:
-    """``x`` when it is a list or set, else TinkerPop's error for the step."""
+    """``x`` when it is a list or set (a path: its objects), else TinkerPop's error for the step."""
+    if isinstance(x, Path):
+        return list(x.objects)
     if x is None:
         raise step.error(f"Incoming traverser for {step.name} step can't be null", code=597)
     if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
@@ -90,7 +104,18 @@ def _incoming_list(step: MapStep, x: Any) -> Any:
 
 @register("combine", "merge", "difference", "intersect", "disjunct", "product")
 class SetOperationStep(_ListStep):
-    """combine (concatenate), merge (union), difference, intersect, disjunct, product."""
+    """combine (concatenate), merge (union; of two maps: the second's entries win),
+    difference, intersect, disjunct, product."""
+
+    def map(self, t: Traverser) -> Any:
+        """Combine the incoming list (merge: or map) with the argument."""
+        if self.name == "merge" and isinstance(t.obj, dict):
+            other = self.arg.first(t) if isinstance(self.arg, Traversal) else self.arg
+            if not isinstance(other, dict):
+                raise self.error(f"merge step expected provided argument to evaluate to a Map, "
+                                 f"encountered: {java_type_name(None if other is NO_VALUE else other)}", code=597)
+            return {**t.obj, **other}
+        return super().map(t)
 
     def combine(self, left: list[Any], right: list[Any]) -> Any:
         """The named list/set operation."""
@@ -139,8 +164,8 @@ class ListPredicateStep(FilterStep):
 
     def test(self, t: Traverser) -> bool:
         """Whether the list passes."""
-        x = t.obj
-        if isinstance(x, dict) or not isinstance(x, (list, tuple, set, frozenset)):
+        x = list_items(t.obj)
+        if x is None:
             return False
         if self.name == "all":
             return all(self.pred(v) for v in x)
@@ -168,8 +193,9 @@ class IndexStep(MapStep):
 
     def map(self, t: Traverser) -> Any:
         """The indexed collection."""
-        x = t.obj
-        items = list(x) if isinstance(x, (list, tuple, set, frozenset)) else [x]
+        items = list_items(t.obj)
+        if items is None:
+            items = [t.obj]
         if self.as_map:
             return {i: v for i, v in enumerate(items)}
         return [[v, i] for i, v in enumerate(items)]

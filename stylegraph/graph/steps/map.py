@@ -14,6 +14,7 @@ from stylegraph.graph.steps.access import (
 from stylegraph.graph.steps.base import (
     NO_VALUE, MapStep, Traversal, TraversalArgStep, expect_str, register,
 )
+from stylegraph.graph.steps.branch import loop_count
 from stylegraph.graph.steps.scope import scope_value
 from stylegraph.graph.traverser import Traverser, sub_path
 
@@ -108,7 +109,7 @@ class ValueMapStep(MapStep):
             self.tokens = WithOptions.ids | WithOptions.labels if args[0] else 0
             args = args[1:]
         self.keys = tuple(expect_str(self, a, "property key") for a in args if a is not None)
-        self.by: ByModulator | None = None
+        self.bys: list[ByModulator] = []
 
     def mod_with(self, args: list[Any]) -> None:
         """Apply a with() modulator."""
@@ -120,14 +121,12 @@ class ValueMapStep(MapStep):
         self.tokens = value
 
     def mod_by(self, args: list[Any]) -> None:
-        """Record the by() modulator (applied to every value list); only one is allowed."""
-        if self.by is not None:
-            raise self.error("takes only one by() modulator")
-        self.by = ByModulator(args, "valueMap")
+        """Record a by() modulator: they apply to the value lists in turn (cycling)."""
+        self.bys.append(ByModulator(args, "valueMap"))
 
     def children(self) -> list[Traversal]:
         """The nested traversals of this step."""
-        return [self.by.traversal] if self.by and self.by.traversal else []
+        return [b.traversal for b in self.bys if b.traversal is not None]
 
     def map(self, t: Traverser) -> Any:
         """The new object for traverser ``t``."""
@@ -152,11 +151,13 @@ class ValueMapStep(MapStep):
                     out[k] = props[k]
         else:
             raise self.error(f"requires an element, got {x!r}", code=597)
-        if self.by is not None:
-            fn = self.by.fn
+        bys = self.bys
+        if bys:
+            turn = 0
             for k in list(out):
                 if isinstance(k, str):
-                    value = fn(t.replace(out[k]))
+                    value = bys[turn % len(bys)].fn(t.replace(out[k]))
+                    turn += 1
                     if value is NO_VALUE:
                         del out[k]
                     else:
@@ -342,11 +343,17 @@ def _one_label(step: Any, args: list[Any], what: str) -> str:
 
 @register("loops")
 class LoopsStep(MapStep):
-    """loops(): how many times the enclosing repeat() has looped."""
+    """loops() / loops("name"): how many times the enclosing (or the named) repeat() has looped."""
+
+    def setup(self, args: list[Any]) -> None:
+        """An optional loop name."""
+        if len(args) > 1:
+            raise self.error(f"takes an optional loop name, got {args!r}")
+        self.loop_name = expect_str(self, args[0], "loop name") if args and args[0] is not None else None
 
     def map(self, t: Traverser) -> Any:
         """The new object for traverser ``t``."""
-        return t.loops
+        return loop_count(t.loops, self.loop_name)
 
 
 @register("sack")

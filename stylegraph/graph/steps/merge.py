@@ -11,6 +11,7 @@ from stylegraph.graph.predicates import values_equal
 from stylegraph.graph.steps.base import NO_VALUE, Step, Traversal, child_list, register
 from stylegraph.graph.steps.access import MapEntry
 from stylegraph.graph.steps.mutation import CARDINALITY_NAMES, CardValue
+from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import SEED, Traverser
 
 _MERGE_KEYS = {Merge.on_create: "onCreate", Merge.on_match: "onMatch",
@@ -147,10 +148,10 @@ class _MergeStep(Step):
                 raise self.error(f"{what}: unsupported key {key!r}")
             if isinstance(value, Traversal):
                 raise self.error(f"{what}: values cannot be traversals ({key!r})")
-            if key is _T_LABEL and not (isinstance(value, str) and value and not value.startswith("~")):
-                hidden = isinstance(value, str) and value.startswith("~")
-                raise self.error(f"{what}: Label can not be a hidden key: {value}" if hidden else
-                                 f"{what}: T.label must be a non-empty string, got {value!r}", code=597)
+            if key is _T_LABEL and isinstance(value, str) and value.startswith("~"):
+                raise self.error(f"{what}: Label can not be a hidden key: {value}", code=597)
+            if key is _T_LABEL and not (isinstance(value, str) and value):
+                raise self.error(f"{what}: T.label must be a non-empty string, got {value!r}", code=597)
             if key is _T_ID and value is None:
                 raise self.error(f"{what}: T.id cannot be null", code=597)
 
@@ -212,8 +213,13 @@ class _MergeStep(Step):
         value = self.options.get("onMatch")
         if value is None:
             return
-        # a traversal given for onMatch starts from the matched element
-        on_match = self.option_map("onMatch", t.replace(element) if isinstance(value, Traversal) else t)
+        # a traversal given for onMatch starts from the matched element when the merge starts the
+        # traversal, else from the incoming traverser (TinkerPop 3.7's MergeVertexStep/MergeEdgeStep)
+        if isinstance(value, Traversal) and t.obj is not SEED and type(t.obj) in (Vertex, Edge):
+            kind = "MergeVertexStep" if self.name == "mergeV" else "MergeEdgeStep"
+            raise self.error(f"The incoming traverser for {kind} cannot be an Element", code=597)
+        start = t.replace(element) if isinstance(value, Traversal) and t.obj is SEED else t
+        on_match = self.option_map("onMatch", start)
         if not on_match:
             return
         graph = self.ctx.graph
@@ -335,9 +341,9 @@ class MergeEdgeStep(_MergeStep):
         out_v = self._endpoint(out_spec, searched_out, t, "Direction.OUT")
         in_v = self._endpoint(in_spec, searched_in, t, "Direction.IN")
         if out_v is None:
-            raise self.error(f"Vertex does not exist for mergeE: out vertex {out_spec!r}", code=597)
+            raise self.error(f"Vertex id could not be resolved from mergeE: {java_str(out_spec)}", code=597)
         if in_v is None:
-            raise self.error(f"Vertex does not exist for mergeE: in vertex {in_spec!r}", code=597)
+            raise self.error(f"Vertex id could not be resolved from mergeE: {java_str(in_spec)}", code=597)
         return self.ctx.graph.add_edge("edge" if label is NO_VALUE else _plain(label), out_v, in_v,
                                        None if ident is NO_VALUE else _plain(ident),
                                        _property_values(props))

@@ -15,7 +15,9 @@ from stylegraph.graph.steps.base import (
 from stylegraph.graph.steps.scope import scope_value
 from stylegraph.graph.traverser import SEED, Traverser
 
-CARDINALITY_NAMES = {Cardinality.single: "single", Cardinality.list_: "list", Cardinality.set_: "set"}
+#: a cardinality as gremlinpython's enum or, from some drivers' bytecode, as its name
+CARDINALITY_NAMES = {Cardinality.single: "single", Cardinality.list_: "list", Cardinality.set_: "set",
+                     "single": "single", "list": "list", "set": "set"}
 
 
 class CardValue:

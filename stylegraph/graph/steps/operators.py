@@ -1,4 +1,9 @@
-"""Gremlin ``Operator`` semantics (sack(operator), withSack)."""
+"""Gremlin ``Operator`` semantics (sack(operator), withSack, withSideEffect reducers).
+
+gremlinpython's enum has two members for some operators (``max``/``max_``, ``min``/``min_``,
+``sumLong``/``sum_long``, ``addAll``/``add_all``): the Python API uses one, the
+deserialisers the other, so both are accepted.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -11,7 +16,7 @@ from stylegraph.graph.errors import GremlinError
 def apply_operator(op: Operator, current: Any, value: Any) -> Any:
     """``op(current, value)`` as TinkerPop's Operator enum defines it."""
     try:
-        if op is Operator.sum_ or op is Operator.sum_long:
+        if op is Operator.sum_ or op is Operator.sum_long or op is Operator.sumLong:
             return value if current is None else current + value
         if op is Operator.minus:
             return current - value
@@ -21,9 +26,9 @@ def apply_operator(op: Operator, current: Any, value: Any) -> Any:
             if isinstance(current, int) and isinstance(value, int):
                 return current // value
             return current / value
-        if op is Operator.min_:
+        if op is Operator.min_ or op is Operator.min:
             return value if current is None else min(current, value)
-        if op is Operator.max_:
+        if op is Operator.max_ or op is Operator.max:
             return value if current is None else max(current, value)
         if op is Operator.assign:
             return value

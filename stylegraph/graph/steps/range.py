@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from gremlin_python.process.traversal import Pop, Scope
 
+from stylegraph.graph.predicates import is_number
 from stylegraph.graph.steps.access import ByModulator, distinct, hkey
 from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, expect_int, expect_str, register,
@@ -63,7 +64,7 @@ class DedupStep(Step):
             if k is NO_VALUE or k in seen:
                 continue
             seen.add(k)
-            yield t
+            yield t if t.bulk == 1 else t.with_bulk(1)
 
     @property
     def stateful(self) -> bool:  # type: ignore[override]
@@ -193,7 +194,11 @@ class RangeStep(Step):
 
 @register("sample")
 class SampleStep(Step):
-    """sample(n): n traversers chosen uniformly at random (global), or sample(local, n)."""
+    """sample(n): n traversers chosen at random (global), or sample(local, n); with
+    by(weight) the choice is weighted (TinkerPop's SampleGlobalStep: a traverser whose
+    weight is unproductive is dropped, a weight that is not a number is an error)."""
+
+    accepts = frozenset({"by"})
 
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
@@ -203,6 +208,17 @@ class SampleStep(Step):
         if len(args) != 1:
             raise self.error("takes one integer")
         self.n = expect_int(self, args[0], "sample size")
+        self.by: ByModulator | None = None
+
+    def mod_by(self, args: list[Any]) -> None:
+        """by(weight): the probability weight of each traverser."""
+        if self.local:
+            raise self.error("sample(local) takes no by() modulator")
+        self.by = ByModulator(args, "sample")
+
+    def children(self) -> list[Traversal]:
+        """The weight traversal, if any."""
+        return [self.by.traversal] if self.by and self.by.traversal else []
 
     @property
     def is_barrier(self) -> bool:
@@ -211,13 +227,54 @@ class SampleStep(Step):
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
+        rng = self.ctx.random
         if self.local:
             for t in it:
                 obj = t.obj
                 if isinstance(obj, (list, tuple, set)):
                     items = list(obj)
-                    obj = self.ctx.random.sample(items, min(self.n, len(items)))
+                    obj = rng.sample(items, min(self.n, len(items)))
                 yield t.replace(obj)
             return
-        items = list(it)
-        yield from self.ctx.random.sample(items, min(self.n, len(items)))
+        if self.by is None:
+            items = list(it)
+            yield from rng.sample(items, min(self.n, len(items)))
+            return
+        weighted = self._weighted(it)
+        if len(weighted) <= self.n:
+            yield from (t for t, _ in weighted)
+            return
+        yield from self._weighted_sample(weighted)
+
+    def _weighted(self, it: Iterator[Traverser]) -> list[tuple[Traverser, float]]:
+        assert self.by is not None
+        out = []
+        for t in it:
+            weight = self.by.fn(t)
+            if weight is NO_VALUE:
+                continue
+            if not is_number(weight):
+                raise self.error(f"Traverser {t.obj!r} does not evaluate to a number", code=597)
+            out.append((t, float(weight)))
+        return out
+
+    def _weighted_sample(self, weighted: list[tuple[Traverser, float]]) -> list[Traverser]:
+        """SampleGlobalStep.barrierConsumer: walk the traversers, take each with probability
+        weight / remaining weight, until n are taken."""
+        rng = self.ctx.random
+        total = sum(w for _, w in weighted)
+        taken: list[int] = []
+        chosen: set[int] = set()
+        if total <= 0:
+            return []
+        while len(taken) < self.n:
+            running = total
+            for i, (_, weight) in enumerate(weighted):
+                if i in chosen:
+                    continue
+                if running > 0 and rng.random() <= weight / running:
+                    chosen.add(i)
+                    taken.append(i)
+                    break
+                running -= weight
+        return [weighted[i][0] for i in taken]

@@ -9,11 +9,6 @@ from stylegraph.graph.steps.base import NO_VALUE, Context
 from stylegraph.graph.traverser import Traverser
 
 
-def pop_of(value: Any) -> Pop | None:
-    """``value`` if it is a Pop (select(Pop.first, 'a')), else None."""
-    return value if isinstance(value, Pop) else None
-
-
 def path_value(t: Traverser, key: str, pop: Pop) -> Any:
     """The object(s) labelled ``key`` on ``t``'s path under ``pop``, or NO_VALUE."""
     node = t.path

@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections import deque
 from typing import Any, Iterator
 
-from gremlin_python.process.traversal import Scope
+from gremlin_python.process.traversal import Operator, Scope
 
-from stylegraph.graph.steps.access import ByModulator
+from stylegraph.graph.steps.access import ByModulator, GSet, distinct, hkey
 from stylegraph.graph.steps.base import (
     NO_VALUE, SideEffectStep, Step, Traversal, TraversalArgStep, expect_str, register,
 )
+from stylegraph.graph.steps.operators import apply_operator
 from stylegraph.graph.traverser import Traverser
 
 
@@ -53,49 +54,61 @@ class AggregateStep(Step):
         """The nested traversals of this step."""
         return [self.by.traversal] if self.by and self.by.traversal else []
 
-    def _target(self) -> list[Any] | set[Any]:
-        """The side effect's collection: a list, or a set when withSideEffect() gave a set."""
+    def _target(self) -> list[Any]:
+        """The collection values are added to: the side effect's list, or its set (a
+        withSideEffect(key, set) initial value keeps set semantics)."""
         effects = self.ctx.side_effects
         current = effects.get(self.key)
-        if not isinstance(current, (list, set)):
-            current = [] if current is None else list(current) if isinstance(
-                current, (frozenset, tuple)) else [current]
+        if isinstance(current, (set, frozenset)):
+            current = distinct(current)
+            effects[self.key] = current
+        elif not isinstance(current, list):
+            current = [] if current is None else list(current) if isinstance(current, tuple) else [current]
             effects[self.key] = current
         return current
 
+    def _add(self, values: list[Any]) -> None:
+        """Add produced values to the side effect, through its reducer when it has one
+        (AggregateGlobalStep/AggregateLocalStep: addAll and assign take them all at once,
+        other operators one by one)."""
+        op = self.ctx.reducers.get(self.key)
+        effects = self.ctx.side_effects
+        if op is None or op is Operator.addAll or op is Operator.add_all:
+            target = self._target()
+            if isinstance(target, GSet):
+                seen = {hkey(x) for x in target}
+                for value in values:
+                    if hkey(value) not in seen:
+                        seen.add(hkey(value))
+                        target.append(value)
+            else:
+                target.extend(values)
+            return
+        if op is Operator.assign:
+            effects[self.key] = list(values)
+            return
+        for value in values:
+            effects[self.key] = apply_operator(op, effects.get(self.key), value)
+
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        collection = self._target()
-        target = _SetAppender(collection, self) if isinstance(collection, set) else collection
+        if self.ctx.reducers.get(self.key) in (None, Operator.addAll, Operator.add_all):
+            self._target()  # cap() finds an empty collection when nothing arrives
         fn = self.by.fn if self.by is not None else None
         if self.lazy:
             for t in it:
                 value = fn(t) if fn is not None else t.obj
                 if value is not NO_VALUE:
-                    target.append(value)
+                    self._add([value])
                 yield t
             return
         held = list(it)
+        values = []
         for t in held:
             value = fn(t) if fn is not None else t.obj
             if value is not NO_VALUE:
-                target.append(value)
+                values.append(value)
+        if held:
+            self._add(values)
         yield from held
 
-
-class _SetAppender:
-    """``append`` for a set-valued side effect (withSideEffect("a", set)): adds, once per value."""
-
-    __slots__ = ("items", "step")
-
-    def __init__(self, items: set[Any], step: Any) -> None:
-        self.items = items
-        self.step = step
-
-    def append(self, value: Any) -> None:
-        """Add ``value`` to the set."""
-        try:
-            self.items.add(value)
-        except TypeError:
-            raise self.step.error(f"cannot add the unhashable {type(value).__name__} {value!r} "
-                                  f"to the set side effect {self.step.key!r}", code=597) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from gremlin_python.process.traversal import T
+from gremlin_python.structure import graph as gp
 
 from stylegraph.graph.predicates import p_eq_values
 from stylegraph.graph.steps.base import FlatMapStep, Step, register
@@ -127,7 +128,10 @@ class GraphStep(FlatMapStep):
 
 @register("inject")
 class InjectStep(Step):
-    """inject(values...): emit the values (first), then pass the input through."""
+    """inject(values...): emit the values, then pass the input through; at the start of a
+    child traversal (``__.inject(...)``) the input comes first, as in TinkerPop, where the
+    parent adds it before the step's own values. An injected vertex or edge that is in the
+    graph is the stored element (its properties and edges can be read)."""
 
     extends_path = True
 
@@ -136,15 +140,31 @@ class InjectStep(Step):
         self.values = list(args)
         #: set by the compiler when inject() starts the root traversal
         self.is_start = False
+        #: set by the compiler when inject() starts a child traversal
+        self.child_start = False
+
+    def _attached(self, value: Any) -> Any:
+        if isinstance(value, gp.Vertex):
+            found = self.ctx.graph.vertex(value.id)
+        elif isinstance(value, gp.Edge):
+            found = self.ctx.graph.edge(value.id)
+        else:
+            return value
+        return value if found is None else found
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
+        if self.child_start:
+            yield from self._passed(it)
         ctx = self.ctx
         for value in self.values:
             ctx.tick()
-            yield ctx.start(value, self.labels)
-        if not self.is_start:
-            mode, labels = ctx.path_mode, self.labels
-            for t in it:
-                if t.obj is not SEED:
-                    yield t.split(t.obj, labels, mode) if labels else t
+            yield ctx.start(self._attached(value), self.labels)
+        if not self.is_start and not self.child_start:
+            yield from self._passed(it)
+
+    def _passed(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        mode, labels = self.ctx.path_mode, self.labels
+        for t in it:
+            if t.obj is not SEED:
+                yield t.split(t.obj, labels, mode) if labels else t

@@ -219,3 +219,32 @@ def test_feature_aggregate(g, name):
     traversal, expected, mode = AGGREGATE_SCENARIOS[name]
     got = traversal(g).next() if mode == "next" else traversal(g).to_list()
     check_scenario(list(got), expected)
+
+
+@pytest.mark.parametrize("initial,op,expected", [
+    (1, "sum_", 124), (123, "minus", 0), (2, "mult", 1753920), (876960, "div", 1),
+    (1, "min_", 1), (100, "min_", 27), (1, "max_", 35), (100, "max_", 100),
+])
+def test_with_side_effect_reducer(g, initial, op, expected):
+    from gremlin_python.process.traversal import Operator
+
+    reducer = getattr(Operator, op)
+    assert g.with_side_effect("a", initial, reducer).V().aggregate("a").by("age").cap("a").next() == expected
+    assert g.with_side_effect("a", initial, reducer).V().aggregate(Scope.local, "a").by("age") \
+        .cap("a").next() == expected
+
+
+def test_with_side_effect_reducer_on_collections(g):
+    from gremlin_python.process.traversal import Operator, Order
+
+    got = g.with_side_effect("a", [1, 2, 3], Operator.addAll).V().aggregate("a").by("age").cap("a").next()
+    assert sorted(got) == [1, 2, 3, 27, 29, 32, 35]
+    got = g.with_side_effect("a", [1, 2, 3], Operator.assign).V().aggregate("a").by("age").cap("a").next()
+    assert sorted(got) == [27, 29, 32, 35]
+    got = g.with_side_effect("a", [1, 2, 3], Operator.assign).V().order().by("age", Order.asc) \
+        .aggregate(Scope.local, "a").by("age").cap("a").next()
+    assert list(got) == [35]
+    assert g.with_side_effect("a", True, Operator.and_).V().constant(False).aggregate("a").cap("a").next() is False
+    # a set as the initial value keeps set semantics
+    got = g.with_side_effect("a", set()).V().both().values("name").aggregate(Scope.local, "a").cap("a").next()
+    assert sorted(got) == ["josh", "lop", "marko", "peter", "ripple", "vadas"]
