@@ -22,16 +22,16 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: run 'sudo apt-get install chromium'"; fi; }
 
-# the real engines the tests run against (TinkerPop Gremlin Server, JanusGraph): their jars
+# the real engines the tests run against (TinkerPop Gremlin Server, JanusGraph, Neo4j): their jars
 # from Maven Central into ~/.m2, and engines/<engine>/classpath.txt for `java -cp`; and the
 # runner of TinkerPop's Gherkin feature suites (engines/features: gremlin-test 3.7 and 3.8,
 # our World compiled to engines/features/tp3x/target/classes)
 FEATURE_MODULES := engines/features/tp37 engines/features/tp38
 ENGINE_CLASSPATHS := engines/tinkergraph/classpath.txt engines/janusgraph/classpath.txt \
-	$(addsuffix /classpath.txt,$(FEATURE_MODULES))
-FEATURE_SOURCES := $(shell find engines/features/src -type f 2>/dev/null)
+	engines/neo4j/classpath.txt $(addsuffix /classpath.txt,$(FEATURE_MODULES))
+FEATURE_SOURCES := $(shell find engines/features/src engines/neo4j/src -type f 2>/dev/null)
 $(ENGINE_CLASSPATHS) &: engines/pom.xml engines/tinkergraph/pom.xml engines/janusgraph/pom.xml \
-		$(addsuffix /pom.xml,$(FEATURE_MODULES)) $(FEATURE_SOURCES)
+		engines/neo4j/pom.xml $(addsuffix /pom.xml,$(FEATURE_MODULES)) $(FEATURE_SOURCES)
 	@command -v java >/dev/null 2>&1 || { echo "make engines: java not found; install a JDK 11+ (Debian: apt-get install openjdk-17-jdk-headless)" >&2; exit 1; }
 	@command -v mvn >/dev/null 2>&1 || { echo "make engines: mvn not found; install Maven 3.6+ (Debian: apt-get install maven)" >&2; exit 1; }
 	mvn -q -B -f engines/pom.xml compile dependency:build-classpath -Dmdep.outputFile=classpath.txt

@@ -20,14 +20,16 @@ under concurrency, not a server alone.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -35,7 +37,7 @@ sys.path.insert(0, str(REPO))
 import psutil  # noqa: E402
 
 from stylegraph.graph.connect import close, connect  # noqa: E402
-from stylegraph.queries import upsert  # noqa: E402
+from stylegraph.queries.interface import as_product_graph  # noqa: E402
 from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineProcess, free_port, missing_engines_reason  # noqa: E402
 
 CATEGORIES = ["sneaker", "boot", "sandal", "heel", "handbag", "tshirt", "dress", "coat"]
@@ -76,16 +78,19 @@ def top10(g: Any, vid: str) -> list[dict[Any, Any]]:
             .project("score", "product").by("score").by(__.in_v().element_map()).to_list())
 
 
-def _load(g: Any, n: int, degree: int, batch: int) -> dict[str, float]:
+def load_graph(g: Any, n: int, degree: int, batch: int) -> dict[str, float]:
+    """Load ``n`` products and ``n * degree`` SIMILAR edges through the product-graph interface's
+    batched upserts (``g``: a ProductGraph or a Gremlin ``g``): products/s and edges/s."""
+    graph = as_product_graph(g)
     vertices, edges = _vertices(n), _edges(n, degree)
     t0 = time.perf_counter()
     for start in range(0, len(vertices), batch):
-        upsert.merge_vertices(g, vertices[start:start + batch])
+        graph.merge_vertices(vertices[start:start + batch])
     t1 = time.perf_counter()
     for start in range(0, len(edges), batch):
-        upsert.merge_edges(g, edges[start:start + batch])
+        graph.merge_edges(edges[start:start + batch])
     t2 = time.perf_counter()
-    assert g.E().count().next() == len(edges)
+    assert graph.count_edges("SIMILAR") == len(edges)
     return {"vertices_per_s": n / (t1 - t0), "edges_per_s": len(edges) / (t2 - t1)}
 
 
@@ -94,13 +99,17 @@ def _percentiles(times: list[float]) -> dict[str, float]:
     return {"p50_ms": 1000 * times[len(times) // 2], "p99_ms": 1000 * times[int(len(times) * 0.99)]}
 
 
-def _latency(open_g: Callable[[], Any], n: int, clients: int, queries: int) -> dict[str, float]:
+def concurrent_latency(open_client: Callable[[], Any], query: Callable[[Any, str], None], n: int,
+                       clients: int, queries: int, warm_up: int = 50,
+                       close_client: Callable[[Any], None] = close) -> dict[str, float]:
+    """``query(client, product_id)`` from ``clients`` threads (one ``open_client()`` each),
+    ``queries`` timed calls per thread after ``warm_up`` untimed ones: p50/p99 ms and queries/s."""
     rng = random.Random(3)
     ids = [f"p{rng.randrange(n)}" for _ in range(clients * queries)]
-    sources = [open_g() for _ in range(clients)]
+    sources = [open_client() for _ in range(clients)]
     for g in sources:
-        for vid in ids[:50]:  # warm-up (JIT on the Java side)
-            top10(g, vid)
+        for vid in ids[:warm_up]:  # warm-up (JIT on the Java side)
+            query(g, vid)
     times: list[list[float]] = [[] for _ in range(clients)]
     errors: list[BaseException] = []
 
@@ -108,9 +117,8 @@ def _latency(open_g: Callable[[], Any], n: int, clients: int, queries: int) -> d
         try:
             for vid in ids[c * queries:(c + 1) * queries]:
                 t = time.perf_counter()
-                rows = top10(sources[c], vid)
+                query(sources[c], vid)
                 times[c].append(time.perf_counter() - t)
-                assert len(rows) == 10
         except BaseException as exc:  # reported after the join
             errors.append(exc)
 
@@ -122,12 +130,20 @@ def _latency(open_g: Callable[[], Any], n: int, clients: int, queries: int) -> d
         th.join()
     wall = time.perf_counter() - t0
     for g in sources:
-        close(g)
+        close_client(g)
     if errors:
         raise errors[0]
     out = _percentiles([t for ts in times for t in ts])
     out["queries_per_s"] = clients * queries / wall
     return out
+
+
+def _top10_checked(g: Any, vid: str) -> None:
+    assert len(top10(g, vid)) == 10
+
+
+def _latency(open_g: Callable[[], Any], n: int, clients: int, queries: int) -> dict[str, float]:
+    return concurrent_latency(open_g, _top10_checked, n, clients, queries)
 
 
 def _measure(name: str, url: str, serializer: str, pid: int, args: argparse.Namespace) -> dict[str, Any]:
@@ -136,7 +152,7 @@ def _measure(name: str, url: str, serializer: str, pid: int, args: argparse.Name
 
     g = open_g()
     g.V().drop().iterate()
-    result: dict[str, Any] = {"load": _load(g, args.vertices, args.degree, args.batch)}
+    result: dict[str, Any] = {"load": load_graph(g, args.vertices, args.degree, args.batch)}
     close(g)
     result["c1"] = _latency(open_g, args.vertices, 1, args.queries)
     result["c16"] = _latency(open_g, args.vertices, 16, max(20, args.queries // 8))
@@ -148,7 +164,10 @@ def _measure(name: str, url: str, serializer: str, pid: int, args: argparse.Name
     return result
 
 
-def _ours(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def our_gremlin_server(work: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``stylegraph gremlin-server`` on a fresh SQLite file in ``work``: ``(ws url, process)``
+    once it answers; terminated on exit."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-c", "import sys; from stylegraph.cli import main; sys.exit(main())",
@@ -159,18 +178,26 @@ def _ours(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         deadline = time.monotonic() + 120
         while True:
             try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()  # listening yet?
                 g = connect(url)
-                g.V().limit(1).count().next()
-                close(g)
+                try:
+                    g.V().limit(1).count().next()
+                finally:
+                    close(g)
                 break
             except Exception:  # noqa: BLE001 - not up yet
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"our gremlin-server did not start: {server.stderr.read().decode()}")
                 time.sleep(0.3)
-        return _measure("ours", url, "graphbinary", server.pid, args)
+        yield url, server
     finally:
         server.terminate()
         server.wait(60)
+
+
+def _ours(args: argparse.Namespace, work: Path) -> dict[str, Any]:
+    with our_gremlin_server(work) as (url, server):
+        return _measure("ours", url, "graphbinary", server.pid, args)
 
 
 def _engine(spec: Any, args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -182,12 +209,18 @@ def _engine(spec: Any, args: argparse.Namespace, work: Path) -> dict[str, Any]:
         engine.stop()
 
 
-def main() -> None:
-    """Run the three servers one after another and print the figures and ratios."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def graph_size_parser(doc: str) -> argparse.ArgumentParser:
+    """A parser with the benchmark graph's size: ``--vertices``, ``--degree``, ``--batch``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--vertices", type=int, default=5000)
     parser.add_argument("--degree", type=int, default=10)
     parser.add_argument("--batch", type=int, default=200)
+    return parser
+
+
+def main() -> None:
+    """Run the three servers one after another and print the figures and ratios."""
+    parser = graph_size_parser(__doc__)
     parser.add_argument("--queries", type=int, default=1000, help="timed queries with 1 client")
     args = parser.parse_args()
     for spec in (TINKERGRAPH, JANUSGRAPH):

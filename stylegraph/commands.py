@@ -11,16 +11,17 @@ class CommandError(Exception):
 
 @contextmanager
 def graph_session(url: str, settings: Any = None) -> Iterator[Any]:
-    """``g`` on the graph at ``url`` (opened with ``settings``), closed on exit.
+    """The :class:`~stylegraph.queries.interface.ProductGraph` at ``url`` (opened with
+    ``settings``; Gremlin or Neo4j by the URL's scheme), closed on exit.
 
-    Failing to open it is a :class:`CommandError` naming the URL.
+    Failing to open it is a :class:`CommandError` naming the URL (password masked).
     """
-    from stylegraph.graph.connect import close, connect
+    from stylegraph.queries.connect import close, connect, display_url
 
     try:
         g = connect(url, settings=settings)
     except Exception as exc:  # any backend's connection failure is a user-facing error
-        raise CommandError(f"cannot open graph {url}: {exc}") from None
+        raise CommandError(f"cannot open graph {display_url(url)}: {exc}") from None
     try:
         yield g
     finally:

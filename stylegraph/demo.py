@@ -4,7 +4,8 @@ Steps (each skipped when its output is already there and up to date):
 sample catalog (+ its outfits file) -> image model training -> embeddings -> kNN
 graph CSVs -> Gremlin server on the SQLite file -> load through ws:// ->
 load-relations (outfits as WORN_WITH) -> GNN train + promote -> GNN refine ->
-the web app. Prints the URLs to open and serves until Ctrl-C. A second run
+the web app. With ``STYLEGRAPH_GRAPH_URL=bolt://...`` (or ``neo4j://...``) the graph
+is that Neo4j instead of the Gremlin server. Prints the URLs to open and serves until Ctrl-C. A second run
 reuses the catalog, the embedding cache, the loaded graph and the model, so it
 is up in seconds. ``--check`` requests a few URLs and exits instead of serving.
 """
@@ -139,7 +140,13 @@ def main(argv: Sequence[str] | None = None) -> int:
           "--data-dir", str(data)])
 
     host = "127.0.0.1"
-    for port, what in ((args.gremlin_port, "Gremlin server"), (args.app_port, "web app")):
+    from stylegraph.queries.connect import display_url, is_neo4j_url
+
+    neo4j_url = os.environ.get("STYLEGRAPH_GRAPH_URL", "")
+    neo4j_url = neo4j_url if is_neo4j_url(neo4j_url) else ""
+    services = [(args.app_port, "web app")] if neo4j_url else [(args.gremlin_port, "Gremlin server"),
+                                                                (args.app_port, "web app")]
+    for port, what in services:
         if not _port_free(host, port):
             raise SystemExit(f"demo: port {port} for the {what} is in use; "
                              f"stop what holds it or pass --{'gremlin' if 'Gremlin' in what else 'app'}-port")
@@ -156,10 +163,22 @@ def main(argv: Sequence[str] | None = None) -> int:
                 p.kill()
 
     try:
-        procs.append(_start(["gremlin-server", "--host", host, "--port", str(args.gremlin_port),
-                             "--db", str(db)], data / "gremlin-server.log"))
-        _wait_for(f"http://{host}:{args.gremlin_port}/healthz", procs[-1], "the Gremlin server")
-        graph_url = f"ws://{host}:{args.gremlin_port}/gremlin"
+        if neo4j_url:
+            graph_url = neo4j_url
+            _run(["graph-ping", "--graph", graph_url, "--wait", "60"])
+        else:
+            procs.append(_start(["gremlin-server", "--host", host, "--port", str(args.gremlin_port),
+                                 "--db", str(db)], data / "gremlin-server.log"))
+            _wait_for(f"http://{host}:{args.gremlin_port}/healthz", procs[-1], "the Gremlin server")
+            graph_url = f"ws://{host}:{args.gremlin_port}/gremlin"
+        # the graph the load stamps were made on (the SQLite file, or the Neo4j): another is loaded afresh
+        graph_name = display_url(neo4j_url) if neo4j_url else str(db)
+        if state.get("graph", str(db)) != graph_name:
+            for key in ("loaded", "relations", "trained", "refined"):
+                state.pop(key, None)
+        if state.get("graph") != graph_name:
+            state["graph"] = graph_name
+            save_state()
         csv_digest = _digest(csv_dir / "vertices.csv", csv_dir / "edges.csv")
         if state.get("loaded") != csv_digest:
             _run(["load", "--csv", str(csv_dir), "--graph", graph_url])
@@ -205,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "shop API (goes with)": f"{app}/api/products/{pid}/recommendations?k=6",
             "explorer": f"{app}/explore/{pid}",
             "stats": f"{app}/api/stats",
-            "Gremlin server": graph_url,
+            ("Neo4j" if neo4j_url else "Gremlin server"): display_url(graph_url),
         }
         print("\nstylegraph demo is up:")
         for name, url in urls.items():
@@ -216,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     with urllib.request.urlopen(url, timeout=30) as resp:
                         print(f"  checked {name}: HTTP {resp.status}, {len(resp.read())} bytes")
             return 0
-        print("\nCtrl-C stops the app and the Gremlin server (the graph stays in", db, ")")
+        print("\nCtrl-C stops the app" + ("" if neo4j_url else f" and the Gremlin server (the graph stays in {db})"))
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while all(p.poll() is None for p in procs):
             time.sleep(0.5)

@@ -56,14 +56,19 @@ class Settings(BaseSettings):
     graph_url: str = Field(
         "", description="which graph: `embedded:///path.db` (in-process SQLite), `memory:` (in-process, "
         "not kept), `ws://host:8182/gremlin` (our Gremlin server, Apache TinkerPop Gremlin Server, "
-        "JanusGraph), `wss://<neptune-endpoint>:8182/gremlin` (Amazon Neptune); "
-        "default `embedded://<DATA_DIR>/graph.db`")
+        "JanusGraph), `wss://<neptune-endpoint>:8182/gremlin` (Amazon Neptune), `bolt://host:7687` or "
+        "`neo4j://host:7687` (Neo4j; `+s`/`+ssc` for TLS; `bolt://user:password@host:7687/database` takes the credentials and database from the URL); default `embedded://<DATA_DIR>/graph.db`")
     graph_serializer: Literal["graphbinary", "graphson"] = Field(
         "graphbinary", description="wire format to a `ws://`/`wss://` graph: `graphbinary` (GraphBinary v1) "
         "or `graphson` (GraphSON v3; use it for JanusGraph, whose edge ids gremlinpython reads only in GraphSON)")
     graph_indexed_keys: str = Field(
         "category,brand,name,title", description="comma-separated vertex property keys indexed from start-up "
         "(any other key is indexed on its first `has()` lookup)")
+    neo4j_user: str = Field("neo4j", description="Neo4j (`bolt://`, `neo4j://` graph URLs): user, "
+                            "unless the URL names one")
+    neo4j_password: str = Field("", description="Neo4j password, unless the URL has one")
+    neo4j_database: str = Field("", description="Neo4j database, unless the URL path names one "
+                                "(empty = the server's default database)")
     graph_sync: Literal["normal", "full"] = Field(
         "normal", description="SQLite sync: `normal` survives a killed process, `full` also a power cut")
     # the Gremlin server

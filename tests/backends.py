@@ -3,7 +3,9 @@
 ``memory``         -- our engine in-process (``connect("memory:")``);
 ``gremlin-server`` -- our Gremlin server over a real WebSocket (GraphBinary);
 ``tinkergraph``    -- Apache TinkerPop Gremlin Server on TinkerGraph (GraphBinary);
-``janusgraph``     -- JanusGraph Server, in-memory backend (GraphSON v3).
+``janusgraph``     -- JanusGraph Server, in-memory backend (GraphSON v3);
+``neo4j``          -- Neo4j 5.26 over Bolt (only through ``open_graph``: it is a
+                      ``CypherProductGraph``, not a Gremlin ``g``).
 
 The real engines are the session's shared servers (``tests/conftest.py``): the
 graph is cleared before the test gets it.
@@ -17,11 +19,14 @@ from stylegraph.graph.connect import close, connect
 
 PRODUCT_BACKENDS = ("memory", "gremlin-server", "tinkergraph", "janusgraph")
 REAL_ENGINES = ("tinkergraph", "janusgraph")
+# every real engine the product runs on: the Gremlin ones and Neo4j (Cypher)
+PRODUCT_ENGINES = REAL_ENGINES + ("neo4j",)
 
 
 @contextlib.contextmanager
-def open_graph(name: str, request: Any) -> Iterator[Any]:
-    """An empty ``g`` on backend ``name`` (``request``: the pytest request, for the engines)."""
+def open_graph(name: str, request: Any, clear: bool = True) -> Iterator[Any]:
+    """An empty ``g`` on backend ``name`` (``request``: the pytest request, for the engines);
+    with ``clear=False`` a real engine's graph is left as it is."""
     if name == "memory":
         g = connect("memory:")
         try:
@@ -44,12 +49,22 @@ def open_graph(name: str, request: Any) -> Iterator[Any]:
             handle.stop()
             graph.close()
         return
+    if name == "neo4j":
+        graph = request.getfixturevalue("neo4j_server").connect()
+        try:
+            if clear:
+                graph.clear()
+            yield graph
+        finally:
+            graph.close()
+        return
     if name not in REAL_ENGINES:
         raise ValueError(f"unknown backend {name!r}")
     engine = request.getfixturevalue(f"{name}_server")
     g = engine.connect()
     try:
-        g.V().drop().iterate()
+        if clear:
+            g.V().drop().iterate()
         yield g
     finally:
         close(g)
@@ -57,6 +72,14 @@ def open_graph(name: str, request: Any) -> Iterator[Any]:
 
 def url_and_serializer(name: str, request: Any) -> tuple[str, str]:
     """``(STYLEGRAPH_GRAPH_URL, STYLEGRAPH_GRAPH_SERIALIZER)`` of a real engine, its graph cleared."""
+    if name == "neo4j":
+        engine = request.getfixturevalue("neo4j_server")
+        graph = engine.connect()
+        try:
+            graph.clear()
+        finally:
+            graph.close()
+        return engine.auth_url, "graphbinary"
     engine = request.getfixturevalue(f"{name}_server")
     g = engine.connect()
     try:

@@ -5,7 +5,8 @@ Server (TinkerGraph) and JanusGraph Server once per test session, as Java
 processes on ephemeral ports (see ``tests/engines.py``), and stop them at the
 end. Tests share them: clear the graph first (``clear_graph(g)``) and use ids
 unique to the test. ``any_g`` is an empty graph on each backend the product
-runs on (ours in-process and over a socket, TinkerGraph, JanusGraph). Without java or ``make engines`` the tests that need them
+runs on (ours in-process and over a socket, TinkerGraph, JanusGraph).
+``neo4j_server`` starts Neo4j 5.26 (Bolt, the Cypher implementation's backend). Without java or ``make engines`` the tests that need them
 fail with a message saying what to run.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Iterator
 import pytest
 
 from tests.backends import PRODUCT_BACKENDS, open_graph
-from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineError, EngineProcess, EngineSpec
+from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineProcess, EngineSpec, Neo4jProcess, running
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -32,13 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def _engine(spec: EngineSpec, tmp_path_factory) -> Iterator[EngineProcess]:
-    engine = EngineProcess(spec, tmp_path_factory.mktemp(spec.name))
-    try:
-        engine.start()
-    except EngineError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield engine
-    engine.stop()
+    yield from running(EngineProcess(spec, tmp_path_factory.mktemp(spec.name)))
 
 
 @pytest.fixture(scope="session")
@@ -58,3 +53,9 @@ def any_g(request) -> Iterator[Any]:
     """An empty graph on each backend the product runs on (see ``tests/backends.py``)."""
     with open_graph(request.param, request) as g:
         yield g
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory) -> Iterator[Neo4jProcess]:
+    """Neo4j 5.26 (the official test harness) with Bolt on an ephemeral port, auth on."""
+    yield from running(Neo4jProcess(tmp_path_factory.mktemp("neo4j")))

@@ -17,7 +17,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import yaml
 
@@ -213,3 +213,116 @@ def _close(g: Any) -> None:
 def clear_graph(g: Any) -> None:
     """Remove every vertex (and so every edge) through ``g``."""
     g.V().drop().iterate()
+
+
+NEO4J_DIR = ENGINES_DIR / "neo4j"
+NEO4J_PASSWORD = "stylegraph-test"
+
+
+class Neo4jProcess:
+    """Neo4j 5.26 in process (``engines/neo4j/src/Neo4jMain.java``, the official test harness)
+    with Bolt on an ephemeral 127.0.0.1 port and authentication on (user ``neo4j``,
+    password :data:`NEO4J_PASSWORD`). It stops when we close its stdin or SIGTERM it."""
+
+    spec = EngineSpec("neo4j", "Neo4jMain", "src/Neo4jMain.java", "bolt")
+
+    def __init__(self, work_dir: Path, port: int | None = None) -> None:
+        self.work_dir = Path(work_dir)
+        self.port = port or free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.work_dir / "neo4j.log"
+
+    @property
+    def url(self) -> str:
+        """``bolt://127.0.0.1:<port>`` (no credentials)."""
+        return f"bolt://127.0.0.1:{self.port}"
+
+    @property
+    def auth_url(self) -> str:
+        """The bolt URL with the test user's credentials in it."""
+        return f"bolt://neo4j:{NEO4J_PASSWORD}@127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = START_TIMEOUT_S) -> "Neo4jProcess":
+        """Launch Neo4j and wait for its ``BOLT`` line and an answered query."""
+        reason = missing_engines_reason(self.spec)
+        if reason:
+            raise EngineError(f"cannot start neo4j: {reason}")
+        self.work_dir.mkdir(parents=True, exist_ok=True)
+        classpath = self.spec.classpath_file.read_text().strip()
+        log = open(self.log_path, "ab")
+        try:
+            self.proc = subprocess.Popen(
+                ["java", *JVM_FLAGS, "-cp", classpath, str(NEO4J_DIR / "src" / "Neo4jMain.java"),
+                 "--port", str(self.port), "--password", NEO4J_PASSWORD, "--dir", str(self.work_dir / "db")],
+                cwd=self.work_dir, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.PIPE,
+                start_new_session=True, preexec_fn=_die_with_parent,
+            )
+        finally:
+            log.close()
+        deadline = time.monotonic() + timeout_s
+        last: BaseException | None = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise EngineError(f"neo4j exited with code {self.proc.returncode} while starting; "
+                                  f"log tail:\n{self.log_tail()}")
+            if "BOLT " in self.log_path.read_text(errors="replace"):
+                try:
+                    graph = self.connect()
+                    graph.ping()
+                    graph.close()
+                    return self
+                except Exception as exc:  # noqa: BLE001 - not ready yet
+                    last = exc
+            time.sleep(0.5)
+        self.stop()
+        raise EngineError(f"neo4j did not answer at {self.url} within {timeout_s:.0f}s "
+                          f"(last error: {last!r}); log tail:\n{self.log_tail()}")
+
+    def connect(self, **opts: Any):
+        """A :class:`CypherProductGraph` on this server, logged in as the test user."""
+        from stylegraph.queries.connect import connect
+
+        return connect(self.auth_url, **opts)
+
+    def log_tail(self, lines: int = 40) -> str:
+        """The last ``lines`` lines of Neo4j's output."""
+        if not self.log_path.exists():
+            return "(no log)"
+        text = [line for line in self.log_path.read_text(errors="replace").splitlines()
+                if not line.lstrip().startswith("at ")]
+        return "\n".join(text[-lines:])
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Close its stdin (a clean shutdown), SIGTERM then SIGKILL if it lingers."""
+        proc, self.proc = self.proc, None
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            if proc.stdin is not None:
+                proc.stdin.close()
+            proc.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+    def restart(self, timeout_s: float = START_TIMEOUT_S) -> None:
+        """Stop and start again on the same port and store."""
+        self.stop()
+        self.start(timeout_s)
+
+
+def running(engine: Any) -> Iterator[Any]:
+    """Start ``engine`` (an EngineProcess or Neo4jProcess), yield it, stop it: the body of the
+    engine fixtures; a start failure fails the test with the engine's log tail."""
+    import pytest
+
+    try:
+        engine.start()
+    except EngineError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield engine
+    engine.stop()

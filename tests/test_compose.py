@@ -26,7 +26,7 @@ def _stylegraph_commands(command: list[str] | str) -> list[list[str]]:
 def test_compose_services_and_commands() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"gremlin", "janusgraph", "loader", "app"}
+    assert set(services) == {"gremlin", "janusgraph", "loader", "app", "neo4j", "loader-neo4j", "app-neo4j"}
     assert services["gremlin"]["image"] == "tinkerpop/gremlin-server:3.7.5"  # the version engines/ tests
     assert services["janusgraph"]["image"] == "janusgraph/janusgraph:1.1.0"
     assert services["janusgraph"]["profiles"] == ["janusgraph"]
@@ -59,3 +59,16 @@ def test_compose_engines_use_the_tests_config_files() -> None:
     props = (ROOT / "engines" / "tinkergraph" / "conf" / "tinkergraph.properties").read_text()
     assert "vertexIdManager=STRING" in props  # string ids, as stylegraph and Neptune use
     assert "graphLocation=data/" in props and "gremlin-data:/opt/gremlin-server/data" in services["gremlin"]["volumes"]
+
+
+def test_compose_neo4j_profile_runs_the_same_loader_and_app_on_bolt() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert services["neo4j"]["image"] == "neo4j:5" and services["neo4j"]["profiles"] == ["neo4j"]
+    assert services["neo4j"]["environment"]["NEO4J_AUTH"].startswith("neo4j/${NEO4J_PASSWORD")
+    for name in ("loader", "app"):
+        twin = services[f"{name}-neo4j"]
+        assert twin["profiles"] == ["neo4j"]
+        assert twin["environment"]["STYLEGRAPH_GRAPH_URL"] == "bolt://neo4j:7687"
+        assert twin["environment"]["STYLEGRAPH_NEO4J_PASSWORD"] == services["neo4j"]["environment"]["NEO4J_AUTH"][6:]
+        assert twin["command"] == services[name]["command"]  # the very same pipeline
+        assert twin["volumes"] != services[name]["volumes"]  # its own data volume

@@ -14,12 +14,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _demo(data: Path) -> subprocess.CompletedProcess[str]:
+def _demo(data: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "stylegraph.demo", "--products", "40", "--size", "32",
            "--data-dir", str(data), "--runs-dir", str(data / "runs"),
            "--gremlin-port", str(_free_port()),
            "--app-port", str(_free_port()), "--epochs", "2", "--image-epochs", "2", "--check"]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
 
 
 def test_demo_builds_everything_then_reuses_it(tmp_path: Path) -> None:
@@ -40,3 +40,24 @@ def test_demo_builds_everything_then_reuses_it(tmp_path: Path) -> None:
     for step in ("stylegraph sample-catalog", "stylegraph finetune", "stylegraph load", "gnn train", "gnn refine"):
         assert step not in second.stdout
     assert "0 computed, 40 cached" in second.stdout
+
+
+def test_demo_runs_on_neo4j(tmp_path: Path, neo4j_server) -> None:
+    """`make demo` with STYLEGRAPH_GRAPH_URL=bolt://...: the whole pipeline and the app on Neo4j."""
+    import os
+
+    from tests.engines import NEO4J_PASSWORD
+
+    with neo4j_server.connect() as graph:
+        graph.clear()
+    env = {**os.environ, "STYLEGRAPH_GRAPH_URL": neo4j_server.url, "STYLEGRAPH_NEO4J_PASSWORD": NEO4J_PASSWORD}
+    done = _demo(tmp_path, env)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "stylegraph gremlin-server" not in done.stdout and "Neo4j" in done.stdout
+    for name in ("looks like", "goes with", "explorer", "stats"):
+        assert f"checked shop API ({name})" in done.stdout or f"checked {name}" in done.stdout
+    with neo4j_server.connect() as graph:
+        stats = graph.graph_stats()
+        assert stats["vertices"]["product"] == 40
+        assert stats["edges"]["SIMILAR"] == 400 and stats["edges"]["RECOMMENDED"] == 400
+        assert stats["recommendation_model"] is not None

@@ -38,13 +38,13 @@ def analyze_command(args: argparse.Namespace) -> int:
     from stylegraph.analytics.graphdata import read_graph
     from stylegraph.analytics.report import write_report
     from stylegraph.commands import CommandError
-    from stylegraph.graph.connect import close, connect
+    from stylegraph.queries.connect import close, connect, display_url
     settings = args.settings
     url = settings.graph_url
     try:
         g = connect(url, settings=settings)
     except Exception as exc:  # noqa: BLE001 - reported to the user
-        raise CommandError(f"cannot open the graph at {url}: {exc}") from exc
+        raise CommandError(f"cannot open the graph at {display_url(url)}: {exc}") from None
     try:
         t0 = time.perf_counter()
         graph = read_graph(g)

@@ -1,4 +1,5 @@
-"""The product graph as numpy arrays, read through the streamed export (``queries/export.py``)."""
+"""The product graph as numpy arrays, read through the ProductGraph's streamed export
+(``iter_products``, ``iter_scored_edges``: any backend)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -6,7 +7,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from stylegraph.queries.export import DEFAULT_BATCH_SIZE, iter_products, iter_scored_edges
+from stylegraph.queries.export import DEFAULT_BATCH_SIZE
+from stylegraph.queries.interface import as_product_graph
 
 SIMILAR = "SIMILAR"
 RECOMMENDED = "RECOMMENDED"
@@ -59,7 +61,8 @@ def read_graph(g: Any, labels: Sequence[str] = (SIMILAR, RECOMMENDED),
 
     Edges whose endpoints are not products, or without a score, are skipped.
     """
-    products = sorted(iter_products(g, batch_size), key=lambda p: p.id)
+    g = as_product_graph(g)
+    products = sorted(g.iter_products(batch_size), key=lambda p: p.id)
     ids = [p.id for p in products]
     index = {pid: i for i, pid in enumerate(ids)}
     graph = AnalyticsGraph(
@@ -70,7 +73,7 @@ def read_graph(g: Any, labels: Sequence[str] = (SIMILAR, RECOMMENDED),
     )
     for label in labels:
         rows: list[tuple[int, int, float]] = []
-        for src, dst, score in iter_scored_edges(g, label, batch_size):
+        for src, dst, score in g.iter_scored_edges(label, batch_size):
             s, d = index.get(src), index.get(dst)
             if s is not None and d is not None:
                 rows.append((s, d, score))

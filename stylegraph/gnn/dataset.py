@@ -26,10 +26,8 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-from stylegraph.queries.export import EdgeRow, ProductRow, SIMILAR_LABEL, count_edges
-from stylegraph.queries.curation import iter_training_curations
-from stylegraph.queries.export import count_products, iter_edges, iter_products
-from stylegraph.queries.relations import relation_kinds
+from stylegraph.queries.export import SIMILAR_LABEL, EdgeRow, ProductRow
+from stylegraph.queries.interface import as_product_graph
 
 if TYPE_CHECKING:
     import dgl
@@ -72,8 +70,9 @@ class ExportedGraph:
 def export_graph(g: Any, batch_size: int = 1000, progress: bool = True,
                  kinds: Sequence[str] | None = None) -> ExportedGraph:
     """Read every product, ``SIMILAR`` edge and relation edge (of ``kinds``; default all)
-    through ``g``, one streamed traversal each."""
-    present = relation_kinds(g)
+    through ``g`` (a ProductGraph, or a Gremlin ``g``), one streamed query each."""
+    g = as_product_graph(g)
+    present = g.relation_kinds()
     wanted = list(kinds) if kinds else present
     missing = [k for k in wanted if k not in present]
     if missing:
@@ -81,11 +80,11 @@ def export_graph(g: Any, batch_size: int = 1000, progress: bool = True,
                            f"(relation kinds present: {', '.join(present) or 'none'})")
     parts = []
     for what, labels, counter, reader in (
-        ("products", None, lambda: count_products(g), lambda: iter_products(g, batch_size)),
-        ("SIMILAR edges", [SIMILAR_LABEL], lambda: count_edges(g, SIMILAR_LABEL),
-         lambda: iter_edges(g, SIMILAR_LABEL, batch_size)),
-        ("relation edges", wanted, lambda: count_edges(g, wanted),
-         lambda: iter_edges(g, wanted, batch_size)),
+        ("products", None, g.count_products, lambda: g.iter_products(batch_size)),
+        ("SIMILAR edges", [SIMILAR_LABEL], lambda: g.count_edges(SIMILAR_LABEL),
+         lambda: g.iter_edges(SIMILAR_LABEL, batch_size)),
+        ("relation edges", wanted, lambda: g.count_edges(wanted),
+         lambda: g.iter_edges(wanted, batch_size)),
     ):
         if labels is not None and not labels:
             parts.append([])
@@ -94,7 +93,7 @@ def export_graph(g: Any, batch_size: int = 1000, progress: bool = True,
                                disable=not progress)))
     if not parts[0]:
         raise DatasetError("the graph holds no product vertices: load a catalog first")
-    curations = iter_training_curations(g, batch_size)
+    curations = g.iter_training_curations(batch_size)
     return ExportedGraph(products=parts[0], edges=parts[1], relations=parts[2],
                          pins=[(a, b) for a, b, action in curations if action == "pin"],
                          bans=[(a, b) for a, b, action in curations if action == "ban"])

@@ -26,10 +26,8 @@ from stylegraph.gnn.dataset import (EmbeddingsLike, ExportedGraph, bidirected_gr
                                     export_graph, target_pairs, undirected_pairs)
 from stylegraph.gnn.runs import TrainedRun
 from stylegraph.gnn.structure import PairStructure
-from stylegraph.queries import upsert
-from stylegraph.queries.meta import bump_version
-from stylegraph.queries.recommended import (RECOMMENDED_LABEL, Recommendation,
-                                            replace_recommended, upsert_recommended)
+from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.recommended import RECOMMENDED_LABEL, Recommendation
 
 log = logging.getLogger(__name__)
 # products scored per batch (each against every product)
@@ -105,6 +103,7 @@ def refine(g: Any, run_dir: Path, embeddings: EmbeddingsLike, k: int = 10,
     (``stylegraph.analytics.snapshots``), which the explorer's compare view reads;
     ``write=False`` only saves the snapshot and leaves the graph as it is.
     """
+    g = as_product_graph(g)
     t0 = time.perf_counter()
     trained = runs.load_run(run_dir)
     exported = export_graph(g, batch_size, progress, kinds=trained.config.target or None)
@@ -117,8 +116,8 @@ def refine(g: Any, run_dir: Path, embeddings: EmbeddingsLike, k: int = 10,
         save_snapshot(snapshot_to, trained.name, recs)
     written = 0
     if write:
-        written = replace_recommended(g, recs, model=trained.name, sources=ids)
-        bump_version(g)
+        written = g.replace_recommended(recs, model=trained.name, sources=ids)
+        g.bump_version()
     t3 = time.perf_counter()
     seen = trained_ids(run_dir)
     new = [pid for pid in ids if pid not in seen]
@@ -134,13 +133,14 @@ def recommend_new_products(g: Any, run_dir: Path, embeddings: EmbeddingsLike,
                            progress: bool = False) -> list[Recommendation]:
     """RECOMMENDED edges for ``product_ids`` only (e.g. just added), from a trained run,
     without retraining; the other products' edges are left as they are."""
+    g = as_product_graph(g)
     trained = runs.load_run(run_dir)
     exported = export_graph(g, progress=progress, kinds=trained.config.target or None)
     recs, _ = recommend(trained, exported, embeddings, k, only=product_ids, progress=progress)
-    upsert_recommended(g, recs, model=trained.name)
+    g.upsert_recommended(recs, model=trained.name)
     keep: dict[str, list[str]] = {pid: [] for pid in product_ids}
     for r in recs:
         keep.setdefault(r.src, []).append(r.dst)
-    upsert.drop_edges(g, upsert.stale_out_edges(g, list(keep), RECOMMENDED_LABEL, keep))
-    bump_version(g)
+    g.drop_edges(g.stale_out_edges(list(keep), RECOMMENDED_LABEL, keep))
+    g.bump_version()
     return recs

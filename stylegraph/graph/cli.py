@@ -73,7 +73,8 @@ def run_graph_ping(args: argparse.Namespace) -> int:
     """Connect and count one vertex; retry until ``--wait`` seconds have passed."""
     import time
 
-    from stylegraph.graph.connect import close, connect
+    from stylegraph.commands import CommandError
+    from stylegraph.queries.connect import close, connect, display_url
 
     url = args.settings.graph_url
     deadline = time.monotonic() + args.wait
@@ -81,12 +82,12 @@ def run_graph_ping(args: argparse.Namespace) -> int:
         g = None
         try:
             g = connect(url, settings=args.settings)
-            g.V().limit(1).count().next()
-            print(f"graph at {url} answers")
+            g.ping()
+            print(f"graph at {display_url(url)} answers")
             return 0
         except Exception as exc:  # any failure to reach the graph counts as "not up yet"
             if time.monotonic() >= deadline:
-                raise CommandError(f"the graph at {url} does not answer: {exc}") from None
+                raise CommandError(f"the graph at {display_url(url)} does not answer: {exc}") from None
             time.sleep(1.0)
         finally:
             if g is not None:

@@ -165,8 +165,8 @@ def parse_url(url: str) -> GraphUrl:
     if scheme in ("ws", "wss"):
         return GraphUrl(url, scheme, host=urlsplit(url).hostname or "")
     if scheme in ("bolt", "neo4j", "bolt+s", "neo4j+s"):
-        raise ValueError(f"{scheme}:// (Neo4j) is not supported yet; use one of "
-                         f"{', '.join(s + ':' for s in SUPPORTED_SCHEMES)}")
+        raise ValueError(f"{scheme}:// is Neo4j, which speaks Cypher, not Gremlin: open it with "
+                         "stylegraph.queries.connect.connect(url), the product-graph interface")
     raise ValueError(
         f"unsupported graph URL {url!r}: the scheme must be one of "
         "embedded:///abs/path.db, memory:, ws://host:port/gremlin, wss://host:port/gremlin"

@@ -14,17 +14,14 @@ import re
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from gremlin_python.process.graph_traversal import GraphTraversalSource
+from typing import Any
 
 from stylegraph.loader.catalog import Product, append_product, catalog_file
 from stylegraph.loader.embedding_store import active_embeddings, embeddings_path, save_embeddings
 from stylegraph.loader.images import file_sha256, open_image
 from stylegraph.loader.knn import KnnIndex
 from stylegraph.product_schema import PRODUCT, SCORE, SIMILAR
-from stylegraph.queries import upsert
-from stylegraph.queries.meta import bump_version
-
+from stylegraph.queries.interface import as_product_graph
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +51,14 @@ def _copy_image(image: Path, catalog_dir: Path, product_id: str) -> str:
     return rel.as_posix()
 
 
-def add_product(g: GraphTraversalSource, product: Product, image: str | Path, data_dir: str | Path, *,
+def add_product(graph: Any, product: Product, image: str | Path, data_dir: str | Path, *,
                 k: int = 10, catalog_dir: str | Path | None = None, candidates: int | None = None) -> AddResult:
-    """Embed ``image`` for ``product``, write its vertex and SIMILAR edges, update the embeddings."""
+    """Embed ``image`` for ``product``, write its vertex and SIMILAR edges, update the embeddings
+    (``graph``: a ProductGraph, or a Gremlin ``g``)."""
     from stylegraph.loader.embed import load_embedder
     from stylegraph.loader.images import ImageProblem
 
+    g = as_product_graph(graph)
     if not product.product_id.strip():
         raise AddProductError("product id must not be empty")
     if k < 1:
@@ -77,7 +76,7 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
     pool = candidates if candidates is not None else max(100, 10 * k)
     nbr_ids, scores = KnnIndex(emb.ids, emb.vectors).search(vector, max(pool, k), [product.product_id])
     ranked = [(str(i), round(float(sc), 6)) for i, sc in zip(nbr_ids[0], scores[0]) if i]
-    in_graph = upsert.existing_ids(g, [pid for pid, _ in ranked], label=PRODUCT)
+    in_graph = g.existing_ids([pid for pid, _ in ranked], label=PRODUCT)
     ranked = [(pid, s) for pid, s in ranked if pid in in_graph]  # embedded but never loaded: skip
     top = ranked[:k]
 
@@ -91,17 +90,17 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
         product = replace(product, image=str(image))
 
     # the product and its own top-k
-    upsert.merge_vertices(g, [(product.product_id, PRODUCT, product.properties())])
+    g.merge_vertices([(product.product_id, PRODUCT, product.properties())])
     pid0 = product.product_id
     result = AddResult(pid0, top)
-    stale = upsert.stale_out_edges(g, [pid0], SIMILAR, {pid0: [nid for nid, _ in top]})
+    stale = g.stale_out_edges([pid0], SIMILAR, {pid0: [nid for nid, _ in top]})
     result.dropped_edges += [(src, dst) for src, _, dst in stale]
-    upsert.drop_edges(g, stale)
-    upsert.merge_edges(g, [(pid0, nid, SIMILAR, {SCORE: s}) for nid, s in top])
+    g.drop_edges(stale)
+    g.merge_edges([(pid0, nid, SIMILAR, {SCORE: s}) for nid, s in top])
 
     # existing products whose top-k it enters
     score_of = dict(ranked[:pool])
-    current = upsert.similar_neighbours(g, list(score_of))
+    current = g.similar_neighbours(list(score_of))
     back, drop = [], []
     for pid, all_edges in current.items():
         edges = [e for e in all_edges if e[0] != pid0]
@@ -112,10 +111,10 @@ def add_product(g: GraphTraversalSource, product: Product, image: str | Path, da
             result.linked_from.append(pid)
         else:  # re-added product that no longer makes this one's top-k
             drop += [(pid, SIMILAR, e[0]) for e in all_edges if e[0] == pid0]
-    upsert.merge_edges(g, back)
-    upsert.drop_edges(g, drop)
+    g.merge_edges(back)
+    g.drop_edges(drop)
     result.dropped_edges += [(src, dst) for src, _, dst in drop]
-    result.version = bump_version(g)
+    result.version = g.bump_version()
 
     updated = emb.upsert(product.product_id, vector, sha)
     save_embeddings(embeddings_path(data_dir, emb.model_id), updated)

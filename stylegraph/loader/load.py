@@ -1,7 +1,7 @@
-"""Load Neptune bulk-load CSVs into any graph through ``g``: idempotent and batched.
+"""Load Neptune bulk-load CSVs into any product graph (Gremlin or Cypher): idempotent and batched.
 
 Existing elements are read first and only new or changed ones are written
-(with chained ``mergeV``/``mergeE``, which are themselves idempotent), so a
+(idempotent upserts: chained ``mergeV``/``mergeE``, or Cypher ``UNWIND ... MERGE``), so a
 re-run writes nothing and leaves the version stamp alone. With ``prune``,
 out-edges of the loaded labels (e.g. ``SIMILAR``) that the file no longer
 lists are dropped from the loaded vertices, so a rebuilt kNN graph replaces
@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence, TypeVar
 
-from gremlin_python.process.graph_traversal import GraphTraversalSource
 from tqdm import tqdm
 
 from stylegraph.graph.gc_pause import gc_paused
@@ -27,8 +26,7 @@ from stylegraph.loader.neptune_csv import (
     read_edges,
     read_vertices,
 )
-from stylegraph.queries import upsert
-from stylegraph.queries.meta import bump_version
+from stylegraph.queries.interface import EdgeKey, ProductGraph, as_product_graph
 
 log = logging.getLogger(__name__)
 Item = TypeVar("Item")
@@ -74,12 +72,12 @@ def _same(stored: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return True
 
 
-def load_vertices(g: GraphTraversalSource, vertices: Sequence[VertexRecord], stats: LoadStats,
+def load_vertices(g: ProductGraph, vertices: Sequence[VertexRecord], stats: LoadStats,
                   batch_size: int, progress: bool) -> None:
     """Upsert vertices that are new or differ from the graph."""
     with tqdm(total=len(vertices), desc="load vertices", unit="v", disable=not progress) as bar:
         for batch in _batches(vertices, batch_size):
-            existing = upsert.vertex_properties(g, [v.id for v in batch])
+            existing = g.vertex_properties([v.id for v in batch])
             todo = []
             for v in batch:
                 have = existing.get(v.id)
@@ -94,16 +92,16 @@ def load_vertices(g: GraphTraversalSource, vertices: Sequence[VertexRecord], sta
                 else:
                     stats.vertices_updated += 1
                 todo.append((v.id, v.label, v.properties))
-            upsert.merge_vertices(g, todo)
+            g.merge_vertices(todo)
             bar.update(len(batch))
 
 
-def load_edges(g: GraphTraversalSource, edges: Sequence[EdgeRecord], stats: LoadStats,
+def load_edges(g: ProductGraph, edges: Sequence[EdgeRecord], stats: LoadStats,
                batch_size: int, progress: bool) -> None:
     """Upsert edges that are new or differ from the graph (an edge is its label and endpoints)."""
     with tqdm(total=len(edges), desc="load edges", unit="e", disable=not progress) as bar:
         for batch in _batches(edges, batch_size):
-            existing = upsert.edge_properties(g, [_key(e) for e in batch])
+            existing = g.edge_properties([_key(e) for e in batch])
             todo = []
             for e in batch:
                 have = existing.get(_key(e))
@@ -115,17 +113,17 @@ def load_edges(g: GraphTraversalSource, edges: Sequence[EdgeRecord], stats: Load
                 else:
                     stats.edges_updated += 1
                 todo.append((e.out_id, e.in_id, e.label, e.properties))
-            upsert.merge_edges(g, todo)
+            g.merge_edges(todo)
             bar.update(len(batch))
 
 
-def _key(e: EdgeRecord) -> upsert.EdgeKey:
+def _key(e: EdgeRecord) -> EdgeKey:
     return (e.out_id, e.label, e.in_id)
 
 
 def _check_unique_pairs(edges: Sequence[EdgeRecord]) -> None:
     """The graph holds one edge per (from, label, to): two records for the same one are an error."""
-    seen: dict[upsert.EdgeKey, str] = {}
+    seen: dict[EdgeKey, str] = {}
     for e in edges:
         first = seen.setdefault(_key(e), e.id)
         if first != e.id:
@@ -134,13 +132,13 @@ def _check_unique_pairs(edges: Sequence[EdgeRecord]) -> None:
                 "one edge per label and ordered pair of products; nothing was loaded")
 
 
-def _check_endpoints(g: GraphTraversalSource, vertices: Sequence[VertexRecord],
+def _check_endpoints(g: ProductGraph, vertices: Sequence[VertexRecord],
                      edges: Sequence[EdgeRecord], batch_size: int) -> None:
     known = {v.id for v in vertices}
     outside = sorted({x for e in edges for x in (e.out_id, e.in_id)} - known)
     found: set[str] = set()
     for batch in _batches(outside, batch_size):
-        found |= upsert.existing_ids(g, list(batch))
+        found |= g.existing_ids(list(batch))
     missing = [x for x in outside if x not in found]
     if missing:
         edge = next(e for e in edges if e.out_id in missing or e.in_id in missing)
@@ -149,7 +147,7 @@ def _check_endpoints(g: GraphTraversalSource, vertices: Sequence[VertexRecord],
             f"e.g. {missing[:5]} (edge {edge.id!r}); nothing was loaded")
 
 
-def prune_edges(g: GraphTraversalSource, sources: Sequence[str], edges: Sequence[EdgeRecord],
+def prune_edges(g: ProductGraph, sources: Sequence[str], edges: Sequence[EdgeRecord],
                 stats: LoadStats, batch_size: int) -> None:
     """Drop out-edges of ``sources`` with a loaded label that ``edges`` does not list."""
     for label in sorted({e.label for e in edges}):
@@ -158,13 +156,15 @@ def prune_edges(g: GraphTraversalSource, sources: Sequence[str], edges: Sequence
             if e.label == label:
                 keep.setdefault(e.out_id, set()).add(e.in_id)
         for batch in _batches(list(sources), batch_size):
-            stale = upsert.stale_out_edges(g, list(batch), label, keep)
-            stats.edges_dropped += upsert.drop_edges(g, stale)
+            stale = g.stale_out_edges(list(batch), label, keep)
+            stats.edges_dropped += g.drop_edges(stale)
 
 
-def load_records(g: GraphTraversalSource, vertices: Sequence[VertexRecord], edges: Sequence[EdgeRecord], *,
+def load_records(graph: Any, vertices: Sequence[VertexRecord], edges: Sequence[EdgeRecord], *,
                  batch_size: int = 200, prune: bool = True, progress: bool = True) -> LoadStats:
-    """Make the graph hold ``vertices`` and ``edges``; bump the version only if something changed."""
+    """Make the graph (a ProductGraph, or a Gremlin ``g``) hold ``vertices`` and ``edges``;
+    bump the version only if something changed."""
+    g = as_product_graph(graph)
     if batch_size < 1:
         raise ValueError(f"batch size must be >= 1, got {batch_size}")
     stats = LoadStats()
@@ -178,12 +178,12 @@ def load_records(g: GraphTraversalSource, vertices: Sequence[VertexRecord], edge
             sources = sorted({v.id for v in vertices} | {e.out_id for e in edges})
             prune_edges(g, sources, edges, stats, batch_size)
     if stats.changed:
-        stats.version = bump_version(g)
+        stats.version = g.bump_version()
     log.debug("load: %s", stats.as_dict())
     return stats
 
 
-def load_csv(g: GraphTraversalSource, csv_dir: str | Path, *, batch_size: int = 200, prune: bool = True,
+def load_csv(g: Any, csv_dir: str | Path, *, batch_size: int = 200, prune: bool = True,
              progress: bool = True) -> LoadStats:
     """Read ``vertices.csv`` and ``edges.csv`` from ``csv_dir`` (both validated first) and load them."""
     csv_dir = Path(csv_dir)

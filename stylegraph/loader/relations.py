@@ -30,15 +30,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
-from gremlin_python.process.graph_traversal import GraphTraversalSource
 from tqdm import tqdm
 
 from stylegraph.graph.gc_pause import gc_paused
 from stylegraph.product_schema import PRODUCT, WEIGHT
-from stylegraph.queries import upsert
-from stylegraph.queries.meta import bump_version
-from stylegraph.queries.relations import RelationEdge, check_kind, merge_relations, ordered
-from stylegraph.queries.relations import relation_weights
+from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.relations import RelationEdge, check_kind, ordered
 
 log = logging.getLogger(__name__)
 FORMATS = ("groups", "pairs", "transactions")
@@ -246,7 +243,7 @@ def _batches(items: Sequence, size: int) -> Iterator[Sequence]:
         yield items[start:start + size]
 
 
-def load_relations(g: GraphTraversalSource, path: str | Path, fmt: str, kind: str, *,
+def load_relations(g: Any, path: str | Path, fmt: str, kind: str, *,
                    window: str | None = None, max_group: int = DEFAULT_MAX_GROUP,
                    batch_size: int = 200, progress: bool = True) -> RelationStats:
     """Validate ``path`` whole, then upsert its pairs as ``kind`` edges through ``g``."""
@@ -258,10 +255,12 @@ def load_relations(g: GraphTraversalSource, path: str | Path, fmt: str, kind: st
     return load_parsed(g, parsed, kind, batch_size=batch_size, progress=progress)
 
 
-def load_parsed(g: GraphTraversalSource, parsed: ParsedRelations, kind: str, *,
+def load_parsed(graph: Any, parsed: ParsedRelations, kind: str, *,
                 batch_size: int = 200, progress: bool = True) -> RelationStats:
-    """Upsert a validated file's pairs as ``kind`` edges; pairs with unknown products are skipped."""
+    """Upsert a validated file's pairs as ``kind`` edges; pairs with unknown products are skipped
+    (``graph``: a ProductGraph, or a Gremlin ``g``)."""
     check_kind(kind)
+    g = as_product_graph(graph)
     if batch_size < 1:
         raise RelationsError(f"batch size must be >= 1, got {batch_size}")
     stats = RelationStats(kind=kind, rows=parsed.rows, groups=parsed.groups,
@@ -269,7 +268,7 @@ def load_parsed(g: GraphTraversalSource, parsed: ParsedRelations, kind: str, *,
     ids = sorted({x for pair in parsed.weights for x in pair})
     known: set[str] = set()
     for batch in _batches(ids, batch_size):
-        known |= upsert.existing_ids(g, list(batch), label=PRODUCT)
+        known |= g.existing_ids(list(batch), label=PRODUCT)
     unknown = [x for x in ids if x not in known]
     stats.unknown_ids, stats.unknown_examples = len(unknown), unknown[:5]
     edges = [RelationEdge(a, b, kind, w) for (a, b), w in sorted(parsed.weights.items())
@@ -283,7 +282,7 @@ def load_parsed(g: GraphTraversalSource, parsed: ParsedRelations, kind: str, *,
                            disable=not progress) as bar:
         todo: list[RelationEdge] = []
         for batch in _batches(sources, max(1, batch_size // 10)):
-            have = relation_weights(g, list(batch), kind)
+            have = g.relation_weights(list(batch), kind)
             for src in batch:
                 for e in by_source[src]:
                     old = have.get((e.a, e.b), "absent")
@@ -297,11 +296,11 @@ def load_parsed(g: GraphTraversalSource, parsed: ParsedRelations, kind: str, *,
                         stats.edges_updated += 1
                     todo.append(e)
             while len(todo) >= batch_size:
-                bar.update(merge_relations(g, todo[:batch_size]))
+                bar.update(g.merge_relations(todo[:batch_size]))
                 todo = todo[batch_size:]
-        bar.update(merge_relations(g, todo))
+        bar.update(g.merge_relations(todo))
     if stats.edges_created or stats.edges_updated:
-        stats.version = bump_version(g)
+        stats.version = g.bump_version()
     log.info("load-relations: %s", stats.as_dict())
     return stats
 

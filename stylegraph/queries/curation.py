@@ -133,7 +133,22 @@ def apply_curation(g: GraphTraversalSource, product_id: str, relation: str, k: i
     items remain when there are enough), pinned items that pass ``flt`` come first (oldest
     pin first, ``"pinned": true``, their own edge score or None), and the list is cut to ``k``.
     """
-    rules = [r for r in curations_of(g, product_id) if r.applies_to(relation)]
+    return apply_rules(curations_of(g, product_id), relation, k, flt, fetch,
+                       lambda ids: pinned_products(g, ids))
+
+
+def product_summaries(products: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Product dicts (``get_products`` shape) cut to the neighbour shape, without score."""
+    return {pid: {k: p.get(k) for k in ("id", "title", "brand", "price", "category", "in_stock", "image")}
+            for pid, p in products.items()}
+
+
+def apply_rules(rules: Sequence[Curation], relation: str, k: int, flt: Optional[ProductFilter],
+                fetch: Callable[[int], Optional[Any]],
+                lookup: Callable[[Sequence[str]], dict[str, dict[str, Any]]]) -> Optional[Any]:
+    """:func:`apply_curation` on given ``rules`` (any backend; ``lookup`` finds pinned products
+    that ``fetch`` did not serve, as :func:`pinned_products` does)."""
+    rules = [r for r in rules if r.applies_to(relation)]
     if not rules:
         return fetch(k)
     bans = {r.item for r in rules if r.action == "ban"}
@@ -142,7 +157,7 @@ def apply_curation(g: GraphTraversalSource, product_id: str, relation: str, k: i
     if result is None:
         return None
     served = {item["id"]: item for item in result.items}
-    pinned_info = pinned_products(g, [r.item for r in pins if r.item not in served])
+    pinned_info = lookup([r.item for r in pins if r.item not in served])
     flt = flt or ProductFilter()
     top: list[dict[str, Any]] = []
     for rule in pins:

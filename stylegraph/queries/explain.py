@@ -14,7 +14,7 @@ Relation edges are symmetric, so they are followed both ways.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Optional, Sequence
+from typing import Any, Callable, Iterable, Optional, Sequence
 
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Order, P
@@ -92,10 +92,20 @@ def explain(g: GraphTraversalSource, product_id: str, items: Iterable[dict[str, 
     (the served edge with its score and model), ``{"type": "path", "path": [ids],
     "edges": [labels], "scores": [...]}`` and ``{"type": "attributes", "shared": {...}}``.
     """
+    return explain_with(lambda ids, direction: _side(g, ids, direction), product_id, items, edge, model)
+
+
+#: ``side(ids, "out" | "in")``: ``{id: {"props", "similar", "relations"}}`` as :func:`_side` reads it
+Side = Callable[[Sequence[str], str], dict[str, dict[str, Any]]]
+
+
+def explain_with(side: Side, product_id: str, items: Iterable[dict[str, Any]], edge: str,
+                 model: Optional[str] = None) -> dict[str, list[dict[str, Any]]]:
+    """:func:`explain` on any backend: ``side`` reads the two sides (see :data:`Side`)."""
     items = list(items)
     ids = [str(i["id"]) for i in items]
-    source = _side(g, [product_id], "out").get(product_id)
-    targets = _side(g, ids, "in") if ids else {}
+    source = side([product_id], "out").get(product_id)
+    targets = side(ids, "in") if ids else {}
     out: dict[str, list[dict[str, Any]]] = {}
     for item in items:
         iid = str(item["id"])

@@ -15,7 +15,6 @@ from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import P, T
 
 from stylegraph.queries.filters import PRODUCT_LABEL
-from stylegraph.queries.products import get_products
 from stylegraph.queries.relations import DERIVED_LABELS, WEIGHT
 from stylegraph.queries.similar import RECOMMENDED, SIMILAR
 
@@ -83,7 +82,7 @@ def _related_edges(g: GraphTraversalSource, frontier: Sequence[str]) -> list[dic
 
 
 def neighborhood(
-    g: GraphTraversalSource,
+    graph: Any,
     product_id: str,
     depth: int = 1,
     limit: int = 50,
@@ -92,15 +91,18 @@ def neighborhood(
 ) -> Optional[Neighborhood]:
     """The products within ``depth`` hops of ``product_id`` (at most ``limit`` nodes).
 
-    Returns None when ``product_id`` is not a product. Within a level, a
+    ``graph`` is a ProductGraph (or a Gremlin ``g``). Returns None when ``product_id`` is not a product. Within a level, a
     node's best-scored edges are taken first, so when ``limit`` cuts the
     ball short it keeps the strongest neighbours. Every edge of the chosen
     kinds between two included nodes that was seen during the walk is returned.
     """
+    from stylegraph.queries.interface import as_product_graph
+
+    pg = as_product_graph(graph)
     for edge in edges:
         if edge not in EDGE_LABELS:
             raise ValueError(f"unknown edge label {edge!r}")
-    root = get_products(g, [product_id]).get(product_id)
+    root = pg.get_products([product_id]).get(product_id)
     if root is None:
         return None
     levels: dict[str, int] = {product_id: 0}
@@ -108,7 +110,7 @@ def neighborhood(
     frontier = [product_id]
     truncated = False
     for level in range(1, depth + 1):
-        found = level_edges(g, frontier, edges, min_score)
+        found = pg.level_edges(frontier, edges, min_score)
         rank = {pid: i for i, pid in enumerate(frontier)}
         found.sort(key=lambda e: (rank.get(e["from"], 0), -e["score"], e["to"], e["type"]))
         next_frontier: list[str] = []
@@ -124,7 +126,7 @@ def neighborhood(
         frontier = next_frontier
         if not frontier:
             break
-    products = get_products(g, levels)
+    products = pg.get_products(levels)
     result = Neighborhood(root=product_id, truncated=truncated)
     for pid, level in levels.items():
         product = products.get(pid)

@@ -14,7 +14,6 @@ from gremlin_python.process.graph_traversal import GraphTraversalSource
 from gremlin_python.process.traversal import TextP
 
 from stylegraph.queries.filters import PRODUCT_LABEL
-from stylegraph.queries.products import get_products
 
 MAX_WORDS = 6
 
@@ -45,23 +44,30 @@ def title_matches(g: GraphTraversalSource, text: str, limit: int) -> list[str]:
     return [str(v) for v in t.id_().order().limit(limit).to_list()]
 
 
-def search_products(g: GraphTraversalSource, text: str, limit: int = 20) -> list[dict[str, Any]]:
+def first_product_ids(g: GraphTraversalSource, limit: int) -> list[str]:
+    """The ``limit`` smallest product ids."""
+    return [str(v) for v in g.V().has_label(PRODUCT_LABEL).id_().order().limit(limit).to_list()]
+
+
+def search_products(graph: Any, text: str, limit: int = 20) -> list[dict[str, Any]]:
     """Products matching ``text``: the product with that exact id first, then title matches.
 
-    With an empty ``text`` it returns up to ``limit`` products to start exploring from.
+    ``graph`` is a ProductGraph (or a Gremlin ``g``). With an empty ``text`` it returns up to ``limit`` products to start exploring from.
     Each result is the product dict of ``get_products`` (``id`` plus properties).
     Title matches are ordered with titles starting with ``text`` first, then by title.
     """
+    from stylegraph.queries.interface import as_product_graph
+
     if limit < 1:
         return []
+    pg = as_product_graph(graph)
     text = " ".join(text.split())
     if not text:
-        ids = [str(v) for v in g.V().has_label(PRODUCT_LABEL).id_().order().limit(limit).to_list()]
-        products = get_products(g, ids)
+        products = pg.get_products(pg.first_product_ids(limit))
         return sorted(products.values(), key=lambda p: str(p["id"]))
-    exact = get_products(g, [text]).get(text)
-    ids = [i for i in title_matches(g, text, limit) if i != text]
-    found = get_products(g, ids)
+    exact = pg.get_products([text]).get(text)
+    ids = [i for i in pg.title_matches(text, limit) if i != text]
+    found = pg.get_products(ids)
     prefix = text.lower()
 
     def rank(product: dict[str, Any]) -> tuple[bool, str]:

@@ -53,7 +53,8 @@ def _check_batch_size(batch_size: int) -> None:
         raise ValueError(f"batch_size must be >= 1, got {batch_size}")
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """``value`` as a float, or None when it is empty, a boolean or not a number."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     try:
@@ -76,13 +77,17 @@ def iter_products(g: GraphTraversalSource, batch_size: int = DEFAULT_BATCH_SIZE
     _check_batch_size(batch_size)
     rows = g.with_("batchSize", batch_size).V().has_label(PRODUCT_LABEL).element_map().to_list()
     for raw in rows:
-        row = {_plain_key(k): (v[0] if isinstance(v, list) and len(v) == 1 else v)
-               for k, v in raw.items()}
-        attrs = {k: str(v) for k, v in row.items()
-                 if k not in ("id", "label", "category", "price") and isinstance(v, str)}
-        category = row.get("category")
-        yield ProductRow(id=str(row["id"]), category=str(category) if category is not None else "",
-                         price=_number(row.get("price")), attrs=attrs)
+        yield product_row({_plain_key(k): (v[0] if isinstance(v, list) and len(v) == 1 else v)
+                           for k, v in raw.items()})
+
+
+def product_row(row: Mapping[str, Any]) -> ProductRow:
+    """A ``ProductRow`` from a product's plain ``{"id", property: value}`` dict (any backend)."""
+    attrs = {k: str(v) for k, v in row.items()
+             if k not in ("id", "label", "category", "price") and isinstance(v, str)}
+    category = row.get("category")
+    return ProductRow(id=str(row["id"]), category=str(category) if category is not None else "",
+                      price=number(row.get("price")), attrs=attrs)
 
 
 def iter_edges(g: GraphTraversalSource, label: str | Sequence[str] = SIMILAR_LABEL,
@@ -103,8 +108,8 @@ def iter_edges(g: GraphTraversalSource, label: str | Sequence[str] = SIMILAR_LAB
         .to_list()
     )
     for row in rows:
-        yield EdgeRow(src=str(row["src"]), dst=str(row["dst"]), score=_number(row["score"]),
-                      label=str(row["label"]), weight=_number(row["weight"]))
+        yield EdgeRow(src=str(row["src"]), dst=str(row["dst"]), score=number(row["score"]),
+                      label=str(row["label"]), weight=number(row["weight"]))
 
 
 def count_products(g: GraphTraversalSource) -> int:

@@ -1,4 +1,6 @@
-"""Top-k neighbour traversals: SIMILAR (CNN kNN) and RECOMMENDED (GNN) edges.
+"""Top-k neighbour traversals (Gremlin) and ``similar_products`` on any ProductGraph.
+
+RECOMMENDED with its SIMILAR fallback is ``stylegraph.queries.recommended.recommended_products``.
 
 Each result is a list of ``Neighbour`` dicts, best first::
 
@@ -31,6 +33,11 @@ class NeighbourResult:
     items: list[dict[str, Any]] = field(default_factory=list)
     fallback: bool = False
     model: Optional[str] = None
+
+
+def has_out_edge(g: GraphTraversalSource, product_id: str, label: str) -> bool:
+    """True when ``product_id`` has at least one outgoing ``label`` edge."""
+    return bool(g.V(product_id).out_e(label).limit(1).count().next())
 
 
 def top_neighbours(
@@ -71,10 +78,11 @@ def top_neighbours(
     )
     if not rows:
         return None
-    return [_neighbour(row) for row in rows[0]["neighbours"]]
+    return [neighbour_item(row) for row in rows[0]["neighbours"]]
 
 
-def _neighbour(row: dict[str, Any]) -> dict[str, Any]:
+def neighbour_item(row: dict[str, Any]) -> dict[str, Any]:
+    """One neighbour dict from a ``{score, model, product}`` row (the product as an element map)."""
     product = normalize_element_map(row["product"])
     item: dict[str, Any] = {
         "id": product.get("id"),
@@ -92,37 +100,12 @@ def _neighbour(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def similar_products(
-    g: GraphTraversalSource, product_id: str, k: int, flt: ProductFilter | None = None
+    graph: Any, product_id: str, k: int, flt: ProductFilter | None = None
 ) -> Optional[NeighbourResult]:
-    """Top-k SIMILAR neighbours (None when the product is unknown)."""
-    items = top_neighbours(g, product_id, SIMILAR, k, flt)
+    """Top-k SIMILAR neighbours (None when the product is unknown) on a ProductGraph (or a ``g``)."""
+    from stylegraph.queries.interface import as_product_graph
+
+    items = as_product_graph(graph).top_neighbours(product_id, SIMILAR, k, flt)
     if items is None:
         return None
     return NeighbourResult(product_id, SIMILAR, items)
-
-
-def recommended_products(
-    g: GraphTraversalSource, product_id: str, k: int, flt: ProductFilter | None = None
-) -> Optional[NeighbourResult]:
-    """Top-k RECOMMENDED neighbours, falling back to SIMILAR.
-
-    The fallback (``fallback=True``) is used when the product has no
-    RECOMMENDED edge at all — no GNN model has run yet, or the product was
-    added after the last ``gnn refine``. A product that has RECOMMENDED edges
-    but none passing ``flt`` gets an empty list, not the fallback.
-    """
-    has_recommended = bool(
-        g.V(product_id).out_e(RECOMMENDED).limit(1).count().next()
-    )
-    if has_recommended:
-        items = top_neighbours(g, product_id, RECOMMENDED, k, flt)
-        if items is None:
-            return None
-        models = {item.pop("model") for item in items if "model" in item}
-        model = sorted(models)[0] if len(models) == 1 else (", ".join(sorted(models)) or None)
-        return NeighbourResult(product_id, RECOMMENDED, items, fallback=False, model=model)
-    result = similar_products(g, product_id, k, flt)
-    if result is None:
-        return None
-    result.fallback = True
-    return result

@@ -31,12 +31,16 @@ def recommendation_models(g: GraphTraversalSource) -> dict[str, int]:
     return _label_counts(rows[0]) if rows else {}
 
 
-def graph_stats(g: GraphTraversalSource) -> dict[str, Any]:
-    """Vertex and edge counts by label and the GNN model(s) behind RECOMMENDED edges."""
-    models = recommendation_models(g)
+def graph_stats(graph: Any) -> dict[str, Any]:
+    """Vertex and edge counts by label and the GNN model(s) behind RECOMMENDED edges
+    (on a ProductGraph, or a Gremlin ``g``)."""
+    from stylegraph.queries.interface import as_product_graph
+
+    pg = as_product_graph(graph)
+    models = pg.recommendation_models()
     return {
-        "vertices": vertex_counts(g),
-        "edges": edge_counts(g),
+        "vertices": pg.vertex_counts(),
+        "edges": pg.edge_counts(),
         "recommendation_models": models,
         # the model in use: the run that wrote the most RECOMMENDED edges
         "recommendation_model": max(models, key=lambda m: models[m]) if models else None,

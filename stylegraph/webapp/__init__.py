@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from flask import Flask
 
-from stylegraph.queries.meta import get_version
+from stylegraph.queries.interface import as_product_graph
 from stylegraph.settings import Settings, get_settings
 from stylegraph.webapp.cache import ReadCache, ResponseCache, VersionWatch
 from stylegraph.webapp.errors import register_error_handlers
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
-    """A configured app; ``g`` (a ``GraphTraversalSource``) overrides ``settings.graph_url``."""
+    """A configured app; ``g`` (a ProductGraph, or a Gremlin ``g``) overrides ``settings.graph_url``."""
     settings = settings or get_settings()
     app = Flask(__name__, static_folder=None)  # the explorer serves its own files
     app.config.update(
@@ -38,13 +38,14 @@ def create_app(settings: Optional[Settings] = None, g: Any = None) -> Flask:
     app.json.compact = True
 
     def connect() -> Any:
-        from stylegraph.graph.connect import connect as connect_url
+        from stylegraph.queries.connect import connect as connect_url
 
         return connect_url(settings.graph_url, settings=settings)
 
-    state = AppState(settings=settings, connect=connect, owns_g=g is None, _g=g)
+    state = AppState(settings=settings, connect=connect, owns_g=g is None,
+                     _g=None if g is None else as_product_graph(g))
     if settings.cache_size > 0:
-        watch = VersionWatch(lambda: get_version(state.g), settings.cache_check_ms)
+        watch = VersionWatch(lambda: state.g.get_version(), settings.cache_check_ms)
         state.cache = ReadCache(watch, settings.cache_size)
         app.wsgi_app = ResponseCache(app.wsgi_app, state.cache)  # type: ignore[method-assign]
     app.extensions[EXTENSION] = state

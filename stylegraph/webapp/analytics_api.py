@@ -22,7 +22,6 @@ from flask import Blueprint, Response, current_app, jsonify, request
 
 from stylegraph.analytics.analyze import Analysis, analyze
 from stylegraph.analytics.graphdata import RECOMMENDED, SIMILAR, read_graph
-from stylegraph.queries.meta import get_version
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.errors import BadParameter, NotFound, Unavailable
 from stylegraph.webapp.images import image_url
@@ -101,7 +100,7 @@ def current_analysis() -> Analysis:
 
 def _version() -> Optional[int]:
     state = get_state()
-    return state.cache.version() if state.cache is not None else get_version(get_g())
+    return state.cache.version() if state.cache is not None else get_g().get_version()
 
 
 def _holder() -> AnalysisHolder:

@@ -17,12 +17,9 @@ from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Response, current_app, jsonify
 
-from stylegraph.queries.explore import EDGE_NAMES, neighborhood
-from stylegraph.queries.meta import get_version
-from stylegraph.queries.products import get_product, get_products
+from stylegraph.queries.explore import EDGE_NAMES
+from stylegraph.queries.interface import ProductGraph
 from stylegraph.queries.similar import RECOMMENDED, NeighbourResult
-from stylegraph.queries.similar import recommended_products, similar_products
-from stylegraph.queries.stats import graph_stats
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.contract import declare, openapi_document
 from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response, is_unavailable
@@ -64,7 +61,7 @@ def neighbours_json(result: NeighbourResult, k: int) -> dict[str, Any]:
 def product(product_id: str) -> Response:
     """One product's properties and image URL."""
     mark_cacheable()
-    found = get_product(get_g(), product_id)
+    found = get_g().get_product(product_id)
     if found is None:
         raise NotFound(f"unknown product {product_id!r}")
     return jsonify(product_json(found))
@@ -87,7 +84,7 @@ def _neighbours(product_id: str, query: ExplainQuery, find: Callable[..., Neighb
 def similar(product_id: str, query: ExplainQuery) -> Response:
     """Top-k SIMILAR neighbours ("looks like"), filtered inside the traversal; pins and bans
     applied; ``explain=true`` adds each item's ``why``."""
-    return _neighbours(product_id, query, similar_products, "similar")
+    return _neighbours(product_id, query, ProductGraph.similar_products, "similar")
 
 
 @bp.get("/api/products/<product_id>/recommendations")
@@ -95,7 +92,7 @@ def similar(product_id: str, query: ExplainQuery) -> Response:
 def recommendations(product_id: str, query: ExplainQuery) -> Response:
     """Top-k RECOMMENDED neighbours ("goes with"); SIMILAR with ``"fallback": true`` when there
     are none; pins and bans applied; ``explain=true`` adds each item's ``why``."""
-    return _neighbours(product_id, query, recommended_products, "recommendations")
+    return _neighbours(product_id, query, ProductGraph.recommended_products, "recommendations")
 
 
 def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -103,7 +100,7 @@ def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     cache = get_state().cache
     ids = list(ids)
     if cache is None:
-        return get_products(get_g(), ids)
+        return get_g().get_products(ids)
     version = cache.version()
     found: dict[str, dict[str, Any]] = {}
     missing: list[str] = []
@@ -115,7 +112,7 @@ def cached_products(ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         else:
             missing.append(pid)
     if missing:
-        fetched = get_products(get_g(), missing)
+        fetched = get_g().get_products(missing)
         for pid in missing:
             cache.put(("product", pid), fetched.get(pid), version)
         found.update(fetched)
@@ -180,8 +177,7 @@ def search_image(query: NeighbourQuery, form: ImageUpload) -> Response:
 def graph_neighborhood(query: NeighborhoodQuery) -> Response:
     """A product's neighbourhood: the products within ``depth`` hops and the edges between them."""
     mark_cacheable()
-    result = neighborhood(
-        get_g(),
+    result = get_g().neighborhood(
         query.id,
         depth=query.depth,
         limit=query.limit,
@@ -216,9 +212,9 @@ def stats() -> Response:
     state = get_state()
     g = get_g()
     counts = (
-        state.cache.get_or_compute(("stats",), lambda: graph_stats(g))
+        state.cache.get_or_compute(("stats",), g.graph_stats)
         if state.cache is not None
-        else graph_stats(g)
+        else g.graph_stats()
     )
     body = {
         **counts,
@@ -238,7 +234,7 @@ def healthz() -> Response:
     app = current_app._get_current_object()
 
     def probe() -> int:
-        return get_version(get_state(app).g)
+        return get_state(app).g.get_version()
 
     try:
         version = _health_pool.submit(probe).result(HEALTH_TIMEOUT_S)

@@ -33,22 +33,22 @@ def register(subparsers: Any) -> None:
 
 def serve_command(args: argparse.Namespace) -> int:
     """Check the graph, warm up visual search, then serve until interrupted."""
-    from stylegraph.queries.meta import get_version
     from stylegraph.webapp import close_app, create_app, get_state
     from stylegraph.webapp.errors import ApiError
     from stylegraph.webapp.server import serve
+    from stylegraph.queries.connect import display_url
 
     settings = args.settings
     app = create_app(settings)
     state = get_state(app)
     try:
-        get_version(state.g)
+        state.g.get_version()
     except Exception as exc:  # noqa: BLE001 - reported to the user
         close_app(app)
         # the failed driver connection lives on in the traceback's frames; freed now, its
         # event loop closes in order (a later garbage-collection pass tears it down noisily)
         traceback.clear_frames(exc.__traceback__)
-        raise CommandError(f"cannot reach the graph at {settings.graph_url}: {exc}") from None
+        raise CommandError(f"cannot reach the graph at {display_url(settings.graph_url)}: {exc}") from None
     if not args.no_warm_up:
         try:
             state.search.warm_up()
@@ -67,7 +67,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
 def export_command(args: argparse.Namespace) -> int:
     """``stylegraph export-html``: write one product's neighbourhood as a standalone page."""
-    from stylegraph.graph.connect import close, connect
+    from stylegraph.commands import graph_session
     from stylegraph.webapp.export_html import ExportError, export_neighborhood
 
     settings = args.settings
@@ -77,16 +77,14 @@ def export_command(args: argparse.Namespace) -> int:
     if not out.parent.exists():
         raise CommandError(f"directory {out.parent} does not exist")
     edges = ("SIMILAR", "RECOMMENDED") if args.edge == "both" else (args.edge,)
-    g = connect(settings.graph_url, settings=settings)
-    try:
-        result = export_neighborhood(
-            g, args.id, settings.catalog_dir, depth=args.depth, limit=args.limit, edges=edges,
-            min_score=args.min_score, link_base=args.link_images,
-        )
-    except ExportError as exc:
-        raise CommandError(str(exc)) from None
-    finally:
-        close(g)
+    with graph_session(settings.graph_url, settings) as g:
+        try:
+            result = export_neighborhood(
+                g, args.id, settings.catalog_dir, depth=args.depth, limit=args.limit, edges=edges,
+                min_score=args.min_score, link_base=args.link_images,
+            )
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
     out.write_text(result.html, encoding="utf-8")
     print(
         f"wrote {out} ({len(result.html) // 1024} KiB): {result.nodes} products, "

@@ -18,8 +18,7 @@ from typing import Any, Optional
 from flask import Blueprint, Response, jsonify
 
 from stylegraph.analytics.snapshots import list_snapshots, load_snapshot, valid_run_name
-from stylegraph.queries.products import get_products, product_exists
-from stylegraph.queries.similar import recommended_products, similar_products
+from stylegraph.queries.interface import ProductGraph
 from stylegraph.queries.filters import ProductFilter
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.contract import declare
@@ -30,7 +29,7 @@ from stylegraph.webapp.state import get_g, get_state
 
 bp = Blueprint("compare", __name__)
 
-SOURCES = {"similar": similar_products, "recommendations": recommended_products}
+SOURCES = {"similar": ProductGraph.similar_products, "recommendations": ProductGraph.recommended_products}
 RUN_PREFIX = "run:"
 ITEM_KEYS = ("id", "title", "brand", "price", "category", "in_stock", "image")
 
@@ -78,10 +77,10 @@ def _run_side(product_id: str, run: str, k: int, flt: ProductFilter) -> dict[str
     table = load_snapshot(settings.data_dir, run)
     if table is None:
         raise NotFound(f"no saved ranking of run {run!r}: run `stylegraph gnn refine --run {run} --snapshot-only`")
-    if not product_exists(get_g(), product_id):
+    if not get_g().product_exists(product_id):
         raise NotFound(f"unknown product {product_id!r}")
     ranked = table.get(product_id, [])
-    found = get_products(get_g(), [d for d, _ in ranked])
+    found = get_g().get_products([d for d, _ in ranked])
     items = []
     for dst, score in ranked:
         product = found.get(dst)

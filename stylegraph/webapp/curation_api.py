@@ -21,10 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from stylegraph.queries.curation import Curation, list_curations, now_iso
-from stylegraph.queries.curation import remove_curations, write_curations
-from stylegraph.queries.meta import bump_version
-from stylegraph.queries.products import get_products, product_exists
+from stylegraph.queries.curation import Curation, now_iso
 from stylegraph.webapp.auth import check_write_token
 from stylegraph.webapp.errors import ApiError, BadParameter, NotFound
 from stylegraph.webapp.contract import declare
@@ -38,11 +35,6 @@ bp = Blueprint("curation", __name__, template_folder="templates")
 TAGS = ("merchandiser",)
 
 
-def require_write_token() -> None:
-    """401 without a token, 403 for a wrong one or when none is configured (``webapp/auth.py``)."""
-    check_write_token()
-
-
 def _cluster_members(cluster: int, graph: str) -> tuple[list[str], str]:
     from stylegraph.webapp.analytics_api import current_analysis
 
@@ -53,26 +45,26 @@ def _cluster_members(cluster: int, graph: str) -> tuple[list[str], str]:
 
 
 def _product_target(target: ProductTarget) -> tuple[list[str], str]:
-    if not product_exists(get_g(), target.product_id):
+    if not get_g().product_exists(target.product_id):
         raise NotFound(f"unknown product {target.product_id!r}")
     return [target.product_id], "product"
 
 
 def _written() -> None:
-    bump_version(get_g())
+    get_g().bump_version()
     if get_state().cache is not None:
         get_state().cache.refresh()
 
 
 def _add(body: RuleFields, item_id: str, products: list[str], scope: str) -> Response:
-    if not product_exists(get_g(), item_id):
+    if not get_g().product_exists(item_id):
         raise NotFound(f"unknown product {item_id!r}")
     at = now_iso()
     rules = [Curation(p, item_id, body.action, body.relation, body.by, at, scope, body.note)
              for p in products if p != item_id]
     if not rules:
         raise BadParameter("a product cannot be pinned or banned in its own lists")
-    write_curations(get_g(), rules)
+    get_g().write_curations(rules)
     _written()
     response = jsonify({"written": len(rules), "scope": scope, "rules": [r.as_dict() for r in rules[:100]]})
     response.status_code = 201
@@ -81,7 +73,7 @@ def _add(body: RuleFields, item_id: str, products: list[str], scope: str) -> Res
 
 
 def _remove(item_id: str, products: list[str]) -> Response:
-    removed = remove_curations(get_g(), [(p, item_id) for p in products])
+    removed = get_g().remove_curations([(p, item_id) for p in products])
     if not removed:
         raise NotFound(f"no pin or ban of {item_id!r} there")
     _written()
@@ -98,7 +90,7 @@ WRITE_ERRORS = (401, 403, 404, 503)
          ok_description="the rules written (201)")
 def add_curation(json: CurationBody) -> Response:
     """Pin or ban ``item_id`` in ``product_id``'s lists (write token)."""
-    require_write_token()
+    check_write_token()
     return _add(json, json.item_id, *_product_target(json))
 
 
@@ -107,7 +99,7 @@ def add_curation(json: CurationBody) -> Response:
          ok_description="the rules written (201), one per member")
 def add_cluster_curation(json: ClusterCurationBody) -> Response:
     """Pin or ban ``item_id`` in the lists of every member of a style cluster (write token)."""
-    require_write_token()
+    check_write_token()
     return _add(json, json.item_id, *_cluster_members(json.cluster, json.graph))
 
 
@@ -115,7 +107,7 @@ def add_cluster_curation(json: ClusterCurationBody) -> Response:
 @declare(query=ProductTarget, ok=CurationRemoved, errors=WRITE_ERRORS, tags=TAGS)
 def delete_curation(query: ProductTarget) -> Response:
     """Remove the pin or ban of ``item_id`` for ``product_id`` (write token)."""
-    require_write_token()
+    check_write_token()
     return _remove(query.item_id, _product_target(query)[0])
 
 
@@ -123,15 +115,15 @@ def delete_curation(query: ProductTarget) -> Response:
 @declare(query=ClusterTarget, ok=CurationRemoved, errors=WRITE_ERRORS, tags=TAGS)
 def delete_cluster_curation(query: ClusterTarget) -> Response:
     """Remove the pins or bans of ``item_id`` for every member of a cluster (write token)."""
-    require_write_token()
+    check_write_token()
     return _remove(query.item_id, _cluster_members(query.cluster, query.graph)[0])
 
 
 def _rules(query: CurationQuery) -> list[dict[str, Any]]:
     pid, limit = query.product_id, query.limit
-    if pid is not None and not product_exists(get_g(), pid):
+    if pid is not None and not get_g().product_exists(pid):
         raise NotFound(f"unknown product {pid!r}")
-    return [r.as_dict() for r in list_curations(get_g(), pid, limit)]
+    return [r.as_dict() for r in get_g().list_curations(pid, limit)]
 
 
 @bp.get("/api/curation")
@@ -149,6 +141,6 @@ def curation_list(query: CurationQuery) -> Response:
 def curation_page(query: CurationQuery) -> str:
     """The merchandisers' pins and bans as a page."""
     rules = _rules(query)
-    titles = {pid: p.get("title") or pid for pid, p in get_products(
-        get_g(), {r["product_id"] for r in rules} | {r["item_id"] for r in rules}).items()}
+    titles = {pid: p.get("title") or pid for pid, p in get_g().get_products(
+        {r["product_id"] for r in rules} | {r["item_id"] for r in rules}).items()}
     return render_template("curation.html", rules=rules, titles=titles)

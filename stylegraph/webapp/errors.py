@@ -1,7 +1,8 @@
 """JSON errors for the API: ``{"error": "..."}`` with the right status code.
 
 400 bad parameter, 404 unknown product or route, 405 wrong method, 413 upload
-too large, 415 not an image, 503 graph unreachable. Bad input never becomes a
+too large, 415 not an image, 501 a product feature the graph backend does not support yet,
+503 graph unreachable. Bad input never becomes a
 500; an unexpected exception is logged and answered with a JSON 500.
 """
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Callable
 from flask import Flask, Response, jsonify
 from gremlin_python.driver.protocol import GremlinServerError
 from werkzeug.exceptions import HTTPException
+
+from stylegraph.queries.interface import NotSupportedOnBackend
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,10 @@ def register_error_handlers(app: Flask, on_graph_lost: Callable[[], None] = lamb
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.message, **exc.extra)
 
+    @app.errorhandler(NotSupportedOnBackend)
+    def _not_supported(exc: NotSupportedOnBackend) -> Response:
+        return error_response(501, str(exc), feature=exc.feature, backend=exc.backend)
+
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
@@ -114,6 +121,8 @@ def is_unavailable(exc: BaseException) -> bool:
         return True
     if isinstance(exc, GremlinServerError) and getattr(exc, "status_code", None) == 598:
         return True  # the server's evaluation timeout: overloaded, try again
+    if _neo4j_unavailable(exc):
+        return True
     try:
         from stylegraph.graph.errors import StoreError, TraversalTimeoutError
     except ImportError:  # pragma: no cover - the graph package is always there
@@ -125,3 +134,16 @@ def is_unavailable(exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         return False
     return isinstance(exc, aiohttp.ClientError)
+
+
+def _neo4j_unavailable(exc: BaseException) -> bool:
+    """Neo4j down, restarting, overloaded, or refusing our credentials (e.g. a rotated password)."""
+    from stylegraph.queries.cypher.connect import Neo4jConnectError
+
+    if isinstance(exc, Neo4jConnectError):
+        return True
+    try:
+        from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired, TransientError
+    except ImportError:  # pragma: no cover - the driver is a dependency
+        return False
+    return isinstance(exc, (ServiceUnavailable, SessionExpired, TransientError, AuthError))

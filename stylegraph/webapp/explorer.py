@@ -20,7 +20,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory, url_for
 
-from stylegraph.queries.explore_search import search_products
 from stylegraph.webapp import explorer_style
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.contract import declare
@@ -105,7 +104,7 @@ def search_text(query: TextSearchQuery) -> Response:
     of ``q`` (any case). An empty ``q`` lists products to start from.
     """
     mark_cacheable()  # keyed on the graph version by the app's read cache
-    products = search_products(get_g(), query.q.strip(), limit=query.limit)
+    products = get_g().search_products(query.q.strip(), limit=query.limit)
     return jsonify({"query": query.q.strip(), "results": [search_result(p) for p in products]})
 
 

@@ -1,15 +1,13 @@
 """The curated (and optionally explained) answer of ``/similar`` and ``/recommendations``.
 
-Pins and bans come from ``queries/curation.py`` and the reasons from
-``queries/explain.py``; this module only joins them to the request's
+Pins and bans and the reasons come from the ProductGraph (``apply_curation``,
+``explain``: on Gremlin ``queries/curation.py`` and ``queries/explain.py``); this module only joins them to the request's
 ``k``, filter and ``explain`` flag (validated by ``merch_schemas.ExplainQuery``).
 """
 from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from stylegraph.queries.curation import apply_curation
-from stylegraph.queries.explain import explain
 from stylegraph.queries.filters import ProductFilter
 from stylegraph.queries.similar import NeighbourResult
 from stylegraph.webapp.errors import NotFound
@@ -22,7 +20,7 @@ def curated_neighbours(product_id: str, find: Find, relation: str, k: int,
                        flt: Optional[ProductFilter]) -> NeighbourResult:
     """``find``'s top-``k`` passing ``flt`` with the product's pins and bans applied."""
     g = get_g()
-    result = apply_curation(g, product_id, relation, k, flt, lambda n: find(g, product_id, n, flt))
+    result = g.apply_curation(product_id, relation, k, flt, lambda n: find(g, product_id, n, flt))
     if result is None:
         raise NotFound(f"unknown product {product_id!r}")
     return result
@@ -34,7 +32,7 @@ def add_explanations(body: dict[str, Any], result: NeighbourResult) -> None:
 
     model = result.model if result.edge == "RECOMMENDED" else active_embedding_model(
         get_state().settings.data_dir)
-    reasons = explain(get_g(), result.product_id, result.items, result.edge, model)
+    reasons = get_g().explain(result.product_id, result.items, result.edge, model)
     for item in body["items"]:
         why = list(reasons.get(item["id"], []))
         if item.get("pinned"):

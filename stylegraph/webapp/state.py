@@ -1,4 +1,4 @@
-"""What one app instance owns: settings, its one ``g``, the read cache, visual search."""
+"""What one app instance owns: settings, its one product graph, the read cache, visual search."""
 from __future__ import annotations
 
 import threading
@@ -7,6 +7,7 @@ from typing import Any, Callable, Optional
 
 from flask import Flask, current_app
 
+from stylegraph.queries.interface import ProductGraph, as_product_graph
 from stylegraph.settings import Settings
 from stylegraph.webapp.cache import ReadCache
 
@@ -26,12 +27,12 @@ class AppState:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
-    def g(self) -> Any:
-        """The app's graph traversal source, connected on first use."""
+    def g(self) -> ProductGraph:
+        """The app's product graph (``stylegraph.queries`` interface), connected on first use."""
         if self._g is None:
             with self._lock:
                 if self._g is None:
-                    self._g = self.connect()
+                    self._g = as_product_graph(self.connect())
         return self._g
 
     @property
@@ -58,10 +59,8 @@ class AppState:
         with self._lock:
             g, self._g = self._g, None
         if g is not None:
-            from stylegraph.graph.connect import close
-
             try:
-                close(g)
+                g.close()
             except Exception:  # noqa: BLE001 - the connection is broken already; nothing to save
                 pass
 
@@ -71,9 +70,7 @@ class AppState:
             self._search.close()
             self._search = None
         if self._g is not None and self.owns_g:
-            from stylegraph.graph.connect import close
-
-            close(self._g)
+            self._g.close()
         self._g = None
 
 
@@ -82,6 +79,6 @@ def get_state(app: Optional[Flask] = None) -> AppState:
     return (app or current_app).extensions[EXTENSION]
 
 
-def get_g() -> Any:
-    """The current app's graph traversal source (one per app, shared by all requests)."""
+def get_g() -> ProductGraph:
+    """The current app's product graph (one per app, shared by all requests)."""
     return get_state().g

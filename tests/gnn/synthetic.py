@@ -60,9 +60,12 @@ def make_catalog(n: int = 90, styles: int = 6, dim: int = 16, k: int = 5, noise:
 
 
 def load_into_graph(g, products, edges, relations=(), batch: int = 100) -> None:
-    """Write synthetic products, SIMILAR and relation edges through ``g`` (the loaders' queries)."""
-    from stylegraph.queries.relations import RelationEdge, merge_relations
-    from stylegraph.queries.upsert import merge_edges, merge_vertices
+    """Write synthetic products, SIMILAR and relation edges through ``g`` (a ProductGraph or a
+    Gremlin ``g``), with the interface's batched upserts the loaders use."""
+    from stylegraph.queries.interface import as_product_graph
+    from stylegraph.queries.relations import RelationEdge
+
+    pg = as_product_graph(g)
 
     rows = []
     for p in products:
@@ -71,10 +74,10 @@ def load_into_graph(g, products, edges, relations=(), batch: int = 100) -> None:
             props["price"] = p.price
         rows.append((p.id, "product", props))
     for start in range(0, len(rows), batch):
-        merge_vertices(g, rows[start:start + batch])
+        pg.merge_vertices(rows[start:start + batch])
     erows = [(e.src, e.dst, "SIMILAR", {"score": e.score}) for e in edges]
     for start in range(0, len(erows), batch):
-        merge_edges(g, erows[start:start + batch])
+        pg.merge_edges(erows[start:start + batch])
     rel = [RelationEdge(e.src, e.dst, e.label, e.weight or 1.0) for e in relations]
     for start in range(0, len(rel), batch):
-        merge_relations(g, rel[start:start + batch])
+        pg.merge_relations(rel[start:start + batch])

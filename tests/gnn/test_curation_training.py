@@ -71,7 +71,7 @@ def test_a_ban_lowers_the_banned_score(catalog) -> None:
 def test_export_reads_the_rules_on_recommendations(catalog) -> None:
     from stylegraph.gnn.dataset import export_graph
     from stylegraph.queries.relations import RelationEdge, merge_relations
-    from stylegraph.queries.upsert import merge_vertices
+    from stylegraph.queries.bulk import merge_vertices
 
     g = connect("memory:")
     try:

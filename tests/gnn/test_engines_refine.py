@@ -1,24 +1,22 @@
 """GNN refine through the real engines: the same run writes the same RECOMMENDED edges
-into TinkerGraph and JanusGraph as into our engine."""
+into TinkerGraph, JanusGraph and Neo4j as into our engine."""
 from __future__ import annotations
 
 import pytest
 
-from gremlin_python.process.graph_traversal import __
-
 from stylegraph.gnn.refine import refine
-from stylegraph.queries import recommended as rq
-from tests.backends import REAL_ENGINES, open_graph
+from stylegraph.queries.interface import as_product_graph
+from tests.backends import PRODUCT_ENGINES, open_graph
 from .synthetic import load_into_graph
 
 
 def _recommended(g) -> list[tuple[str, str, float, str]]:
-    rows = (g.E().has_label(rq.RECOMMENDED_LABEL).project("s", "d", "score", "model")
-            .by(__.out_v().id_()).by(__.in_v().id_()).by("score").by("model").to_list())
-    return sorted((r["s"], r["d"], float(r["score"]), r["model"]) for r in rows)
+    pg = as_product_graph(g)
+    return sorted((p.id, d, score, model) for p in pg.iter_products()
+                  for d, score, model in pg.recommended_for(p.id, limit=1000))
 
 
-@pytest.mark.parametrize("engine", REAL_ENGINES)
+@pytest.mark.parametrize("engine", PRODUCT_ENGINES)
 def test_refine_writes_the_same_edges_as_on_ours(engine, request, catalog, trained):
     products, edges, relations, emb, _ = catalog
     results = {}
@@ -30,7 +28,7 @@ def test_refine_writes_the_same_edges_as_on_ours(engine, request, catalog, train
             results[name] = _recommended(g)
             # a second pass replaces, never piles up
             refine(g, trained.run_dir, emb, k=3, progress=False)
-            assert rq.count_recommended(g) == 3 * len(products)
+            assert as_product_graph(g).count_recommended() == 3 * len(products)
     # the export's order differs between backends, so float sums in the GNN may differ in the last bits
     got, want = results[engine], results["memory"]
     assert [(s, d, m) for s, d, _, m in got] == [(s, d, m) for s, d, _, m in want]

@@ -77,7 +77,7 @@ def test_websocket_url(server, serializer: str) -> None:
 def test_unsupported_urls_say_what_is_supported() -> None:
     with pytest.raises(ValueError, match="embedded:///abs/path.db, memory:, ws://"):
         connect("http://localhost:8182/gremlin")
-    with pytest.raises(ValueError, match="not supported yet"):
+    with pytest.raises(ValueError, match="stylegraph.queries.connect"):
         connect("bolt://localhost:7687")
     with pytest.raises(ValueError, match="absolute path"):
         connect("embedded://relative/graph.db")

@@ -13,7 +13,7 @@ from stylegraph.loader.embedding_store import active_embeddings
 from stylegraph.loader.load import load_csv
 from stylegraph.loader.sample_catalog import Style, render_product
 from stylegraph.queries.meta import get_version
-from stylegraph.queries.upsert import similar_neighbours
+from stylegraph.queries.bulk import similar_neighbours
 
 K = 5
 NEW = "NEW1"  # no '-': JanusGraph refuses it in string vertex ids (docs/DEVIATIONS.md)

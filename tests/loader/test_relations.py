@@ -10,7 +10,7 @@ from stylegraph.loader.neptune_csv import read_edges
 from stylegraph.loader.relations import (RelationsError, load_relations, parse_relations,
                                          write_relations_csv)
 from stylegraph.queries.meta import get_version
-from stylegraph.queries.upsert import merge_vertices
+from stylegraph.queries.bulk import merge_vertices
 
 
 def _weights(g, kind):

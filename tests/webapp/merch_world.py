@@ -52,7 +52,7 @@ def build_shop(g: Any, catalog: Path) -> None:
     from stylegraph.queries.meta import bump_version
     from stylegraph.queries.recommended import Recommendation, upsert_recommended
     from stylegraph.queries.relations import RelationEdge, merge_relations
-    from stylegraph.queries.upsert import merge_edges, merge_vertices
+    from stylegraph.queries.bulk import merge_edges, merge_vertices
 
     catalog.mkdir(parents=True, exist_ok=True)
     vertices = []

@@ -13,7 +13,7 @@ def test_the_app_opens_its_graph_with_its_own_settings(tmp_path: Path) -> None:
                                  graph_indexed_keys="color", graph_sync="full", cache_size=0)
     app = create_app(settings)
     try:
-        graph = connection_of(get_state(app).g).graph
+        graph = connection_of(get_state(app).g.g).graph  # the GremlinProductGraph's g
         assert sorted(graph._indexes) == ["color"]
         (synchronous,) = graph._store._db.execute("PRAGMA synchronous").fetchone()
         assert synchronous == 2  # FULL; NORMAL is 1

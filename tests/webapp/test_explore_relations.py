@@ -4,7 +4,7 @@ from __future__ import annotations
 from stylegraph.graph.connect import close, connect
 from stylegraph.queries.explore import neighborhood
 from stylegraph.queries.relations import RelationEdge, merge_relations
-from stylegraph.queries.upsert import merge_edges, merge_vertices
+from stylegraph.queries.bulk import merge_edges, merge_vertices
 from stylegraph.webapp.explorer_style import EDGE_STYLES
 
 
