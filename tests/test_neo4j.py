@@ -71,7 +71,7 @@ def test_cypher_text_is_never_built_from_input() -> None:
     (property names, the fixed edge types), never a value: values travel as parameters."""
     import ast
 
-    allowed = {"WEIGHT", "_FILTER", "_LABEL", "edge"}  # ``edge`` iterates the constant EDGE_LABELS
+    allowed = {"WEIGHT", "SCORE", "MODEL", "_FILTER", "_LABEL", "edge"}  # ``edge`` iterates the constant EDGE_LABELS
     package = REPO / "stylegraph" / "queries" / "cypher"
     found = 0
     for path in sorted(package.glob("*.py")):

@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, P, T
 
-from stylegraph.product_schema import PRODUCT, SIMILAR
+from stylegraph.product_schema import PRODUCT, SCORE, SIMILAR
 
 SIMILAR_LABEL = SIMILAR
 #: how product code names an edge: (from id, label, to id); never by the backend's edge id
@@ -134,7 +134,7 @@ def similar_neighbours(g: GraphTraversalSource, product_ids: Iterable[str],
     rows = (
         g.V(*ids).has_label(PRODUCT)
         .project("v", "e").by(T.id)
-        .by(__.out_e(label).project("to", "score").by(__.in_v().id_()).by("score").fold())
+        .by(__.out_e(label).project("to", "score").by(__.in_v().id_()).by(SCORE).fold())
         .to_list()
     )
     out: dict[str, list[tuple[str, float]]] = {}

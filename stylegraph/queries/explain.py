@@ -19,9 +19,9 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Order, P
 
+from stylegraph.product_schema import DERIVED_LABELS, SCORE, WEIGHT
 from stylegraph.queries.filters import PRODUCT_LABEL
 from stylegraph.queries.products import normalize_element_map
-from stylegraph.queries.relations import DERIVED_LABELS, WEIGHT
 
 SIMILAR = "SIMILAR"
 ATTRIBUTES = ("category", "subcategory", "color", "pattern", "brand")
@@ -44,8 +44,8 @@ def _side(g: GraphTraversalSource, ids: Sequence[str], direction: str) -> dict[s
         g.V(*ids).has_label(PRODUCT_LABEL)
         .project("props", "similar", "relations")
         .by(__.element_map(*ATTRIBUTES))
-        .by(sim.order().by("score", Order.desc).limit(MAX_EDGES)
-            .project("other", "score").by(end.id_()).by("score").fold())
+        .by(sim.order().by(SCORE, Order.desc).limit(MAX_EDGES)
+            .project("other", "score").by(end.id_()).by(SCORE).fold())
         .by(_relations())
         .to_list()
     )

@@ -14,9 +14,8 @@ from typing import Any, Optional, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import P, T
 
+from stylegraph.product_schema import DERIVED_LABELS, RECOMMENDED, SCORE, SIMILAR, WEIGHT
 from stylegraph.queries.filters import PRODUCT_LABEL
-from stylegraph.queries.relations import DERIVED_LABELS, WEIGHT
-from stylegraph.queries.similar import RECOMMENDED, SIMILAR
 
 # relation edges of every kind, shown as one edge type
 RELATED = "RELATED"
@@ -51,13 +50,13 @@ def level_edges(
         return out
     t = g.V(*frontier).has_label(PRODUCT_LABEL).out_e(*labels)
     if min_score > float("-inf"):
-        t = t.has("score", P.gte(float(min_score)))
+        t = t.has(SCORE, P.gte(float(min_score)))
     rows = (
         t.project("from", "to", "type", "score")
         .by(__.out_v().id_())
         .by(__.in_v().id_())
         .by(T.label)
-        .by("score")
+        .by(SCORE)
         .to_list()
     )
     return out + [

@@ -15,7 +15,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import T
 
-from stylegraph.product_schema import PRODUCT, SIMILAR
+from stylegraph.product_schema import PRODUCT, SCORE, SIMILAR, WEIGHT
 
 PRODUCT_LABEL = PRODUCT
 SIMILAR_LABEL = SIMILAR
@@ -103,8 +103,8 @@ def iter_edges(g: GraphTraversalSource, label: str | Sequence[str] = SIMILAR_LAB
         .by(__.out_v().id_())
         .by(__.in_v().id_())
         .by(__.label())
-        .by(__.coalesce(__.values("score"), __.constant("")))
-        .by(__.coalesce(__.values("weight"), __.constant("")))
+        .by(__.coalesce(__.values(SCORE), __.constant("")))
+        .by(__.coalesce(__.values(WEIGHT), __.constant("")))
         .to_list()
     )
     for row in rows:
@@ -132,8 +132,8 @@ def iter_scored_edges(g: GraphTraversalSource, label: str,
     the analytics' read of SIMILAR/RECOMMENDED edges (which always carry a score)."""
     _check_batch_size(batch_size)
     rows = (
-        g.with_("batchSize", batch_size).E().has_label(label).has("score")
-        .project("s", "d", "w").by(__.out_v().id_()).by(__.in_v().id_()).by("score")
+        g.with_("batchSize", batch_size).E().has_label(label).has(SCORE)
+        .project("s", "d", "w").by(__.out_v().id_()).by(__.in_v().id_()).by(SCORE)
         .to_list()
     )
     for row in rows:

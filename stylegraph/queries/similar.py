@@ -17,7 +17,7 @@ from typing import Any, Optional
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Order
 
-from stylegraph.product_schema import DERIVED_LABELS, RECOMMENDED, SIMILAR
+from stylegraph.product_schema import DERIVED_LABELS, RECOMMENDED, SCORE, SIMILAR
 from stylegraph.queries.filters import PRODUCT_LABEL, ProductFilter
 from stylegraph.queries.products import normalize_element_map
 
@@ -60,11 +60,11 @@ def top_neighbours(
         __.out_e(edge)
         .where(flt.apply(__.in_v()))
         .order()
-        .by("score", Order.desc)
+        .by(SCORE, Order.desc)
         .by(__.in_v().id_(), Order.asc)
         .limit(int(k))
         .project("score", "model", "product")
-        .by("score")
+        .by(SCORE)
         .by(__.coalesce(__.values("model"), __.constant("")))
         .by(__.in_v().element_map())
         .fold()

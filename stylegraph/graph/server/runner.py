@@ -160,7 +160,7 @@ def serve_forever(db: str | None, host: str | None = None, port: int | None = No
     settings = settings or get_settings()
     host = host or settings.gremlin_host
     port = settings.gremlin_port if port is None else port
-    keys = [k.strip() for k in settings.graph_indexed_keys.split(",") if k.strip()]
+    keys = settings.indexed_keys()
     graph = Graph(db, indexed_keys=keys, sync=settings.graph_sync)
     sys.setswitchinterval(SWITCH_INTERVAL_S)  # once, for the whole server process
     try:

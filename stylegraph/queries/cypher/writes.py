@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from typing import Any, Iterator, Sequence
 
+from stylegraph.product_schema import MODEL, SCORE, WEIGHT
 from stylegraph.queries.export import EdgeRow, ProductRow, product_row
 from stylegraph.queries.interface import EdgeKey, EdgeSpec, ProductGraph, VertexSpec
-from stylegraph.queries.relations import WEIGHT
 
 CLEAR_BATCH = 5000
 
@@ -130,7 +130,7 @@ class CypherWrites(ProductGraph):
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         recs = list(recs)
         for start in range(0, len(recs), batch_size):
-            rows = [{"out": r.src, "in": r.dst, "props": {"score": float(r.score), "model": model}}
+            rows = [{"out": r.src, "in": r.dst, "props": {SCORE: float(r.score), MODEL: model}}
                     for r in recs[start:start + batch_size]]
             self._write_all("UNWIND $rows AS row MATCH (a:Vertex {id: row.out}) MATCH (b:Vertex {id: row.in}) "
                             "MERGE (a)-[r:RECOMMENDED]->(b) SET r += row.props RETURN count(*) AS n",
@@ -159,7 +159,7 @@ class CypherWrites(ProductGraph):
         if not labels:
             return
         query = ("MATCH (a:Vertex)-[r]->(b:Vertex) WHERE type(r) IN $labels "
-                 f"RETURN a.id AS src, b.id AS dst, type(r) AS label, r.score AS score, r.{WEIGHT} AS weight")
+                 f"RETURN a.id AS src, b.id AS dst, type(r) AS label, r.{SCORE} AS score, r.{WEIGHT} AS weight")
         for r in self._stream(query, batch_size, labels=labels):
             yield EdgeRow(src=str(r["src"]), dst=str(r["dst"]), label=str(r["label"]),
                           score=None if r["score"] is None else float(r["score"]),
