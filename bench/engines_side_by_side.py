@@ -37,7 +37,7 @@ sys.path.insert(0, str(REPO))
 import psutil  # noqa: E402
 
 from stylegraph.graph.connect import close, connect  # noqa: E402
-from stylegraph.queries.interface import as_product_graph  # noqa: E402
+from stylegraph.queries.connect import as_product_graph  # noqa: E402
 from tests.engines import JANUSGRAPH, TINKERGRAPH, EngineProcess, free_port, missing_engines_reason  # noqa: E402
 
 CATEGORIES = ["sneaker", "boot", "sandal", "heel", "handbag", "tshirt", "dress", "coat"]

@@ -22,7 +22,8 @@ from stylegraph.loader.load import load_records
 from stylegraph.loader.neptune_csv import EdgeRecord, VertexRecord, write_graph_csv
 from stylegraph.queries import recommended as rq
 from stylegraph.queries.filters import ProductFilter
-from stylegraph.queries.interface import ProductGraph, as_product_graph
+from stylegraph.queries.connect import as_product_graph
+from stylegraph.queries.interface import ProductGraph
 from tests.backends import PRODUCT_ENGINES, open_graph, url_and_serializer
 
 N, K = 30, 4

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from stylegraph.queries.export import DEFAULT_BATCH_SIZE
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 
 SIMILAR = "SIMILAR"
 RECOMMENDED = "RECOMMENDED"

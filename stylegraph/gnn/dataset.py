@@ -27,7 +27,7 @@ import torch
 from tqdm import tqdm
 
 from stylegraph.queries.export import SIMILAR_LABEL, EdgeRow, ProductRow
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 
 if TYPE_CHECKING:
     import dgl

@@ -26,7 +26,7 @@ from stylegraph.gnn.dataset import (EmbeddingsLike, ExportedGraph, bidirected_gr
                                     export_graph, target_pairs, undirected_pairs)
 from stylegraph.gnn.runs import TrainedRun
 from stylegraph.gnn.structure import PairStructure
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 from stylegraph.queries.recommended import RECOMMENDED_LABEL, Recommendation
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from stylegraph.settings import get_settings
 
 
 def _error(message: str) -> Exception:
-    from stylegraph.cli import CommandError
+    from stylegraph.commands import CommandError
 
     return CommandError(message)
 

@@ -62,20 +62,3 @@ def plot_reliability(before: dict[str, Any], after: dict[str, Any], temperature:
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
-
-
-def plot_curves(curves: dict[str, Any], path: Path) -> None:
-    """End-to-end training loss and validation accuracy per epoch (epoch 0: the linear probe)."""
-    plt = _plt()
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    epochs = range(1, len(curves["train_loss"]) + 1)
-    ax.plot(epochs, curves["train_loss"], label="train loss")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy")
-    ax2 = ax.twinx()
-    ax2.plot([0, *epochs], [curves["probe_val_accuracy"], *curves["val_accuracy"]], "g.-", label="validation accuracy")
-    ax2.set_ylabel("accuracy")
-    fig.legend(loc="upper center", ncol=2, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    fig.savefig(path, dpi=100)
-    plt.close(fig)

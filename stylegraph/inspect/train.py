@@ -33,8 +33,9 @@ from tqdm import tqdm
 
 from stylegraph.inspect import calibrate
 from stylegraph.inspect.model import CHECKPOINT, ClassifierNet, save_classifier
-from stylegraph.inspect.plots import plot_confusion, plot_curves, plot_reliability
+from stylegraph.inspect.plots import plot_confusion, plot_reliability
 from stylegraph.loader.embed import ARCHS, backbone_state, build_backbone, make_spec
+from stylegraph.loader.training import plot_training_curves, run_epoch
 from stylegraph.loader.finetune import (IDS_FILE, FinetuneConfig, PhotoDataset, TrainingData, new_run_dir,
                                         peak_rss_mb, split_products, training_data)
 from stylegraph.loader.preprocess import default_image_size, eval_transform, train_transform
@@ -258,7 +259,8 @@ def train_inspector(cfg: InspectConfig, progress: bool = True,
                                                     sort_keys=True) + "\n")
         (run / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
         if curves["train_loss"]:
-            plot_curves(curves, run / "curves.png")
+            plot_training_curves(run / "curves.png", curves["train_loss"], "cross-entropy", "accuracy",
+                                 curves["probe_val_accuracy"], curves["val_accuracy"])
         log.info("validation accuracy %.4f; threshold %.4f gives coverage %.3f at precision %.3f",
                  metrics["val_accuracy"], metrics["threshold"], metrics["val_coverage"], metrics["val_precision_at_threshold"])
         return run, metrics
@@ -325,18 +327,11 @@ def _finetune(cfg: InspectConfig, net: ClassifierNet, data: TrainingData, split:
         for module in net.modules():
             if not from_scratch and isinstance(module, nn.modules.batchnorm._BatchNorm):
                 module.eval()
-        total, steps = 0.0, 0
-        for x, yb in tqdm(loader, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch", leave=False,
-                          disable=not progress):
-            loss = nn.functional.cross_entropy(net(x), yb[:, 0])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(loss)
-            steps += 1
+        mean_loss = run_epoch(loader, opt, lambda x, yb: nn.functional.cross_entropy(net(x), yb[:, 0]),
+                              f"epoch {epoch}/{cfg.epochs}", progress)
         sched.step()
         acc = float(np.mean(logits_of(net, data, val_rows, image_size, cfg.workers).argmax(1) == y_val))
-        curves["train_loss"].append(total / max(1, steps))
+        curves["train_loss"].append(mean_loss)
         curves["val_accuracy"].append(acc)
         log.info("epoch %d: loss %.4f, validation accuracy %.4f", epoch, curves["train_loss"][-1], acc)
         if progress:

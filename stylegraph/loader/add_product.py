@@ -21,7 +21,7 @@ from stylegraph.loader.embedding_store import active_embeddings, embeddings_path
 from stylegraph.loader.images import file_sha256, open_image
 from stylegraph.loader.knn import KnnIndex
 from stylegraph.product_schema import PRODUCT, SCORE, SIMILAR
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 
 log = logging.getLogger(__name__)
 

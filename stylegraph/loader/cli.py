@@ -11,6 +11,7 @@ from typing import Any
 
 from stylegraph.cli_flags import model_flags, model_values, setting_flag
 from stylegraph.commands import CommandError, graph_session
+from stylegraph.loader.finetune_config import FinetuneConfig, FinetuneError
 
 STYLE_CHOICES = ("none", "style", "concat")
 
@@ -93,9 +94,7 @@ def _column_map(items: list[str] | None) -> dict[str, str]:
 FINETUNE_OWN_FLAGS = ("catalog", "labels", "columns", "model", "weights", "seed", "runs_dir")
 
 
-def _finetune_config(args: argparse.Namespace) -> "FinetuneConfig":
-    from stylegraph.loader.finetune_config import FinetuneConfig, FinetuneError
-
+def _finetune_config(args: argparse.Namespace) -> FinetuneConfig:
     s = args.settings
     try:
         return FinetuneConfig(
@@ -110,7 +109,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
     """``stylegraph finetune``."""
     from stylegraph.loader.catalog import CatalogError
     from stylegraph.loader.embed import EmbedError
-    from stylegraph.loader.finetune import FinetuneError, finetune
+    from stylegraph.loader.finetune import finetune
     from stylegraph.loader.hparam_search import SearchError, search
 
     _torch_threads(args)
@@ -252,8 +251,6 @@ def _bool(text: str) -> bool:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the loader's subcommands to the ``stylegraph`` parser."""
-    from stylegraph.loader.finetune_config import FinetuneConfig
-
     p = subparsers.add_parser("sample-catalog", help="render a procedural sample catalog (PNG + catalog.csv)")
     p.add_argument("--products", type=int, default=200, help="number of products")
     p.add_argument("--out", type=Path, required=True, help="output directory")

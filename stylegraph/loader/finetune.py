@@ -39,6 +39,7 @@ from tqdm import tqdm
 
 from stylegraph.loader.catalog import read_catalog
 from stylegraph.loader.embed import backbone_state, build_backbone, make_spec
+from stylegraph.loader.training import plot_training_curves, run_epoch
 from stylegraph.loader.finetune_config import FinetuneConfig, FinetuneError
 from stylegraph.loader.images import SkippedImage, load_product_image
 from stylegraph.loader.knn import label_precision
@@ -184,30 +185,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def plot_curves(metrics: dict[str, Any], path: Path) -> None:
-    """Training loss and validation precision@k per epoch, as a PNG."""
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    epochs = range(1, len(metrics["train_loss"]) + 1)
-    ax.plot(epochs, metrics["train_loss"], label="train loss")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
-    ax2 = ax.twinx()
-    k = metrics["k"]
-    ax2.plot([0, *epochs], [metrics["base_val_precision"], *metrics["val_precision"]], "g.-",
-             label=f"validation precision@{k}")
-    ax2.axhline(metrics["base_val_precision"], color="grey", ls=":", label="starting model")
-    ax2.axvline(metrics["best_epoch"], color="g", ls="--", alpha=0.4)
-    ax2.set_ylabel(f"precision@{k}")
-    fig.legend(loc="upper center", ncol=3, fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-
-
 EpochHook = Callable[[int, float], None]
 
 
@@ -250,6 +227,12 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
     net = EmbeddingNet(cfg.model, cfg.embedding_dims, backbone, seed=cfg.seed)
     loss_fns, loss_params = make_losses(cfg, data.classes)
     weights = list(cfg.labels.values())
+
+    def batch_loss(emb: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        # one loss per label column, weighted; a miner picks the pairs where the loss has one
+        return sum(w * (fn(emb, y[:, j], miner(emb, y[:, j])) if miner else fn(emb, y[:, j]))
+                   for j, ((fn, miner), w) in enumerate(zip(loss_fns, weights)))
+
     opt = _optimizer(cfg, net, loss_params)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg.epochs)
     primary = data.labels[train_rows, 0]
@@ -269,20 +252,12 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
     for epoch in range(1, cfg.epochs + 1):
         t0 = time.perf_counter()
         net.train()
-        total, steps = 0.0, 0
-        for x, y in tqdm(loader, desc=f"epoch {epoch}/{cfg.epochs}", unit="batch", leave=False, disable=not progress):
-            emb = net(x)
-            loss = sum(w * (fn(emb, y[:, j], miner(emb, y[:, j])) if miner else fn(emb, y[:, j]))
-                       for j, ((fn, miner), w) in enumerate(zip(loss_fns, weights)))
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += float(loss)
-            steps += 1
+        mean_loss = run_epoch(loader, opt, lambda x, y: batch_loss(net(x), y), f"epoch {epoch}/{cfg.epochs}",
+                              progress)
         sched.step()
         val = label_precision(embed_rows(net, data, val_rows, image_size, workers=cfg.workers, centred=False),
                            val_labels, cfg.k)
-        metrics["train_loss"].append(total / max(1, steps))
+        metrics["train_loss"].append(mean_loss)
         metrics["val_precision"].append(val)
         metrics["epoch_seconds"].append(time.perf_counter() - t0)
         log.info("epoch %d: loss %.4f, validation precision@%d %.4f (%.0f s)", epoch, metrics["train_loss"][-1],
@@ -317,7 +292,8 @@ def _train(cfg: FinetuneConfig, data: TrainingData, image_size: int, split: tupl
                                             "validation": [data.ids[i] for i in val_rows]}) + "\n")
     (run / "config.json").write_text(json.dumps(cfg.model_dump(), indent=2, sort_keys=True) + "\n")
     (run / "metrics.json").write_text(json.dumps(metrics, indent=2, sort_keys=True) + "\n")
-    plot_curves(metrics, run / "curves.png")
+    plot_training_curves(run / "curves.png", metrics["train_loss"], "loss", f"precision@{cfg.k}",
+                         metrics["base_val_precision"], metrics["val_precision"], metrics["best_epoch"])
     if not improved:
         log.warning("the trained model (validation precision@%d %.4f) is not better than the starting model "
                     "(%.4f); do not use it", cfg.k, best, base)

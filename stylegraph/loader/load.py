@@ -26,7 +26,8 @@ from stylegraph.loader.neptune_csv import (
     read_edges,
     read_vertices,
 )
-from stylegraph.queries.interface import EdgeKey, ProductGraph, as_product_graph
+from stylegraph.queries.connect import as_product_graph
+from stylegraph.queries.interface import EdgeKey, ProductGraph
 
 log = logging.getLogger(__name__)
 Item = TypeVar("Item")

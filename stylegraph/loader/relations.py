@@ -34,7 +34,7 @@ from tqdm import tqdm
 
 from stylegraph.graph.gc_pause import gc_paused
 from stylegraph.product_schema import PRODUCT, WEIGHT
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 from stylegraph.queries.relations import RelationEdge, check_kind, ordered
 
 log = logging.getLogger(__name__)

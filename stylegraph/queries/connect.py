@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from gremlin_python.process.graph_traversal import GraphTraversalSource
+
 from stylegraph.queries.cypher.connect import SCHEMES as NEO4J_SCHEMES
-from stylegraph.queries.interface import ProductGraph, as_product_graph
+from stylegraph.queries.gremlin import GremlinProductGraph
+from stylegraph.queries.interface import ProductGraph
 from stylegraph.settings import Settings, get_settings
 
 
@@ -37,6 +40,16 @@ def connect(url: str | None = None, **opts: Any) -> ProductGraph:
     from stylegraph.graph.connect import connect as connect_gremlin
 
     return as_product_graph(connect_gremlin(url, settings=settings, **opts))
+
+
+def as_product_graph(graph: Any) -> ProductGraph:
+    """``graph`` itself when it is a :class:`ProductGraph`; a Gremlin ``g`` is wrapped."""
+    if isinstance(graph, ProductGraph):
+        return graph
+    if isinstance(graph, GraphTraversalSource):
+        return GremlinProductGraph(graph)
+    raise TypeError(f"expected a ProductGraph (stylegraph.queries.connect) or a Gremlin g, "
+                    f"got {type(graph).__name__}")
 
 
 def close(graph: Any) -> None:

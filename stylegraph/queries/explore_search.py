@@ -1,4 +1,5 @@
-"""The explorer's search box: find products by id or by words of their title.
+"""The explorer's search box on Gremlin: find products by words of their title
+(``ProductGraph.search_products`` puts the exact id first).
 
 Gremlin (TinkerPop 3.7, and Neptune without its full-text add-on) has no
 case-insensitive match, so every word must appear in the title in one of
@@ -7,8 +8,6 @@ stays one traversal made only of standard ``TextP.containing`` predicates,
 so it runs unchanged on every backend.
 """
 from __future__ import annotations
-
-from typing import Any
 
 from gremlin_python.process.graph_traversal import GraphTraversalSource
 from gremlin_python.process.traversal import TextP
@@ -47,34 +46,3 @@ def title_matches(g: GraphTraversalSource, text: str, limit: int) -> list[str]:
 def first_product_ids(g: GraphTraversalSource, limit: int) -> list[str]:
     """The ``limit`` smallest product ids."""
     return [str(v) for v in g.V().has_label(PRODUCT_LABEL).id_().order().limit(limit).to_list()]
-
-
-def search_products(graph: Any, text: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Products matching ``text``: the product with that exact id first, then title matches.
-
-    ``graph`` is a ProductGraph (or a Gremlin ``g``). With an empty ``text`` it returns up to ``limit`` products to start exploring from.
-    Each result is the product dict of ``get_products`` (``id`` plus properties).
-    Title matches are ordered with titles starting with ``text`` first, then by title.
-    """
-    from stylegraph.queries.interface import as_product_graph
-
-    if limit < 1:
-        return []
-    pg = as_product_graph(graph)
-    text = " ".join(text.split())
-    if not text:
-        products = pg.get_products(pg.first_product_ids(limit))
-        return sorted(products.values(), key=lambda p: str(p["id"]))
-    exact = pg.get_products([text]).get(text)
-    ids = [i for i in pg.title_matches(text, limit) if i != text]
-    found = pg.get_products(ids)
-    prefix = text.lower()
-
-    def rank(product: dict[str, Any]) -> tuple[bool, str]:
-        title = str(product.get("title") or "").lower()
-        return (not title.startswith(prefix), title)
-
-    results = sorted(found.values(), key=rank)
-    if exact is not None:
-        results.insert(0, exact)
-    return results[:limit]

@@ -16,7 +16,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
+from stylegraph.product_schema import RECOMMENDED, SIMILAR
+from stylegraph.queries import curation
+from stylegraph.queries.explore import EDGE_LABELS, RELATED, Neighborhood
 from stylegraph.queries.filters import ProductFilter
+from stylegraph.queries.similar import NeighbourResult
 
 #: how product code names an edge: (from id, label, to id); never by the backend's edge id
 EdgeKey = tuple[str, str, str]
@@ -64,17 +68,35 @@ class ProductGraph(ABC):
     def has_out_edge(self, product_id: str, label: str) -> bool:
         """True when ``product_id`` has at least one outgoing ``label`` edge."""
 
-    def similar_products(self, product_id: str, k: int, flt: ProductFilter | None = None) -> Any:
-        """Top-k SIMILAR neighbours as a ``NeighbourResult`` (None when the product is unknown)."""
-        from stylegraph.queries.similar import similar_products
+    def similar_products(self, product_id: str, k: int,
+                         flt: ProductFilter | None = None) -> Optional[NeighbourResult]:
+        """Top-k SIMILAR neighbours (None when the product is unknown)."""
+        items = self.top_neighbours(product_id, SIMILAR, k, flt)
+        if items is None:
+            return None
+        return NeighbourResult(product_id, SIMILAR, items)
 
-        return similar_products(self, product_id, k, flt)
+    def recommended_products(self, product_id: str, k: int,
+                             flt: ProductFilter | None = None) -> Optional[NeighbourResult]:
+        """Top-k RECOMMENDED neighbours, falling back to SIMILAR.
 
-    def recommended_products(self, product_id: str, k: int, flt: ProductFilter | None = None) -> Any:
-        """Top-k RECOMMENDED neighbours, falling back to SIMILAR (a ``NeighbourResult`` or None)."""
-        from stylegraph.queries.recommended import recommended_products
-
-        return recommended_products(self, product_id, k, flt)
+        The fallback (``fallback=True``) is used when the product has no
+        RECOMMENDED edge at all — no GNN model has run yet, or the product was
+        added after the last ``gnn refine``. A product that has RECOMMENDED edges
+        but none passing ``flt`` gets an empty list, not the fallback.
+        """
+        if self.has_out_edge(product_id, RECOMMENDED):
+            items = self.top_neighbours(product_id, RECOMMENDED, k, flt)
+            if items is None:
+                return None
+            models = {item.pop("model") for item in items if "model" in item}
+            model = sorted(models)[0] if len(models) == 1 else (", ".join(sorted(models)) or None)
+            return NeighbourResult(product_id, RECOMMENDED, items, fallback=False, model=model)
+        result = self.similar_products(product_id, k, flt)
+        if result is None:
+            return None
+        result.fallback = True
+        return result
 
     # ---- the explorer ---------------------------------------------------------------
     @abstractmethod
@@ -83,11 +105,60 @@ class ProductGraph(ABC):
         """Edges of one breadth-first level (see :func:`stylegraph.queries.explore.level_edges`)."""
 
     def neighborhood(self, product_id: str, depth: int = 1, limit: int = 50,
-                     edges: Sequence[str] | None = None, min_score: float = float("-inf")) -> Any:
-        """The explorer's ball around a product (a ``Neighborhood``, or None when unknown)."""
-        from stylegraph.queries.explore import EDGE_LABELS, neighborhood
+                     edges: Sequence[str] | None = None,
+                     min_score: float = float("-inf")) -> Optional[Neighborhood]:
+        """The products within ``depth`` hops of ``product_id`` (at most ``limit`` nodes).
 
-        return neighborhood(self, product_id, depth, limit, EDGE_LABELS if edges is None else edges, min_score)
+        Returns None when ``product_id`` is not a product. Within a level, a
+        node's best-scored edges are taken first, so when ``limit`` cuts the
+        ball short it keeps the strongest neighbours. Every edge of the chosen
+        kinds between two included nodes that was seen during the walk is returned.
+        """
+        edges = EDGE_LABELS if edges is None else edges
+        for edge in edges:
+            if edge not in EDGE_LABELS:
+                raise ValueError(f"unknown edge label {edge!r}")
+        root = self.get_products([product_id]).get(product_id)
+        if root is None:
+            return None
+        levels: dict[str, int] = {product_id: 0}
+        seen_edges: list[dict[str, Any]] = []
+        frontier = [product_id]
+        truncated = False
+        for level in range(1, depth + 1):
+            found = self.level_edges(frontier, edges, min_score)
+            rank = {pid: i for i, pid in enumerate(frontier)}
+            found.sort(key=lambda e: (rank.get(e["from"], 0), -e["score"], e["to"], e["type"]))
+            next_frontier: list[str] = []
+            for edge in found:
+                target = edge["to"]
+                if target not in levels:
+                    if len(levels) >= limit:
+                        truncated = True
+                        continue
+                    levels[target] = level
+                    next_frontier.append(target)
+                seen_edges.append(edge)
+            frontier = next_frontier
+            if not frontier:
+                break
+        products = self.get_products(levels)
+        result = Neighborhood(root=product_id, truncated=truncated)
+        for pid, level in levels.items():
+            product = products.get(pid)
+            if product is None:  # an edge to a non-product vertex: leave it out
+                continue
+            result.nodes.append({**product, "level": level})
+        present = {n["id"] for n in result.nodes}
+        unique: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for edge in seen_edges:
+            if edge["from"] in present and edge["to"] in present:
+                ends = (edge["from"], edge["to"])
+                if edge["type"] == RELATED:  # undirected: seen from both ends, kept once
+                    ends = tuple(sorted(ends))
+                unique.setdefault((*ends, edge.get("kind", edge["type"])), edge)
+        result.edges = list(unique.values())
+        return result
 
     @abstractmethod
     def title_matches(self, text: str, limit: int) -> list[str]:
@@ -98,10 +169,31 @@ class ProductGraph(ABC):
         """The ``limit`` smallest product ids."""
 
     def search_products(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """The explorer's search box (see :func:`stylegraph.queries.explore_search.search_products`)."""
-        from stylegraph.queries.explore_search import search_products
+        """Products matching ``text``: the product with that exact id first, then title matches.
 
-        return search_products(self, text, limit)
+        With an empty ``text`` it returns up to ``limit`` products to start exploring from.
+        Each result is the product dict of ``get_products`` (``id`` plus properties).
+        Title matches are ordered with titles starting with ``text`` first, then by title.
+        """
+        if limit < 1:
+            return []
+        text = " ".join(text.split())
+        if not text:
+            products = self.get_products(self.first_product_ids(limit))
+            return sorted(products.values(), key=lambda p: str(p["id"]))
+        exact = self.get_products([text]).get(text)
+        ids = [i for i in self.title_matches(text, limit) if i != text]
+        found = self.get_products(ids)
+        prefix = text.lower()
+
+        def rank(product: dict[str, Any]) -> tuple[bool, str]:
+            title = str(product.get("title") or "").lower()
+            return (not title.startswith(prefix), title)
+
+        results = sorted(found.values(), key=rank)
+        if exact is not None:
+            results.insert(0, exact)
+        return results[:limit]
 
     # ---- stats, version -------------------------------------------------------------
     @abstractmethod
@@ -117,10 +209,15 @@ class ProductGraph(ABC):
         """RECOMMENDED edge counts per ``model``."""
 
     def graph_stats(self) -> dict[str, Any]:
-        """Counts by label and the GNN model(s) behind RECOMMENDED edges."""
-        from stylegraph.queries.stats import graph_stats
-
-        return graph_stats(self)
+        """Vertex and edge counts by label and the GNN model(s) behind RECOMMENDED edges."""
+        models = self.recommendation_models()
+        return {
+            "vertices": self.vertex_counts(),
+            "edges": self.edge_counts(),
+            "recommendation_models": models,
+            # the model in use: the run that wrote the most RECOMMENDED edges
+            "recommendation_model": max(models, key=lambda m: models[m]) if models else None,
+        }
 
     @abstractmethod
     def get_version(self) -> int:
@@ -215,10 +312,18 @@ class ProductGraph(ABC):
 
     def replace_recommended(self, recs: Sequence[Any], model: str, batch_size: int = 200,
                             sources: Iterable[str] | None = None) -> int:
-        """Make ``recs`` the RECOMMENDED edges (new ones written before stale ones go)."""
-        from stylegraph.queries.recommended import replace_recommended
+        """Make ``recs`` the graph's ``RECOMMENDED`` edges, replacing the previous model's.
 
-        return replace_recommended(self, recs, model, batch_size, sources)
+        ``sources`` (default: the sources of ``recs``) are the products whose
+        recommendations this call owns; any of their edges not in ``recs`` is
+        dropped, as is every edge of another model. Returns the number written.
+        """
+        written = self.upsert_recommended(recs, model, batch_size)
+        keep: dict[str, list[str]] = {src: [] for src in (sources or ())}
+        for rec in recs:
+            keep.setdefault(rec.src, []).append(rec.dst)
+        self.drop_stale_recommended(keep, model, batch_size)
+        return written
 
     @abstractmethod
     def recommended_for(self, product_id: str, limit: int = 10) -> list[tuple[str, float, str]]:
@@ -250,10 +355,8 @@ class ProductGraph(ABC):
                        fetch: Any) -> Any:
         """``fetch(n)``'s NeighbourResult with ``product_id``'s pins and bans applied
         (see :func:`stylegraph.queries.curation.apply_curation`); written once on the primitives."""
-        from stylegraph.queries.curation import apply_rules, product_summaries
-
-        return apply_rules(self.curations_of(product_id), relation, k, flt, fetch,
-                           lambda ids: product_summaries(self.get_products(ids)))
+        return curation.apply_rules(self.curations_of(product_id), relation, k, flt, fetch,
+                           lambda ids: curation.product_summaries(self.get_products(ids)))
 
     def iter_training_curations(self, batch_size: int = 1000) -> list[tuple[str, str, str]]:
         """``(product, item, action)`` of every rule on the recommendations list (for the GNN)."""
@@ -286,16 +389,3 @@ class ProductGraph(ABC):
     def __exit__(self, *exc: Any) -> None:
         self.close()
 
-
-def as_product_graph(graph: Any) -> ProductGraph:
-    """``graph`` itself when it is a :class:`ProductGraph`; a Gremlin ``g`` is wrapped."""
-    if isinstance(graph, ProductGraph):
-        return graph
-    from gremlin_python.process.graph_traversal import GraphTraversalSource
-
-    if isinstance(graph, GraphTraversalSource):
-        from stylegraph.queries.gremlin import GremlinProductGraph
-
-        return GremlinProductGraph(graph)
-    raise TypeError(f"expected a ProductGraph (stylegraph.queries.connect) or a Gremlin g, "
-                    f"got {type(graph).__name__}")

@@ -1,5 +1,7 @@
-"""``RECOMMENDED`` edges: the GNN's refined links (Gremlin writes and reads of ``g``), and
-``recommended_products`` (top-k with the SIMILAR fallback) on any ProductGraph.
+"""``RECOMMENDED`` edges: the GNN's refined links (Gremlin writes and reads of ``g``).
+
+``recommended_products`` (top-k with the SIMILAR fallback) and ``replace_recommended``
+are written once for every backend in ``ProductGraph`` (``queries/interface.py``).
 
 Data model (docs/INTERFACES.md): label ``RECOMMENDED``, product -> product,
 properties ``score`` (Double) and ``model`` (String, the run name); an edge is
@@ -13,15 +15,12 @@ product without recommendations in between.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional, Sequence
+from typing import Iterable, Sequence
 
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Direction, Merge, Order, P, T
 
 from stylegraph.product_schema import MODEL, RECOMMENDED, SCORE
-from stylegraph.queries.filters import ProductFilter
-from stylegraph.queries.interface import as_product_graph
-from stylegraph.queries.similar import NeighbourResult, similar_products
 
 RECOMMENDED_LABEL = RECOMMENDED
 DEFAULT_BATCH_SIZE = 200
@@ -96,29 +95,6 @@ def drop_stale_recommended(
     g.E().has_label(RECOMMENDED_LABEL).not_(__.has("model", model)).drop().iterate()
 
 
-def replace_recommended(
-    graph: Any,
-    recs: Sequence[Recommendation],
-    model: str,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    sources: Iterable[str] | None = None,
-) -> int:
-    """Make ``recs`` the graph's ``RECOMMENDED`` edges, replacing the previous model's
-    (on a ProductGraph, or a Gremlin ``g``).
-
-    ``sources`` (default: the sources of ``recs``) are the products whose
-    recommendations this call owns; any of their edges not in ``recs`` is
-    dropped, as is every edge of another model. Returns the number written.
-    """
-    pg = as_product_graph(graph)
-    written = pg.upsert_recommended(recs, model, batch_size)
-    keep: dict[str, list[str]] = {src: [] for src in (sources or ())}
-    for rec in recs:
-        keep.setdefault(rec.src, []).append(rec.dst)
-    pg.drop_stale_recommended(keep, model, batch_size)
-    return written
-
-
 def recommended_for(
     g: GraphTraversalSource, product_id: str, limit: int = 10
 ) -> list[tuple[str, float, str]]:
@@ -144,28 +120,3 @@ def count_recommended(g: GraphTraversalSource, model: str | None = None) -> int:
     if model is not None:
         t = t.has("model", model)
     return int(t.count().next())
-
-
-def recommended_products(
-    graph: Any, product_id: str, k: int, flt: ProductFilter | None = None
-) -> Optional[NeighbourResult]:
-    """Top-k RECOMMENDED neighbours, falling back to SIMILAR (on a ProductGraph, or a ``g``).
-
-    The fallback (``fallback=True``) is used when the product has no
-    RECOMMENDED edge at all — no GNN model has run yet, or the product was
-    added after the last ``gnn refine``. A product that has RECOMMENDED edges
-    but none passing ``flt`` gets an empty list, not the fallback.
-    """
-    pg = as_product_graph(graph)
-    if pg.has_out_edge(product_id, RECOMMENDED):
-        items = pg.top_neighbours(product_id, RECOMMENDED, k, flt)
-        if items is None:
-            return None
-        models = {item.pop("model") for item in items if "model" in item}
-        model = sorted(models)[0] if len(models) == 1 else (", ".join(sorted(models)) or None)
-        return NeighbourResult(product_id, RECOMMENDED, items, fallback=False, model=model)
-    result = similar_products(pg, product_id, k, flt)
-    if result is None:
-        return None
-    result.fallback = True
-    return result

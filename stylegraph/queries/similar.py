@@ -1,6 +1,7 @@
-"""Top-k neighbour traversals (Gremlin) and ``similar_products`` on any ProductGraph.
+"""Top-k neighbour traversals (Gremlin) and the ``NeighbourResult`` they make.
 
-RECOMMENDED with its SIMILAR fallback is ``stylegraph.queries.recommended.recommended_products``.
+``similar_products`` and ``recommended_products`` (RECOMMENDED with its SIMILAR
+fallback), for every backend, are methods of ``ProductGraph`` (``queries/interface.py``).
 
 Each result is a list of ``Neighbour`` dicts, best first::
 
@@ -17,7 +18,7 @@ from typing import Any, Optional
 from gremlin_python.process.graph_traversal import GraphTraversalSource, __
 from gremlin_python.process.traversal import Order
 
-from stylegraph.product_schema import DERIVED_LABELS, RECOMMENDED, SCORE, SIMILAR
+from stylegraph.product_schema import DERIVED_LABELS, SCORE
 from stylegraph.queries.filters import PRODUCT_LABEL, ProductFilter
 from stylegraph.queries.products import normalize_element_map
 
@@ -97,15 +98,3 @@ def neighbour_item(row: dict[str, Any]) -> dict[str, Any]:
     if row.get("model"):
         item["model"] = row["model"]
     return item
-
-
-def similar_products(
-    graph: Any, product_id: str, k: int, flt: ProductFilter | None = None
-) -> Optional[NeighbourResult]:
-    """Top-k SIMILAR neighbours (None when the product is unknown) on a ProductGraph (or a ``g``)."""
-    from stylegraph.queries.interface import as_product_graph
-
-    items = as_product_graph(graph).top_neighbours(product_id, SIMILAR, k, flt)
-    if items is None:
-        return None
-    return NeighbourResult(product_id, SIMILAR, items)

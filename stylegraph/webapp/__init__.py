@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from flask import Flask
 
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 from stylegraph.settings import Settings, get_settings
 from stylegraph.webapp.cache import ReadCache, ResponseCache, VersionWatch
 from stylegraph.webapp.errors import register_error_handlers

@@ -12,19 +12,20 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from flask import Blueprint, Response, current_app, jsonify
 
+from stylegraph.product_schema import RECOMMENDED
 from stylegraph.queries.explore import EDGE_NAMES
 from stylegraph.queries.interface import ProductGraph
-from stylegraph.queries.similar import RECOMMENDED, NeighbourResult
+from stylegraph.queries.similar import NeighbourResult
 from stylegraph.webapp.cache import mark_cacheable
 from stylegraph.webapp.contract import declare, openapi_document
 from stylegraph.webapp.errors import BadParameter, NotFound, TooLarge, error_response, is_unavailable
 from stylegraph.webapp.images import image_url, serve_image
 from stylegraph.webapp.merch_schemas import CuratedNeighbours, ExplainQuery
+from stylegraph.webapp.neighbours_view import active_embedding_model, curated_neighbours, finish_body
 from stylegraph.webapp.schemas import K_MAX, Health, ImageUpload, NeighborhoodQuery
 from stylegraph.webapp.schemas import NeighbourQuery, Neighborhood, Product, SearchResult, Stats
 from stylegraph.webapp.state import get_g, get_state
@@ -72,8 +73,6 @@ def _neighbours(product_id: str, query: ExplainQuery, find: Callable[..., Neighb
     """The answer of a neighbours endpoint: ``find(g, product_id, k, filter)`` for the
     request's ``k`` and filter, with the merchandisers' pins and bans for ``relation``
     applied and, with ``explain=true``, each item's ``why``, as JSON (404 when unknown)."""
-    from stylegraph.webapp.neighbours_view import curated_neighbours, finish_body
-
     mark_cacheable()
     result = curated_neighbours(product_id, find, relation, query.k, query.product_filter())
     return jsonify(finish_body(neighbours_json(result, query.k), result, query.explain))
@@ -193,16 +192,6 @@ def graph_neighborhood(query: NeighborhoodQuery) -> Response:
         "nodes": [product_json(n) for n in result.nodes],
         "edges": result.edges,
     })
-
-
-def active_embedding_model(data_dir: Path) -> str | None:
-    """The model id in ``<data_dir>/embeddings/ACTIVE`` (None when there is none)."""
-    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_model_id
-
-    try:
-        return active_model_id(data_dir)
-    except EmbeddingStoreError:
-        return None
 
 
 @bp.get("/api/stats")

@@ -93,7 +93,8 @@ def _run_side(product_id: str, run: str, k: int, flt: ProductFilter) -> dict[str
 
 
 def _side(product_id: str, source: str, k: int, flt: ProductFilter) -> dict[str, Any]:
-    from stylegraph.webapp.api import active_embedding_model, product_json
+    from stylegraph.webapp.api import product_json
+    from stylegraph.webapp.neighbours_view import active_embedding_model
 
     if source.startswith(RUN_PREFIX):
         run = source[len(RUN_PREFIX):]

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template
 
 from stylegraph.queries.curation import Curation, now_iso
 from stylegraph.webapp.auth import check_write_token
-from stylegraph.webapp.errors import ApiError, BadParameter, NotFound
+from stylegraph.webapp.errors import BadParameter, NotFound
 from stylegraph.webapp.contract import declare
 from stylegraph.webapp.merch_schemas import ClusterCurationBody, ClusterTarget, CurationBody, CurationList
 from stylegraph.webapp.merch_schemas import CurationQuery, CurationRemoved, CurationWritten, ProductTarget

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from stylegraph.queries.explore import neighborhood
+from stylegraph.queries.connect import as_product_graph
 from stylegraph.webapp import explorer_style
 from stylegraph.webapp.errors import NotFound
 from stylegraph.webapp.images import URL_PREFIX, resolve_image
@@ -165,8 +165,8 @@ def export_neighborhood(
     Photos are inlined from ``catalog_dir`` unless ``link_base`` (the shop's base
     URL) is given, in which case they are linked there.
     """
-    result = neighborhood(g, product_id, depth=depth, limit=limit, edges=edges,
-                          min_score=float("-inf") if min_score is None else min_score)
+    result = as_product_graph(g).neighborhood(product_id, depth=depth, limit=limit, edges=edges,
+                                              min_score=float("-inf") if min_score is None else min_score)
     if result is None:
         raise ExportError(f"cannot read the neighbourhood of {product_id!r}: unknown product")
     nodes = [{**n, "expanded": n["level"] < depth} for n in result.nodes]

@@ -6,7 +6,10 @@ Pins and bans and the reasons come from the ProductGraph (``apply_curation``,
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable, Optional
+
+from stylegraph.product_schema import RECOMMENDED
 
 from stylegraph.queries.filters import ProductFilter
 from stylegraph.queries.similar import NeighbourResult
@@ -14,6 +17,16 @@ from stylegraph.webapp.errors import NotFound
 from stylegraph.webapp.state import get_g, get_state
 
 Find = Callable[..., Optional[NeighbourResult]]
+
+
+def active_embedding_model(data_dir: Path) -> str | None:
+    """The model id in ``<data_dir>/embeddings/ACTIVE`` (None when there is none)."""
+    from stylegraph.loader.embedding_store import EmbeddingStoreError, active_model_id
+
+    try:
+        return active_model_id(data_dir)
+    except EmbeddingStoreError:
+        return None
 
 
 def curated_neighbours(product_id: str, find: Find, relation: str, k: int,
@@ -28,9 +41,7 @@ def curated_neighbours(product_id: str, find: Find, relation: str, k: int,
 
 def add_explanations(body: dict[str, Any], result: NeighbourResult) -> None:
     """Give every item of ``body`` its ``why`` list (paths, shared attributes, model, score)."""
-    from stylegraph.webapp.api import active_embedding_model
-
-    model = result.model if result.edge == "RECOMMENDED" else active_embedding_model(
+    model = result.model if result.edge == RECOMMENDED else active_embedding_model(
         get_state().settings.data_dir)
     reasons = get_g().explain(result.product_id, result.items, result.edge, model)
     for item in body["items"]:

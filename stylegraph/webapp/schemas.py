@@ -14,9 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 from spectree.model_adapter.pydantic_adapter import BaseFile
 
+from stylegraph.product_schema import RECOMMENDED, SIMILAR
 from stylegraph.queries.explore import EDGE_LABELS, RELATED
 from stylegraph.queries.filters import ProductFilter
-from stylegraph.queries.similar import RECOMMENDED, SIMILAR
 
 K_DEFAULT, K_MAX = 6, 100
 TEXT_MAX = 200

@@ -7,7 +7,8 @@ from typing import Any, Callable, Optional
 
 from flask import Flask, current_app
 
-from stylegraph.queries.interface import ProductGraph, as_product_graph
+from stylegraph.queries.connect import as_product_graph
+from stylegraph.queries.interface import ProductGraph
 from stylegraph.settings import Settings
 from stylegraph.webapp.cache import ReadCache
 

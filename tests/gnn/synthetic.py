@@ -62,7 +62,7 @@ def make_catalog(n: int = 90, styles: int = 6, dim: int = 16, k: int = 5, noise:
 def load_into_graph(g, products, edges, relations=(), batch: int = 100) -> None:
     """Write synthetic products, SIMILAR and relation edges through ``g`` (a ProductGraph or a
     Gremlin ``g``), with the interface's batched upserts the loaders use."""
-    from stylegraph.queries.interface import as_product_graph
+    from stylegraph.queries.connect import as_product_graph
     from stylegraph.queries.relations import RelationEdge
 
     pg = as_product_graph(g)

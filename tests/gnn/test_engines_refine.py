@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stylegraph.gnn.refine import refine
-from stylegraph.queries.interface import as_product_graph
+from stylegraph.queries.connect import as_product_graph
 from tests.backends import PRODUCT_ENGINES, open_graph
 from .synthetic import load_into_graph
 

@@ -8,6 +8,7 @@ from gremlin_python.process.traversal import T
 from stylegraph.gnn.dataset import DatasetError, export_graph
 from stylegraph.gnn.refine import recommend_new_products, refine
 from stylegraph.queries import recommended as rq
+from stylegraph.queries.connect import as_product_graph
 from stylegraph.queries.export import ProductRow, iter_edges, iter_products
 from stylegraph.queries.meta import get_version
 from .synthetic import load_into_graph, make_catalog
@@ -76,21 +77,21 @@ def test_replace_recommended_replaces_the_previous_models_edges(g):
     similar = g.E().has_label("SIMILAR").count().next()
     recs_a = [rq.Recommendation("p0000", "p0001", 0.9), rq.Recommendation("p0000", "p0002", 0.8),
               rq.Recommendation("p0003", "p0004", 0.7)]
-    assert rq.replace_recommended(g, recs_a, model="run-a", batch_size=2) == 3
+    assert as_product_graph(g).replace_recommended(recs_a, model="run-a", batch_size=2) == 3
     assert rq.recommended_for(g, "p0000") == [("p0001", 0.9, "run-a"), ("p0002", 0.8, "run-a")]
     pairs = g.E().has_label("RECOMMENDED").project("s", "d").by(__.out_v().id_()).by(__.in_v().id_()).to_list()
     assert sorted((p["s"], p["d"]) for p in pairs) == [("p0000", "p0001"), ("p0000", "p0002"), ("p0003", "p0004")]
     # the same model again with fewer links per product: extras go, re-writes are idempotent
-    rq.replace_recommended(g, recs_a[:1], model="run-a", sources=["p0000", "p0003"])
+    as_product_graph(g).replace_recommended(recs_a[:1], model="run-a", sources=["p0000", "p0003"])
     assert rq.count_recommended(g) == 1
     # a new model replaces every edge of the old one
-    rq.replace_recommended(g, [rq.Recommendation("p0005", "p0006", 0.5)], model="run-b")
+    as_product_graph(g).replace_recommended([rq.Recommendation("p0005", "p0006", 0.5)], model="run-b")
     assert rq.count_recommended(g, "run-a") == 0 and rq.count_recommended(g, "run-b") == 1
     assert rq.count_recommended(g) == 1
     # a product the new pass found nothing for loses its old edges
-    rq.replace_recommended(g, [], model="run-b", sources=["p0005"])
+    as_product_graph(g).replace_recommended([], model="run-b", sources=["p0005"])
     assert rq.count_recommended(g) == 0
-    rq.replace_recommended(g, [rq.Recommendation("p0005", "p0006", 0.5)], model="run-b")
+    as_product_graph(g).replace_recommended([rq.Recommendation("p0005", "p0006", 0.5)], model="run-b")
     # SIMILAR edges are untouched
     assert g.E().has_label("SIMILAR").count().next() == similar
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from stylegraph.graph.connect import close, connect
-from stylegraph.queries.explore import neighborhood
+from stylegraph.queries.connect import as_product_graph
 from stylegraph.queries.relations import RelationEdge, merge_relations
 from stylegraph.queries.bulk import merge_edges, merge_vertices
 from stylegraph.webapp.explorer_style import EDGE_STYLES
@@ -16,9 +16,9 @@ def test_relations_are_their_own_edge_type():
         # stored C -> D and A -> C: seen from A's side and from D's side alike
         merge_relations(g, [RelationEdge("A", "C", "WORN_WITH", 3.0),
                             RelationEdge("C", "D", "BOUGHT_WITH", 1.0)])
-        only_sim = neighborhood(g, "A", depth=2, edges=("SIMILAR", "RECOMMENDED"))
+        only_sim = as_product_graph(g).neighborhood("A", depth=2, edges=("SIMILAR", "RECOMMENDED"))
         assert {n["id"] for n in only_sim.nodes} == {"A", "B"}
-        result = neighborhood(g, "A", depth=2, edges=("SIMILAR", "RECOMMENDED", "RELATED"))
+        result = as_product_graph(g).neighborhood("A", depth=2, edges=("SIMILAR", "RECOMMENDED", "RELATED"))
         assert {n["id"] for n in result.nodes} == {"A", "B", "C", "D"}
         rel = {e["kind"]: e for e in result.edges if e["type"] == "RELATED"}
         assert set(rel) == {"WORN_WITH", "BOUGHT_WITH"}
@@ -28,7 +28,7 @@ def test_relations_are_their_own_edge_type():
         assert EDGE_STYLES["RELATED"]["undirected"] and EDGE_STYLES["RELATED"]["logWidth"]
         assert not EDGE_STYLES["SIMILAR"].get("undirected")
         # min_score cuts scored edges, not co-occurrence weights
-        cut = neighborhood(g, "A", depth=1, edges=("SIMILAR", "RELATED"), min_score=0.95)
+        cut = as_product_graph(g).neighborhood("A", depth=1, edges=("SIMILAR", "RELATED"), min_score=0.95)
         assert {e["type"] for e in cut.edges} == {"RELATED"}
     finally:
         close(g)
