@@ -1,11 +1,13 @@
-"""The server's counters and gauges (shown by ``/healthz``), safe to touch from worker threads."""
+"""The server's counters and gauges (shown by ``/healthz``), safe to touch from worker threads.
+
+``quick``: requests answered on the event loop's quick path (see ``requests``)."""
 from __future__ import annotations
 
 import threading
 
 #: counters that only go up
 COUNTERS = ("connections", "frames", "requests", "errors", "timeouts", "cancelled", "over_budget",
-            "auth_failures", "evaluation_ms")
+            "auth_failures", "evaluation_ms", "quick")
 #: gauges: how many of something there are right now
 GAUGES = ("running",)
 
