@@ -38,8 +38,13 @@ class SliceExpired(BaseException):
 
 #: a traversal running longer than this is "long": it backs off when others need the GIL
 LONG_RUNNING_S = 0.05
-#: how long a long traversal sleeps (GIL released) at each check while others run
-BACK_OFF_S = 0.0002
+#: while others run, a long traversal sleeps (GIL released) at each check for this share of
+#: the time it computed since the previous check: 1.0 halves its speed, and gives the event
+#: loop and the short requests GIL-free windows instead of only the interpreter's forced
+#: switches (every ``sys.getswitchinterval()``, and none while the OS has descheduled it)
+BACK_OFF_SHARE = 1.0
+#: the longest single back-off sleep
+BACK_OFF_MAX_S = 0.002
 
 
 @dataclass
@@ -57,10 +62,11 @@ class Limits:
     contended: Optional[Callable[[], bool]] = None
     evaluating_since: Optional[float] = None
     slice_end: Optional[float] = None
+    _last_check: float = 0.0
 
     def begin(self) -> None:
         """Mark the start of an evaluation (the engine calls it before the first traverser)."""
-        self.evaluating_since = time.monotonic()
+        self.evaluating_since = self._last_check = time.monotonic()
 
     def shorten(self, timeout_ms: float) -> None:
         """Move the deadline to ``timeout_ms`` from now if that is sooner."""
@@ -76,10 +82,12 @@ class Limits:
             raise CancelledError("traversal evaluation was cancelled (the client went away)")
         if self.slice_end is not None and now > self.slice_end:
             raise SliceExpired()
-        since = self.evaluating_since
+        since, last = self.evaluating_since, self._last_check
+        self._last_check = now
         if since is not None and self.contended is not None and now - since > LONG_RUNNING_S \
                 and self.contended():
-            time.sleep(BACK_OFF_S)
+            time.sleep(min(BACK_OFF_MAX_S, BACK_OFF_SHARE * (now - last)))
+            self._last_check = time.monotonic()
         if self.max_traversers is not None and traversers > self.max_traversers:
             raise TraverserBudgetError(
                 f"the traversal made more than {self.max_traversers:,} traversers, the per-request budget "

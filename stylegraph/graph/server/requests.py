@@ -94,17 +94,21 @@ class RequestProcessor:
         return Limits(max_traversers=self.limits.max_traversers or None, contended=self._contended)
 
     def _contended(self) -> bool:
-        """Whether more than one evaluation is running (a long one then backs off)."""
-        return self.stats["running"] > 1
+        """Whether other requests are in flight (a long one then backs off): counted from
+        dispatch to answer, since a short read needs the GIL for its parsing and writing too."""
+        return self.stats["answering"] > 1
 
     async def process(self, request: p.Request, serializer: WireSerializer, send: Send,
                       limits: Limits) -> None:
         """Evaluate ``request`` under ``limits``, sending each batch of results as it is made."""
+        self.stats.count("answering")
         try:
             await self._evaluate(request, serializer, send, limits)
         except p.ProtocolError as exc:
             self.stats.count("errors")
             await send(serializer.write_response(exc.response()))
+        finally:
+            self.stats.count("answering", -1)
 
     async def _evaluate(self, request: p.Request, serializer: WireSerializer, send: Send,
                         limits: Limits) -> None:
