@@ -13,6 +13,7 @@ from stylegraph.graph.fixtures import load_grateful_like
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.limits import Limits
 from stylegraph.graph.rwlock import ReadWriteLock
+from tests.graph.engine_support import write_lock_held
 from tests.graph.test_server_protocol import bytecode_of
 
 
@@ -55,23 +56,10 @@ def test_past_its_slice_a_read_is_abandoned_and_its_limits_still_serve(graph: Gr
 
 
 def test_a_held_write_lock_is_not_waited_for(graph: Graph) -> None:
-    held, release = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        with graph.lock.write():
-            held.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    try:
-        assert held.wait(5)
+    with write_lock_held(graph):
         started = time.monotonic()
         assert _quick(graph, lambda g: g.V("song1").id_()) is None
         assert time.monotonic() - started < 0.5
-    finally:
-        release.set()
-        thread.join(5)
     assert _quick(graph, lambda g: g.V("song1").id_()) == ["song1"]
 
 

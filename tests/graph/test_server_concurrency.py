@@ -22,6 +22,7 @@ from stylegraph.graph.fixtures import load_grateful_like
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.server import ServerHandle, start_server
 from stylegraph.settings import Settings
+from tests.graph.engine_support import write_lock_held
 from tests.graph.test_server_protocol import bytecode_frame, bytecode_of, read
 
 
@@ -220,18 +221,7 @@ def test_a_read_waits_on_a_worker_for_a_running_write_not_on_the_event_loop(busy
     """While a write holds the graph, a read is not evaluated by the event loop (which would
     block every connection): another connection's request is still read and answered (an
     eval, refused), and the read answers once the write is done."""
-    graph = busy_server.graph
-    held, release = threading.Event(), threading.Event()
-
-    def writer() -> None:
-        with graph.lock.write():
-            held.set()
-            release.wait(10)
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-
-    async def scenario() -> tuple[bool, dict, dict]:
+    async def scenario(release: threading.Event) -> tuple[bool, dict, dict]:
         async with aiohttp.ClientSession() as session:
             async with session.ws_connect(busy_server.url) as reader, session.ws_connect(busy_server.url) as other:
                 await reader.send_bytes(bytecode_frame("graphbinary", bytecode_of(lambda g: g.V("song1").id_())))
@@ -246,12 +236,8 @@ def test_a_read_waits_on_a_worker_for_a_running_write_not_on_the_event_loop(busy
                 answered = read("graphbinary", await asyncio.wait_for(reader.receive_bytes(), 10))
                 return early is None, answered, refused
 
-    try:
-        assert held.wait(5)
-        waited, answered, refused = asyncio.run(scenario())
-    finally:
-        release.set()
-        thread.join(5)
+    with write_lock_held(busy_server.graph) as release:
+        waited, answered, refused = asyncio.run(scenario(release))
     assert refused["status"]["code"] == 499  # answered while the write held the graph
     assert waited  # the read was not, until the write was done
     assert answered["status"]["code"] == 200
