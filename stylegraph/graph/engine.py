@@ -221,8 +221,9 @@ def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
     """The results of a read-only traversal evaluated now, on the calling thread, if that is quick.
 
     None, with nothing left behind, when the traversal writes, a write holds or
-    awaits the graph's lock (nothing here waits for it), the evaluation runs
-    longer than ``slice_s`` seconds or makes more than ``max_results`` results:
+    awaits the graph's lock (nothing here waits for it), it needs an index not
+    built yet, the evaluation runs longer than ``slice_s`` seconds or makes more
+    than ``max_results`` results:
     the caller then evaluates it with :func:`stream` (``limits`` can be reused).
     A Gremlin error raises as from :func:`execute`. The server answers short
     reads this way on its event loop, without handing them to a worker thread.
@@ -232,13 +233,14 @@ def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
         if is_mutating(traversal):
             return None
     lock = getattr(graph, "lock", None)
-    if not isinstance(lock, ReadWriteLock) or not lock.try_acquire_read():
+    if not isinstance(lock, ReadWriteLock) or not hasattr(graph, "no_index_builds") \
+            or not lock.try_acquire_read():
         return None
     limits.slice_end = time.monotonic() + slice_s
     results = _results(traversal, ctx)
     try:
         out: list = []
-        with _gremlin_errors():
+        with _gremlin_errors(), graph.no_index_builds():
             for value in results:
                 if len(out) == max_results:
                     return None

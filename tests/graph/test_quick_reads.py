@@ -101,3 +101,17 @@ def test_a_traversal_backs_off_only_after_evaluating_long(monkeypatch) -> None:
     quiet.evaluating_since = time.monotonic() - 2 * limits_mod.LONG_RUNNING_S
     quiet.check(0)
     assert len(sleeps) == 1  # nobody else in flight: no back-off
+
+
+def test_the_quick_path_does_not_build_an_index() -> None:
+    """Building an index scans every vertex: the quick path leaves that to a worker, then uses it."""
+    graph = Graph(None)
+    with graph.transaction():
+        for i in range(20):
+            graph.add_vertex("item", f"i{i}", {"colour": "red" if i % 2 else "blue"})
+    build = lambda g: g.V().has("colour", "red").id_()  # noqa: E731
+    assert _quick(graph, build) is None
+    assert "colour" not in graph._indexes
+    expected = engine.execute(graph, bytecode_of(build))  # builds the index
+    assert "colour" in graph._indexes and len(expected) == 10
+    assert _quick(graph, build) == expected
