@@ -6,6 +6,8 @@ import asyncio
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, Callable
 
 import aiohttp
@@ -21,6 +23,10 @@ from stylegraph.graph.engine import execute
 from stylegraph.graph.fixtures import load_grateful_like
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.server import ServerHandle, start_server
+from stylegraph.graph.server import protocol as p
+from stylegraph.graph.server.requests import RequestLimits, RequestProcessor
+from stylegraph.graph.server.serializers import GraphBinarySerializer
+from stylegraph.graph.server.stats import Stats
 from stylegraph.settings import Settings
 from tests.graph.engine_support import write_lock_held
 from tests.graph.test_server_protocol import bytecode_frame, bytecode_of, read
@@ -242,3 +248,35 @@ def test_a_read_waits_on_a_worker_for_a_running_write_not_on_the_event_loop(busy
     assert waited  # the read was not, until the write was done
     assert answered["status"]["code"] == 200
     assert [t.object for t in answered["result"]["data"]] == ["song1"]
+
+
+def test_a_request_the_server_timed_out_itself_gets_one_final_answer() -> None:
+    """When an evaluation overruns its deadline without stopping (here: a stream that ignores
+    it), the server answers 598 itself; the worker's late answer is then not sent as well
+    (a second final frame for one request id breaks drivers: the Java one throws)."""
+    @contextmanager
+    def deaf_stream(graph, bytecode, limits):
+        def values():
+            time.sleep(0.6)  # past the 100 ms timeout and the server's grace
+            yield "late"
+        yield values()
+
+    pool = ThreadPoolExecutor(1)
+    processor = RequestProcessor(None, pool, RequestLimits(100, 0, 64), Stats(), stream=deaf_stream)
+    frames: list[bytes] = []
+
+    async def send(frame: bytes | str) -> bool:
+        frames.append(frame)
+        return True
+
+    async def scenario() -> None:
+        request = p.Request(uuid.uuid4(), "bytecode", p.TRAVERSAL_PROCESSOR,
+                            {"gremlin": bytecode_of(lambda g: g.V())})
+        await processor.process(request, GraphBinarySerializer(), send, processor.new_limits())
+        await asyncio.sleep(0.8)  # the worker finishes meanwhile and tries to send its answer
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.shutdown(wait=True)
+    assert [read("graphbinary", f)["status"]["code"] for f in frames] == [598]

@@ -122,6 +122,11 @@ class RequestProcessor:
         if await self._answer_quickly(request, serializer, batch_size, limits, send):
             return
         loop = asyncio.get_running_loop()
+        answered = False  # set (on the loop) when the loop has answered the request itself
+
+        async def send_unless_answered(frame: bytes | str) -> bool:
+            """A worker's frame, unless the loop has already given the final answer (a 598)."""
+            return False if answered else await send(frame)
 
         def send_from_worker(frame: bytes | str) -> bool:
             """Hand a frame to the event loop and wait until it is written (backpressure)."""
@@ -129,7 +134,7 @@ class RequestProcessor:
             if limits.deadline is not None:  # a client too slow to take its answer in time
                 end = min(end, limits.deadline)
             try:
-                sent = asyncio.run_coroutine_threadsafe(send(frame), loop)
+                sent = asyncio.run_coroutine_threadsafe(send_unless_answered(frame), loop)
             except RuntimeError:  # the loop is closed
                 return False
             while not limits.cancel.is_set():
@@ -151,6 +156,7 @@ class RequestProcessor:
         try:
             await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
         except asyncio.TimeoutError:
+            answered = True  # the worker's own 598, when it comes, would be a second final answer
             limits.cancel.set()  # the engine did not stop in time: make sure it does
             self.stats.count("timeouts")
             raise p.ProtocolError(
