@@ -283,6 +283,7 @@ def _results(traversal: Traversal, ctx: Context) -> Iterator[Any]:
         for _ in range(t.bulk):
             tick()
             yield value
+    ctx.limits.slice_end = None  # the evaluation is done: a slice bounds it, not its last check
     ctx.check_deadline()
 
 

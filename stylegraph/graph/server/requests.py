@@ -47,7 +47,7 @@ _DEADLINE_GRACE_S = 0.25
 # a worker gives up on a client that has not taken a frame for this long
 _SEND_TIMEOUT_S = 60.0
 #: how long the event loop evaluates a read itself before handing it to a worker
-QUICK_SLICE_S = 0.005
+QUICK_SLICE_S = 0.002
 
 
 @dataclass(frozen=True)
