@@ -7,6 +7,7 @@ results as gremlinpython structure types.
 """
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from typing import Any, Iterator, Optional
 
@@ -16,8 +17,9 @@ from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrate
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
 from stylegraph.graph.bulking import apply_bulking
-from stylegraph.graph.limits import Limits
+from stylegraph.graph.limits import Limits, SliceExpired
 from stylegraph.graph.results import to_result
+from stylegraph.graph.rwlock import ReadWriteLock
 from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
@@ -214,6 +216,44 @@ def stream(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
         yield _guarded(_results(traversal, ctx))
 
 
+def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
+              max_results: int) -> Optional[list]:
+    """The results of a read-only traversal evaluated now, on the calling thread, if that is quick.
+
+    None, with nothing left behind, when the traversal writes, a write holds or
+    awaits the graph's lock (nothing here waits for it), it needs an index not
+    built yet, the evaluation runs longer than ``slice_s`` seconds or makes more
+    than ``max_results`` results:
+    the caller then evaluates it with :func:`stream` (``limits`` can be reused).
+    A Gremlin error raises as from :func:`execute`. The server answers short
+    reads this way on its event loop, without handing them to a worker thread.
+    """
+    with _gremlin_errors():
+        traversal, ctx = _bind(graph, bytecode, limits)
+        if is_mutating(traversal):
+            return None
+    lock = getattr(graph, "lock", None)
+    if not isinstance(lock, ReadWriteLock) or not hasattr(graph, "no_index_builds") \
+            or not lock.try_acquire_read():
+        return None
+    limits.slice_end = time.monotonic() + slice_s
+    results = _results(traversal, ctx)
+    try:
+        out: list = []
+        with _gremlin_errors(), graph.no_index_builds():
+            for value in results:
+                if len(out) == max_results:
+                    return None
+                out.append(value)
+        return out
+    except SliceExpired:
+        return None
+    finally:
+        results.close()
+        limits.slice_end = None
+        lock.release_read()
+
+
 def _bind(graph: Any, bytecode: Bytecode, limits: Limits) -> tuple[Traversal, Context]:
     traversal, opts = prepare(bytecode)
     if opts.timeout_ms is not None and opts.timeout_ms > 0:
@@ -232,6 +272,7 @@ def _bind(graph: Any, bytecode: Bytecode, limits: Limits) -> tuple[Traversal, Co
 
 def _results(traversal: Traversal, ctx: Context) -> Iterator[Any]:
     """The result objects, one per traverser of each bulk; each counts against the budget."""
+    ctx.limits.begin()
     ctx.check_deadline()
     tick = ctx.tick
     seed = Traverser(SEED, None, 0, ctx.sack_value())
@@ -242,6 +283,7 @@ def _results(traversal: Traversal, ctx: Context) -> Iterator[Any]:
         for _ in range(t.bulk):
             tick()
             yield value
+    ctx.limits.slice_end = None  # the evaluation is done: a slice bounds it, not its last check
     ctx.check_deadline()
 
 

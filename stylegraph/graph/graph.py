@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.errors import ElementExistsError, GremlinError, StoreError, TraversalTimeoutError
 from stylegraph.graph.gc_pause import freeze_survivors, gc_paused
+from stylegraph.graph.limits import SliceExpired
 from stylegraph.graph.shuffle import Shuffler, seed_from_env
 from stylegraph.graph.rwlock import LockTimeout, ReadWriteLock
 from stylegraph.graph.store import SQLiteStore, decode_props, encode_props
@@ -68,6 +69,7 @@ class Graph:
         #: readers share it, a write transaction has it alone (see ``read()``/``transaction()``)
         self.lock = ReadWriteLock()
         self._index_lock = threading.Lock()
+        self._quick = threading.local()  # see no_index_builds()
         self.version = 0
         self._by_label: dict[str, dict[str, Vertex]] = {}
         self._indexes: dict[str, dict[Any, dict[str, Vertex]]] = {}
@@ -137,11 +139,14 @@ class Graph:
         Call it holding the graph's read or write lock (a read traversal builds
         indexes too): no write runs meanwhile, and ``_index_lock`` keeps two
         readers from building the same index; the finished index is published
-        whole.
+        whole. Inside :meth:`no_index_builds` a missing index (or one another
+        thread is building) raises :class:`SliceExpired` instead.
         """
         index = self._indexes.get(key)
         if index is not None:
             return index
+        if getattr(self._quick, "active", False):
+            raise SliceExpired()  # building it takes a scan of every vertex: not on the quick path
         with self._index_lock:
             index = self._indexes.get(key)
             if index is None:
@@ -151,6 +156,17 @@ class Graph:
                         self._index_add(index, value, v)
                 self._indexes[key] = index
             return index
+
+    @contextmanager
+    def no_index_builds(self) -> Iterator[None]:
+        """For the block, in this thread, ``ensure_index`` does not build a missing index but
+        raises :class:`SliceExpired` (the engine's quick path must not scan the graph)."""
+        previous = getattr(self._quick, "active", False)
+        self._quick.active = True
+        try:
+            yield
+        finally:
+            self._quick.active = previous
 
     # ------------------------------------------------------------ transactions
     @contextmanager

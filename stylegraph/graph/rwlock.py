@@ -56,6 +56,18 @@ class ReadWriteLock:
                 self._wait(deadline)
             self._readers[me] = 1
 
+    def try_acquire_read(self) -> bool:
+        """Take the read lock if that needs no waiting (no writer holds or awaits it); whether taken."""
+        me = threading.get_ident()
+        with self._cond:
+            if self._writer == me or me in self._readers:
+                self._readers[me] = self._readers.get(me, 0) + 1
+                return True
+            if self._writer is not None or self._writers_waiting:
+                return False
+            self._readers[me] = 1
+            return True
+
     def release_read(self) -> None:
         """Give back one level of the read lock."""
         me = threading.get_ident()

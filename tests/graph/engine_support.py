@@ -10,7 +10,9 @@ real engine; :func:`modern_graph_fixture` makes a module's ``graph`` fixture
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Literal
+import threading
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator, Literal
 
 import pytest
 from gremlin_python.process.anonymous_traversal import traversal
@@ -46,3 +48,24 @@ def same_items(got: list, expected: list) -> bool:
     from collections import Counter
 
     return Counter(map(repr, got)) == Counter(map(repr, expected))
+
+
+@contextmanager
+def write_lock_held(graph: Any) -> Iterator[threading.Event]:
+    """Another thread holds ``graph``'s write lock for the block (as a running write would),
+    or until the event the block is given is set."""
+    held, release = threading.Event(), threading.Event()
+
+    def writer() -> None:
+        with graph.lock.write():
+            held.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        assert held.wait(5), "the writer thread did not get the lock"
+        yield release
+    finally:
+        release.set()
+        thread.join(5)

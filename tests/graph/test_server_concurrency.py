@@ -5,19 +5,30 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any, Callable
 
 import aiohttp
 import pytest
 from gremlin_python.driver.driver_remote_connection import DriverRemoteConnection
 from gremlin_python.driver.protocol import GremlinServerError
+from gremlin_python.driver.request import RequestMessage
+from gremlin_python.driver.serializer import GraphBinarySerializersV1
 from gremlin_python.process.anonymous_traversal import traversal
 from gremlin_python.process.graph_traversal import __
 
+from stylegraph.graph.engine import execute
 from stylegraph.graph.fixtures import load_grateful_like
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.server import ServerHandle, start_server
+from stylegraph.graph.server import protocol as p
+from stylegraph.graph.server.requests import RequestLimits, RequestProcessor
+from stylegraph.graph.server.serializers import GraphBinarySerializer
+from stylegraph.graph.server.stats import Stats
 from stylegraph.settings import Settings
+from tests.graph.engine_support import write_lock_held
 from tests.graph.test_server_protocol import bytecode_frame, bytecode_of, read
 
 
@@ -174,3 +185,98 @@ def test_results_stream_while_evaluation_goes_on(busy_server: ServerHandle) -> N
     assert running == 1  # 836,375 walks: far from done when the first 50 arrived
     assert _wait_for(lambda: stats["running"] == 0, 3)
     assert stats["cancelled"] == cancelled + 1
+
+
+def test_short_reads_are_answered_on_the_quick_path_and_big_ones_by_a_worker(busy_server: ServerHandle) -> None:
+    """A read with at most one batch of results is answered by the event loop (counted as
+    ``quick``); a bigger answer still streams 206..200 from a worker, with the same values."""
+    stats = busy_server.server.stats
+    quick = stats["quick"]
+
+    async def answers() -> tuple[list[dict], list[dict]]:
+        short = [bytecode_frame("graphbinary", bytecode_of(lambda g, i=i: g.V(f"song{i}").out().limit(3).id_()),
+                                rid=rids[i]) for i in range(10)]
+        big = [bytecode_frame("graphbinary", bytecode_of(lambda g: g.V().id_()), batchSize=500)]
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(busy_server.url) as ws:
+                out: list[list[dict]] = []
+                for frames, finals in ((short, 10), (big, 1)):
+                    got: list[dict] = []
+                    for frame in frames:
+                        await ws.send_bytes(frame)
+                    while sum(r["status"]["code"] != 206 for r in got) < finals:
+                        got.append(read("graphbinary", await ws.receive_bytes()))
+                    out.append(got)
+                return out[0], out[1]
+
+    rids = [uuid.uuid4() for _ in range(10)]
+    short, big = asyncio.run(asyncio.wait_for(answers(), 20))
+    assert [r["status"]["code"] for r in short] == [200] * 10
+    assert stats["quick"] == quick + 10
+    graph = busy_server.graph
+    values = {uuid.UUID(str(r["requestId"])): [t.object for t in r["result"]["data"]] for r in short}
+    assert [values[rid] for rid in rids] == [
+        execute(graph, bytecode_of(lambda g, i=i: g.V(f"song{i}").out().limit(3).id_())) for i in range(10)]
+    codes = [r["status"]["code"] for r in big]
+    assert codes == [206] * (len(codes) - 1) + [200] and len(codes) == -(-len(graph.vertices) // 500)
+    assert sorted(t.object for r in big for t in r["result"]["data"]) == sorted(graph.vertices)
+    assert stats["quick"] == quick + 10  # the big one went to a worker
+
+
+def test_a_read_waits_on_a_worker_for_a_running_write_not_on_the_event_loop(busy_server: ServerHandle) -> None:
+    """While a write holds the graph, a read is not evaluated by the event loop (which would
+    block every connection): another connection's request is still read and answered (an
+    eval, refused), and the read answers once the write is done."""
+    async def scenario(release: threading.Event) -> tuple[bool, dict, dict]:
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(busy_server.url) as reader, session.ws_connect(busy_server.url) as other:
+                await reader.send_bytes(bytecode_frame("graphbinary", bytecode_of(lambda g: g.V("song1").id_())))
+                await other.send_bytes(GraphBinarySerializersV1().serialize_message(
+                    str(uuid.uuid4()), RequestMessage("", "eval", {"gremlin": "g.V()"})))
+                refused = read("graphbinary", await asyncio.wait_for(other.receive_bytes(), 5))
+                try:
+                    early = await asyncio.wait_for(reader.receive_bytes(), 0.3)
+                except asyncio.TimeoutError:
+                    early = None
+                release.set()
+                answered = read("graphbinary", await asyncio.wait_for(reader.receive_bytes(), 10))
+                return early is None, answered, refused
+
+    with write_lock_held(busy_server.graph) as release:
+        waited, answered, refused = asyncio.run(scenario(release))
+    assert refused["status"]["code"] == 499  # answered while the write held the graph
+    assert waited  # the read was not, until the write was done
+    assert answered["status"]["code"] == 200
+    assert [t.object for t in answered["result"]["data"]] == ["song1"]
+
+
+def test_a_request_the_server_timed_out_itself_gets_one_final_answer() -> None:
+    """When an evaluation overruns its deadline without stopping (here: a stream that ignores
+    it), the server answers 598 itself; the worker's late answer is then not sent as well
+    (a second final frame for one request id breaks drivers: the Java one throws)."""
+    @contextmanager
+    def deaf_stream(graph, bytecode, limits):
+        def values():
+            time.sleep(0.6)  # past the 100 ms timeout and the server's grace
+            yield "late"
+        yield values()
+
+    pool = ThreadPoolExecutor(1)
+    processor = RequestProcessor(None, pool, RequestLimits(100, 0, 64), Stats(), stream=deaf_stream)
+    frames: list[bytes] = []
+
+    async def send(frame: bytes | str) -> bool:
+        frames.append(frame)
+        return True
+
+    async def scenario() -> None:
+        request = p.Request(uuid.uuid4(), "bytecode", p.TRAVERSAL_PROCESSOR,
+                            {"gremlin": bytecode_of(lambda g: g.V())})
+        await processor.process(request, GraphBinarySerializer(), send, processor.new_limits())
+        await asyncio.sleep(0.8)  # the worker finishes meanwhile and tries to send its answer
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.shutdown(wait=True)
+    assert [read("graphbinary", f)["status"]["code"] for f in frames] == [598]

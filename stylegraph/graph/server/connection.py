@@ -25,7 +25,7 @@ from stylegraph.graph.server import protocol as p
 from stylegraph.graph.server.auth import CHALLENGE_MESSAGE, AuthenticationFailed, PlainAuthenticator
 from stylegraph.graph.server.requests import RequestProcessor
 from stylegraph.graph.server.serializers import (
-    GraphBinarySerializer, GraphSONSerializer, MalformedPayload, WireSerializer, serializer_for,
+    GRAPHBINARY_MIME, GraphBinarySerializer, GraphSONSerializer, MalformedPayload, WireSerializer, serializer_for,
     supported_mime_types,
 )
 from stylegraph.graph.server.stats import Stats
@@ -54,6 +54,7 @@ class GremlinConnection:
         self._send_lock = asyncio.Lock()
         self._running: dict[asyncio.Task, Limits] = {}
         self._closing = False
+        self._serializers: dict[str, WireSerializer] = {}
 
     @property
     def tasks(self) -> set[asyncio.Task]:
@@ -115,13 +116,25 @@ class GremlinConnection:
 
     # -- frames ---------------------------------------------------------------
 
+    def _serializer(self, key: str, make: Callable[[], WireSerializer | None]) -> WireSerializer | None:
+        """This connection's serializer for ``key`` (a mime type, or "text"), made on first use:
+        building one (gremlinpython's reader and writer tables) costs more than a short read."""
+        found = self._serializers.get(key)
+        if found is None:
+            found = make()
+            if found is not None:
+                self._serializers[key] = found
+        return found
+
     async def _on_frame(self, data: bytes, text: bool) -> None:
         self.stats.count("frames")
-        fallback: WireSerializer = GraphSONSerializer(text_frames=True) if text else GraphBinarySerializer()
         try:
             serializer, payload = self._decode_frame(data, text)
         except p.ProtocolError as exc:
             self.stats.count("errors")
+            fallback = self._serializer("text", _text_serializer) if text else \
+                self._serializer(GRAPHBINARY_MIME, GraphBinarySerializer)
+            assert fallback is not None
             await self.send(exc.response(), fallback)
             return
         try:
@@ -135,7 +148,8 @@ class GremlinConnection:
 
     def _decode_frame(self, data: bytes, text: bool) -> tuple[WireSerializer, bytes]:
         if text:
-            serializer: WireSerializer = GraphSONSerializer(text_frames=True)
+            serializer: WireSerializer | None = self._serializer("text", _text_serializer)
+            assert serializer is not None
             payload = data
         else:
             try:
@@ -146,7 +160,7 @@ class GremlinConnection:
                     f"malformed request frame: {exc}; a binary frame must start with a length byte and a "
                     f"mime type, one of {', '.join(supported_mime_types())}",
                 ) from None
-            found = serializer_for(mime)
+            found = self._serializer(mime, lambda: serializer_for(mime))
             if found is None:
                 raise p.ProtocolError(
                     p.MALFORMED_REQUEST,
@@ -239,6 +253,10 @@ class GremlinConnection:
             await self.send(p.Response(request.request_id, p.NO_CONTENT, "authenticated"), serializer)
         else:
             await self._dispatch(*held)
+
+
+def _text_serializer() -> WireSerializer:
+    return GraphSONSerializer(text_frames=True)
 
 
 def _safe_peek(serializer: WireSerializer, payload: bytes):

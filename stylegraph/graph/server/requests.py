@@ -8,6 +8,14 @@ request's :class:`~stylegraph.graph.limits.Limits`, whose cancel flag the
 connection sets when the client goes away. Results are streamed: the worker
 sends each batch as soon as it is full (waiting for the event loop to write
 it), so a request holds one batch of results at a time, not its whole answer.
+
+Short reads take a quicker path: the event loop itself evaluates a read-only
+request for up to :data:`QUICK_SLICE_S` (``engine.try_quick``: it never waits
+for the graph lock) and, if it finished with at most one batch of results,
+sends the answer at once. That saves the four thread hand-overs of the worker
+path (loop -> worker -> loop to write -> worker -> loop), each of which waits
+for the GIL while a long traversal computes. Anything else (a write, a held
+lock, more time or results) is evaluated from the start on a worker.
 """
 from __future__ import annotations
 
@@ -31,12 +39,15 @@ from stylegraph.settings import Settings
 log = logging.getLogger(__name__)
 
 Stream = Callable[..., ContextManager[Iterator[Any]]]
+Quick = Callable[..., "list | None"]
 Send = Callable[[bytes | str], Awaitable[bool]]
 
 # the server answers 598 itself this long after a deadline the engine did not honour
 _DEADLINE_GRACE_S = 0.25
 # a worker gives up on a client that has not taken a frame for this long
 _SEND_TIMEOUT_S = 60.0
+#: how long the event loop evaluates a read itself before handing it to a worker
+QUICK_SLICE_S = 0.002
 
 
 @dataclass(frozen=True)
@@ -59,33 +70,45 @@ def _default_stream() -> Stream:
     return stream
 
 
+def _default_quick() -> Quick:
+    from stylegraph.graph.engine import try_quick
+    return try_quick
+
+
 class RequestProcessor:
     """Evaluates bytecode requests on a worker pool and streams their response frames."""
 
     def __init__(self, graph: Any, pool: Executor, limits: RequestLimits, stats: Stats,
-                 stream: Stream | None = None) -> None:
+                 stream: Stream | None = None, quick: Quick | None = None) -> None:
         self.graph = graph
         self.pool = pool
         self.limits = limits
         self.stats = stats
         self.stream: Stream = stream or _default_stream()
+        #: the event loop's own evaluation of short reads (None: every request goes to a worker);
+        #: off by default when a custom ``stream`` is given, so that it sees every request
+        self.quick: Quick | None = quick if quick is not None or stream is not None else _default_quick()
 
     def new_limits(self) -> Limits:
         """Fresh per-request limits (no deadline yet: :meth:`process` sets it from the request)."""
         return Limits(max_traversers=self.limits.max_traversers or None, contended=self._contended)
 
     def _contended(self) -> bool:
-        """Whether more than one evaluation is running (a long one then backs off)."""
-        return self.stats["running"] > 1
+        """Whether other requests are in flight (a long one then backs off): counted from
+        dispatch to answer, since a short read needs the GIL for its parsing and writing too."""
+        return self.stats["answering"] > 1
 
     async def process(self, request: p.Request, serializer: WireSerializer, send: Send,
                       limits: Limits) -> None:
         """Evaluate ``request`` under ``limits``, sending each batch of results as it is made."""
+        self.stats.count("answering")
         try:
             await self._evaluate(request, serializer, send, limits)
         except p.ProtocolError as exc:
             self.stats.count("errors")
             await send(serializer.write_response(exc.response()))
+        finally:
+            self.stats.count("answering", -1)
 
     async def _evaluate(self, request: p.Request, serializer: WireSerializer, send: Send,
                         limits: Limits) -> None:
@@ -96,7 +119,14 @@ class RequestProcessor:
         timeout_ms = self._timeout_ms(request)
         if timeout_ms:
             limits.shorten(timeout_ms)
+        if await self._answer_quickly(request, serializer, batch_size, limits, send):
+            return
         loop = asyncio.get_running_loop()
+        answered = False  # set (on the loop) when the loop has answered the request itself
+
+        async def send_unless_answered(frame: bytes | str) -> bool:
+            """A worker's frame, unless the loop has already given the final answer (a 598)."""
+            return False if answered else await send(frame)
 
         def send_from_worker(frame: bytes | str) -> bool:
             """Hand a frame to the event loop and wait until it is written (backpressure)."""
@@ -104,7 +134,7 @@ class RequestProcessor:
             if limits.deadline is not None:  # a client too slow to take its answer in time
                 end = min(end, limits.deadline)
             try:
-                sent = asyncio.run_coroutine_threadsafe(send(frame), loop)
+                sent = asyncio.run_coroutine_threadsafe(send_unless_answered(frame), loop)
             except RuntimeError:  # the loop is closed
                 return False
             while not limits.cancel.is_set():
@@ -126,12 +156,52 @@ class RequestProcessor:
         try:
             await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
         except asyncio.TimeoutError:
+            answered = True  # the worker's own 598, when it comes, would be a second final answer
             limits.cancel.set()  # the engine did not stop in time: make sure it does
             self.stats.count("timeouts")
             raise p.ProtocolError(
                 p.SERVER_ERROR_TIMEOUT,
                 f"evaluation exceeded the timeout of {timeout_ms} ms (evaluationTimeout)", rid,
             ) from None
+
+    async def _answer_quickly(self, request: p.Request, serializer: WireSerializer, batch_size: int,
+                              limits: Limits, send: Send) -> bool:
+        """Evaluate a short read here, on the event loop, and send its answer; False when
+        ``request`` is not one (a write, a held lock, more than a slice or a batch)."""
+        if self.quick is None or limits.cancel.is_set():
+            return False
+        rid = request.request_id
+        started = time.monotonic()
+        frame: bytes | str | None = None
+        results: list | None = None
+        self.stats.count("running")
+        try:
+            results = self.quick(self.graph, request.args["gremlin"], limits, slice_s=QUICK_SLICE_S,
+                                 max_results=batch_size)
+        except errors.GraphError as exc:  # the answer: as the worker would give it
+            frame = self._failure_frame(rid, exc, serializer)
+        except Exception:  # an engine bug: the worker path evaluates again and reports it
+            return False
+        finally:
+            self.stats.count("running", -1)
+        if frame is None:
+            if results is None:
+                return False
+            try:
+                frame = serializer.write_response(p.Response(
+                    rid, p.SUCCESS if results else p.NO_CONTENT, "",
+                    data=[Traverser(value) for value in results] or None))
+            except Exception:  # the worker path reports the serialization error
+                return False
+        self.stats.count("quick")
+        self.stats.count("evaluation_ms", int((time.monotonic() - started) * 1000))
+        await send(frame)
+        return True
+
+    def _failure_frame(self, rid: Any, exc: errors.GraphError, serializer: WireSerializer) -> bytes | str:
+        """Count a failed evaluation and encode its error response."""
+        self._count_failure(exc)
+        return serializer.write_response(p.error_response(rid, exc.code, exc.message))
 
     def _timeout_ms(self, request: p.Request) -> int:
         args = request.args
@@ -163,8 +233,7 @@ class RequestProcessor:
             with self.stream(self.graph, request.args["gremlin"], limits=limits) as results:
                 self._send_batches(rid, results, serializer, batch_size, send, limits)
         except errors.GraphError as exc:
-            self._count_failure(exc)
-            send(serializer.write_response(p.error_response(rid, exc.code, exc.message)))
+            send(self._failure_frame(rid, exc, serializer))
         except Exception as exc:
             self.stats.count("errors")
             log.exception("evaluation of request %s failed", rid)

@@ -1,13 +1,16 @@
-"""The server's counters and gauges (shown by ``/healthz``), safe to touch from worker threads."""
+"""The server's counters and gauges (shown by ``/healthz``), safe to touch from worker threads.
+
+``quick``: requests answered on the event loop's quick path (see ``requests``); ``running``:
+evaluations under way; ``answering``: bytecode requests between dispatch and their last frame."""
 from __future__ import annotations
 
 import threading
 
 #: counters that only go up
 COUNTERS = ("connections", "frames", "requests", "errors", "timeouts", "cancelled", "over_budget",
-            "auth_failures", "evaluation_ms")
+            "auth_failures", "evaluation_ms", "quick")
 #: gauges: how many of something there are right now
-GAUGES = ("running",)
+GAUGES = ("running", "answering")
 
 
 class Stats:
