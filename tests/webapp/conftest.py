@@ -6,8 +6,8 @@ from typing import Iterator
 import pytest
 import requests
 
-# one session browser for every explorer test module (a fixture imported into two modules
-# would start two Playwright drivers, and the second refuses to run inside the first's loop)
+# the browser fixture declared once for every explorer test module (a fixture imported into two
+# modules would start two Playwright drivers, and the second refuses to run inside the first's loop)
 from .explorer_fixtures import browser, tab  # noqa: F401 (fixtures)
 from .webapp_world import KNN_K, MODEL_RUN, N_PRODUCTS, RECOMMENDED_FOR, Live, World, app_settings
 

@@ -56,9 +56,14 @@ def chromium_binary() -> Optional[str]:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the session (``make browser`` installs it)."""
+    """One headless chromium per test module (``make browser`` installs it).
+
+    Not per session: Playwright's sync API keeps an asyncio loop running on the main
+    thread while it is open, and gremlinpython's driver (which runs its own loop there)
+    then fails in every later module ("Cannot run the event loop while another loop is running").
+    """
     binary = chromium_binary()
     if binary is None:
         pytest.fail("chromium is not installed: run `make browser` (apt-get install chromium)")
