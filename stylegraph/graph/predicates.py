@@ -193,9 +193,14 @@ def compile_p(p: Any) -> Predicate:
         return lambda x: ((a := compare(x, lo)) is not None and a < 0) or \
             ((b := compare(x, hi)) is not None and b > 0)
     if op == "typeOf":  # TinkerPop 3.8: P.typeOf(GType.X)
-        from stylegraph.graph.gtype import GType, is_type
+        from stylegraph.graph.gtype import GType, gtype_of_name, is_type
 
         gtype = p.value
+        if isinstance(gtype, str):
+            try:
+                gtype = gtype_of_name(gtype)
+            except ValueError:
+                raise GremlinError(f"P.typeOf() takes a GType or a type name, got {gtype!r}", code=499) from None
         if not isinstance(gtype, GType):
             raise GremlinError(f"P.typeOf() takes a GType, got {gtype!r}", code=499)
         return lambda x: is_type(x, gtype)

@@ -20,6 +20,7 @@ from typing import Callable
 
 from aiohttp import WSMsgType, web
 
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
 from stylegraph.graph.limits import Limits
 from stylegraph.graph.server import protocol as p
 from stylegraph.graph.server.auth import CHALLENGE_MESSAGE, AuthenticationFailed, PlainAuthenticator
@@ -41,7 +42,7 @@ class GremlinConnection:
 
     def __init__(self, ws: web.WebSocketResponse, peer: str, processor: RequestProcessor,
                  authenticator: PlainAuthenticator, stats: Stats, max_request_bytes: int,
-                 server_closing: Callable[[], bool]) -> None:
+                 server_closing: Callable[[], bool], dialect: Dialect = DEFAULT_DIALECT) -> None:
         self.ws = ws
         self.peer = peer
         self.processor = processor
@@ -49,6 +50,8 @@ class GremlinConnection:
         self.stats = stats
         self.max_request_bytes = max_request_bytes
         self._server_closing = server_closing
+        #: the client driver's TinkerPop version (its User-Agent): the semantics and date type it gets
+        self.dialect = dialect
         self.user: str | None = None
         self._held: tuple[p.Request, WireSerializer] | None = None
         self._send_lock = asyncio.Lock()
@@ -117,7 +120,8 @@ class GremlinConnection:
 
     async def _on_frame(self, data: bytes, text: bool) -> None:
         self.stats.count("frames")
-        fallback: WireSerializer = GraphSONSerializer(text_frames=True) if text else GraphBinarySerializer()
+        fallback: WireSerializer = (GraphSONSerializer(text_frames=True, dialect=self.dialect) if text
+                                    else GraphBinarySerializer(self.dialect))
         try:
             serializer, payload = self._decode_frame(data, text)
         except p.ProtocolError as exc:
@@ -135,7 +139,7 @@ class GremlinConnection:
 
     def _decode_frame(self, data: bytes, text: bool) -> tuple[WireSerializer, bytes]:
         if text:
-            serializer: WireSerializer = GraphSONSerializer(text_frames=True)
+            serializer: WireSerializer = GraphSONSerializer(text_frames=True, dialect=self.dialect)
             payload = data
         else:
             try:
@@ -146,7 +150,7 @@ class GremlinConnection:
                     f"malformed request frame: {exc}; a binary frame must start with a length byte and a "
                     f"mime type, one of {', '.join(supported_mime_types())}",
                 ) from None
-            found = serializer_for(mime)
+            found = serializer_for(mime, self.dialect)
             if found is None:
                 raise p.ProtocolError(
                     p.MALFORMED_REQUEST,

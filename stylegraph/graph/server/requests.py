@@ -160,7 +160,8 @@ class RequestProcessor:
             return
         self.stats.count("running")
         try:
-            with self.stream(self.graph, request.args["gremlin"], limits=limits) as results:
+            with self.stream(self.graph, request.args["gremlin"], limits=limits,
+                             dialect=serializer.dialect) as results:
                 self._send_batches(rid, results, serializer, batch_size, send, limits)
         except errors.GraphError as exc:
             self._count_failure(exc)

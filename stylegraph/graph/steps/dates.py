@@ -1,5 +1,8 @@
 """Date steps of TinkerPop 3.7.1: asDate(), dateAdd(DT, n), dateDiff(date | traversal).
 
+dateDiff() counts whole seconds under TinkerPop 3.7 and milliseconds under 3.8
+(``ctx.dialect``).
+
 Dates are Python ``datetime`` values in UTC without a zone (what gremlinpython's
 readers give for a Date); a zoned value is converted to UTC first. Like Java's
 ``Date`` they have millisecond precision on the wire.
@@ -12,6 +15,7 @@ from typing import Any
 from gremlin_python.process.traversal import DT
 from gremlin_python.statics import long
 
+from stylegraph.graph.dialect import TP38
 from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.steps.base import NO_VALUE, MapStep, Traversal, expect_int, register
 from stylegraph.graph.steps.string import java_str
@@ -88,8 +92,8 @@ class DateAddStep(MapStep):
 
 @register("dateDiff")
 class DateDiffStep(MapStep):
-    """dateDiff(date | traversal): whole seconds from the other date to the current one
-    (a null other date counts as the epoch)."""
+    """dateDiff(date | traversal): whole seconds (TinkerPop 3.8: milliseconds) from the other
+    date to the current one (a null other date counts as the epoch)."""
 
     def setup(self, args: list[Any]) -> None:
         """A date (or null) or a traversal giving one."""
@@ -104,7 +108,7 @@ class DateDiffStep(MapStep):
         return [self.other] if isinstance(self.other, Traversal) else []
 
     def map(self, t: Traverser) -> Any:
-        """The difference in seconds, truncated toward zero."""
+        """The difference in seconds (3.8: milliseconds), truncated toward zero."""
         x = t.obj
         if not isinstance(x, dt.datetime):
             raise GremlinError(f"DateDiff can only take Date as argument, encountered {java_str(x)}")
@@ -114,5 +118,7 @@ class DateDiffStep(MapStep):
         if other is not None and not isinstance(other, dt.datetime):
             raise GremlinError(f"dateDiff(): the other value must be a date, got {java_str(other)}")
         diff = epoch_millis(x) - (epoch_millis(other) if other is not None else 0)
+        if self.ctx.dialect >= TP38:
+            return long(diff)
         seconds = diff // 1000 if diff >= 0 else -((-diff) // 1000)
         return long(seconds)
