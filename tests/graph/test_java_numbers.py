@@ -209,3 +209,19 @@ def test_server_gives_a_38_driver_38_semantics() -> None:
             finally:
                 conn.close()
     assert answers == {"3.8": (("SingleByte", 3), -604800000), "3.7": (("int", 3), -604800)}
+
+
+def test_as_date_keeps_the_offset_under_38_and_dates_compare_by_instant(graph: Graph) -> None:
+    """AsDate.feature: 3.8's asDate("2023-08-02T00:00:00-07:00") is 2023-08-02T00:00-07:00 (an
+    OffsetDateTime); 3.7's is the instant in UTC. Dates with and without an offset compare,
+    equal and order by the instant they name."""
+    t = g.inject("2023-08-02T00:00:00-07:00").as_date()
+    minus7 = datetime.timezone(datetime.timedelta(hours=-7))
+    [got] = run(graph, t, dialect=TP38)
+    assert got.utcoffset() == datetime.timedelta(hours=-7) and got == datetime.datetime(2023, 8, 2, tzinfo=minus7)
+    assert run(graph, t, dialect=TP37) == [datetime.datetime(2023, 8, 2, 7)]
+    naive_utc = datetime.datetime(2023, 8, 2, 7)
+    assert run(graph, g.inject(got).is_(P.eq(naive_utc))) == [got]
+    assert run(graph, g.inject(got).is_(P.gt(datetime.datetime(2023, 8, 2, 6)))) == [got]
+    later = datetime.datetime(2023, 8, 2, 8)
+    assert run(graph, g.inject(later, got).order()) == [got, later]

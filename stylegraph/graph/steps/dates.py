@@ -17,6 +17,7 @@ from gremlin_python.statics import long
 
 from stylegraph.graph.dialect import TP38
 from stylegraph.graph.errors import GremlinError
+from stylegraph.graph.predicates import utc_instant
 from stylegraph.graph.steps.base import NO_VALUE, MapStep, Traversal, expect_int, register
 from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import Traverser
@@ -28,9 +29,7 @@ _UNIT_NAMES = {"second": DT.second, "minute": DT.minute, "hour": DT.hour, "day":
 
 def utc(value: dt.datetime) -> dt.datetime:
     """``value`` as a zone-less UTC datetime."""
-    if value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
+    return utc_instant(value)
 
 
 def epoch_millis(value: dt.datetime) -> int:
@@ -39,18 +38,22 @@ def epoch_millis(value: dt.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
-def parse_date(text: str) -> dt.datetime:
-    """An ISO 8601 date or date-time (DatetimeHelper.parse); ValueError if it is not one."""
+def parse_date(text: str, keep_offset: bool = False) -> dt.datetime:
+    """An ISO 8601 date or date-time (DatetimeHelper.parse) in UTC, or (``keep_offset``) with
+    the offset it names; ValueError if it is not one."""
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     parsed = dt.datetime.fromisoformat(value)
+    if keep_offset and parsed.tzinfo is not None and parsed.utcoffset():
+        return parsed
     return utc(parsed)
 
 
 @register("asDate")
 class AsDateStep(MapStep):
-    """asDate(): a date from a date, an integer (epoch milliseconds) or an ISO 8601 string."""
+    """asDate(): a date from a date, an integer (epoch milliseconds) or an ISO 8601 string
+    (TinkerPop 3.8 keeps the string's offset: an OffsetDateTime)."""
 
     def map(self, t: Traverser) -> Any:
         """The current object as a date."""
@@ -63,7 +66,7 @@ class AsDateStep(MapStep):
             return _EPOCH + dt.timedelta(milliseconds=x)
         if isinstance(x, str):
             try:
-                return parse_date(x)
+                return parse_date(x, keep_offset=self.ctx.dialect >= TP38)
             except ValueError:
                 raise GremlinError(f"Can't parse {x} as Date.") from None
         raise GremlinError(f"Can't parse {java_str(x)} as Date.")
