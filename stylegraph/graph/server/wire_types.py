@@ -344,15 +344,6 @@ class GSBigIntIO:
         return bigint(int(d))
 
 
-class GSFloatReader:
-    """``g:Float`` as :class:`Float32` (gremlinpython's reader gives a double)."""
-
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return Float32(gs.FloatIO.objectify(d, reader))
-
-
 class GSOffsetDateTimeWriter:
     """A ``datetime`` as TinkerPop 3.8's ``gx:OffsetDateTime`` (ISO 8601; zone-less is UTC)."""
 
@@ -432,38 +423,26 @@ class _GSLambda:
         return make_lambda(d["script"], d.get("language", "gremlin-groovy"))
 
 
-class _GSLong:
-    """``g:Int64`` as gremlinpython's ``long`` (see :class:`_LongReader`)."""
+def _gs_value_reader(convert: Callable[[Any], Any], doc: str) -> type:
+    """A GraphSON reader whose value is ``convert(@value)`` (gremlinpython's codec interface)."""
+    class _GSValueReader:
+        __doc__ = doc
 
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return long(d)
-
-
-class _GSGType:
-    """``g:GType`` (TinkerPop 3.8)."""
-
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return gtype_of_wire(str(d))
+        @classmethod
+        def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+            """Read one value (gremlinpython's codec interface)."""
+            return convert(d)
+    return _GSValueReader
 
 
-class _GSOffsetDateTime:
-    """``gx:OffsetDateTime``: an ISO-8601 string -> an aware ``datetime``."""
-
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return datetime.datetime.fromisoformat(str(d).replace("Z", "+00:00"))
-
-
-class _GSClass:
-    @classmethod
-    def objectify(cls, d: str, reader: gs.GraphSONReader) -> GremlinType:
-        """Read one value (gremlinpython's codec interface)."""
-        return GremlinType(d)
+_GSLong = _gs_value_reader(long, "``g:Int64`` as gremlinpython's ``long`` (see :class:`_LongReader`).")
+_GSGType = _gs_value_reader(lambda d: gtype_of_wire(str(d)), "``g:GType`` (TinkerPop 3.8).")
+_GSOffsetDateTime = _gs_value_reader(
+    lambda d: datetime.datetime.fromisoformat(str(d).replace("Z", "+00:00")),
+    "``gx:OffsetDateTime``: an ISO-8601 string -> an aware ``datetime``.")
+_GSClass = _gs_value_reader(GremlinType, "``g:Class``: a class name.")
+_GSFloat = _gs_value_reader(lambda d: Float32(gs.FloatIO.objectify(d, None)),
+                            "``g:Float`` as :class:`Float32` (gremlinpython's reader gives a double).")
 
 
 def _gs_enum(enum_cls: type[Enum]) -> type:
@@ -487,7 +466,7 @@ def _gs_strategy(name: str) -> type:
 GRAPHSON_REQUEST_TYPES: dict[str, Any] = {
     "g:Int64": _GSLong,
     "gx:BigInteger": GSBigIntIO,
-    "g:Float": GSFloatReader,
+    "g:Float": _GSFloat,
     "g:GType": _GSGType,
     "gx:OffsetDateTime": _GSOffsetDateTime,
     "g:Bytecode": _GSBytecode,
