@@ -33,8 +33,18 @@ class Float32(float):
         return super().__new__(cls, x)
 
     def __repr__(self) -> str:
-        """Like a Java Float literal (``1.5f``)."""
-        return f"{float(self)!r}f"
+        """The shortest decimal that reads back as this Float (Java's Float.toString: ``0.1``,
+        not the double ``0.10000000149011612``)."""
+        x = float(self)
+        if not math.isfinite(x):
+            return repr(x)
+        for digits in range(1, 10):
+            text = f"{x:.{digits}g}"
+            if Float32(float(text)) == self:
+                return repr(float(text))
+        return repr(x)
+
+    __str__ = __repr__
 
 
 # (bits, floating point) of each Java type, as NumberHelper ranks them

@@ -225,3 +225,9 @@ def test_as_date_keeps_the_offset_under_38_and_dates_compare_by_instant(graph: G
     assert run(graph, g.inject(got).is_(P.gt(datetime.datetime(2023, 8, 2, 6)))) == [got]
     later = datetime.datetime(2023, 8, 2, 8)
     assert run(graph, g.inject(later, got).order()) == [got, later]
+
+
+def test_a_float_renders_like_java(graph: Graph) -> None:
+    """Java's Float.toString: 0.1f is "0.1" (not the double nearest to it), 5.75f "5.75"."""
+    assert [repr(Float32(0.1)), str(Float32(5.75)), repr(Float32(1))] == ["0.1", "5.75", "1.0"]
+    assert run(graph, g.inject(Float32(0.1)).as_string()) == ["0.1"]
