@@ -15,6 +15,7 @@ from gremlin_python.process.strategies import OptionsStrategy
 from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrategy
 
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
 from stylegraph.graph.bulking import apply_bulking
 from stylegraph.graph.limits import Limits, SliceExpired
@@ -177,7 +178,7 @@ def is_mutating(traversal: Traversal) -> bool:
 
 
 def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
-            limits: Optional[Limits] = None) -> list:
+            limits: Optional[Limits] = None, dialect: Dialect = DEFAULT_DIALECT) -> list:
     """Evaluate ``bytecode`` against ``graph`` atomically and return its results.
 
     A traversal that writes runs in one ``graph.transaction()`` (the write
@@ -186,15 +187,16 @@ def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
     also carry a traverser budget and a cancel flag); an ``evaluationTimeout``
     given through ``with_()``/OptionsStrategy can only shorten it. Past the
     deadline the traversal is abandoned (and its writes undone) with a 598
-    error; over the budget or cancelled, with a 597 error.
+    error; over the budget or cancelled, with a 597 error. ``dialect`` is the TinkerPop
+    version whose semantics apply (``stylegraph.graph.dialect``).
     """
-    with stream(graph, bytecode, deadline=deadline, limits=limits) as results:
+    with stream(graph, bytecode, deadline=deadline, limits=limits, dialect=dialect) as results:
         return list(results)
 
 
 @contextmanager
 def stream(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
-           limits: Optional[Limits] = None) -> Iterator[Iterator[Any]]:
+           limits: Optional[Limits] = None, dialect: Dialect = DEFAULT_DIALECT) -> Iterator[Iterator[Any]]:
     """``with stream(graph, bytecode) as results:`` the results of :func:`execute`, one at a time.
 
     A read-only traversal is evaluated lazily as ``results`` is consumed, under
@@ -205,7 +207,7 @@ def stream(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
     """
     limits = limits if limits is not None else Limits(deadline)
     with _gremlin_errors():
-        traversal, ctx = _bind(graph, bytecode, limits)
+        traversal, ctx = _bind(graph, bytecode, limits, dialect)
         mutating = is_mutating(traversal)
     if mutating:
         with _gremlin_errors(), graph.transaction(limits.deadline):
@@ -217,7 +219,7 @@ def stream(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
 
 
 def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
-              max_results: int) -> Optional[list]:
+              max_results: int, dialect: Dialect = DEFAULT_DIALECT) -> Optional[list]:
     """The results of a read-only traversal evaluated now, on the calling thread, if that is quick.
 
     None, with nothing left behind, when the traversal writes, a write holds or
@@ -229,7 +231,7 @@ def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
     reads this way on its event loop, without handing them to a worker thread.
     """
     with _gremlin_errors():
-        traversal, ctx = _bind(graph, bytecode, limits)
+        traversal, ctx = _bind(graph, bytecode, limits, dialect)
         if is_mutating(traversal):
             return None
     lock = getattr(graph, "lock", None)
@@ -254,11 +256,13 @@ def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
         lock.release_read()
 
 
-def _bind(graph: Any, bytecode: Bytecode, limits: Limits) -> tuple[Traversal, Context]:
+def _bind(graph: Any, bytecode: Bytecode, limits: Limits,
+          dialect: Dialect = DEFAULT_DIALECT) -> tuple[Traversal, Context]:
     traversal, opts = prepare(bytecode)
     if opts.timeout_ms is not None and opts.timeout_ms > 0:
         limits.shorten(opts.timeout_ms)
     ctx = Context(graph, seed=opts.seed, limits=limits)
+    ctx.dialect = dialect
     ctx.side_effects.update(opts.side_effects)
     ctx.reducers.update(opts.reducers)
     ctx.sack_init = opts.sack

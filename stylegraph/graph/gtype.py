@@ -2,9 +2,8 @@
 Python types our engine holds each as.
 
 Java's number widths map onto gremlinpython's wrappers: Byte ``SingleByte``, Short ``short``,
-Integer ``int``, Long ``long``, BigInteger ``bigint``, Double ``float``. A Java Float has no
-Python type of its own: it arrives and is held as a double (so ``typeOf(GType.FLOAT)`` matches
-no value).
+Integer ``int``, Long ``long``, BigInteger ``bigint``, Double ``float``, Float
+:class:`~stylegraph.graph.jnumbers.Float32`, BigDecimal ``decimal.Decimal``.
 """
 from __future__ import annotations
 
@@ -18,6 +17,7 @@ from gremlin_python.statics import BigDecimal, SingleByte, SingleChar, bigint, l
 from gremlin_python.structure.graph import Path
 
 from stylegraph.graph.elements import Edge, Vertex
+from stylegraph.graph.jnumbers import Float32
 
 
 class GType(Enum):
@@ -60,6 +60,25 @@ def gtype_of_wire(name: str) -> GType:
         raise ValueError(f"unknown GType {name!r}") from None
 
 
+# Java class names P.typeOf("String") accepts (simple or qualified), beside the GType names
+_JAVA_NAMES = {
+    "String": GType.STRING, "Character": GType.CHAR, "Boolean": GType.BOOLEAN, "Byte": GType.BYTE,
+    "Short": GType.SHORT, "Integer": GType.INT, "Long": GType.LONG, "BigInteger": GType.BIGINT,
+    "Float": GType.FLOAT, "Double": GType.DOUBLE, "BigDecimal": GType.BIGDECIMAL, "Number": GType.NUMBER,
+    "UUID": GType.UUID, "Date": GType.DATETIME, "OffsetDateTime": GType.DATETIME, "Duration": GType.DURATION,
+    "List": GType.LIST, "Map": GType.MAP, "Set": GType.SET, "Vertex": GType.VERTEX, "Edge": GType.EDGE,
+    "Path": GType.PATH, "VertexProperty": GType.VPROPERTY, "Property": GType.PROPERTY, "Tree": GType.TREE,
+    "Graph": GType.GRAPH,
+}
+
+
+def gtype_of_name(name: str) -> GType:
+    """The type ``P.typeOf(name)`` names: a Java class (``"String"``, ``"java.lang.String"``) or a
+    GType name; ValueError for an unknown one."""
+    found = _JAVA_NAMES.get(name.rsplit(".", 1)[-1])
+    return found if found is not None else gtype_of_wire(name)
+
+
 _INTEGRAL = {GType.BYTE: (SingleByte, 8), GType.SHORT: (short, 16), GType.INT: (int, 32), GType.LONG: (long, 64)}
 NUMERIC = frozenset({GType.BYTE, GType.SHORT, GType.INT, GType.LONG, GType.BIGINT, GType.FLOAT, GType.DOUBLE,
                      GType.BIGDECIMAL, GType.NUMBER})
@@ -97,6 +116,8 @@ def is_type(x: Any, gtype: GType) -> bool:
         return gtype is GType.BOOLEAN
     if isinstance(x, int):
         return int_type_of(x) is gtype
+    if isinstance(x, Float32) or gtype is GType.FLOAT:
+        return gtype is GType.FLOAT and isinstance(x, Float32)
     checks: dict[GType, Any] = {
         GType.DOUBLE: float, GType.STRING: str, GType.UUID: uuid.UUID, GType.DATETIME: datetime.datetime,
         GType.LIST: (list, tuple), GType.MAP: dict, GType.SET: (set, frozenset), GType.VERTEX: Vertex,
@@ -114,7 +135,7 @@ def _java_class(x: Any) -> str:
     if isinstance(x, int) and not isinstance(x, bool):
         return {GType.BYTE: "Byte", GType.SHORT: "Short", GType.INT: "Integer", GType.LONG: "Long",
                 GType.BIGINT: "BigInteger"}[int_type_of(x)]
-    return {float: "Double", str: "String", list: "ArrayList", dict: "LinkedHashMap"}.get(type(x), type(x).__name__)
+    return {float: "Double", Float32: "Float", str: "String", list: "ArrayList", dict: "LinkedHashMap"}.get(type(x), type(x).__name__)
 
 
 def parse_number(x: Any) -> Any:
@@ -143,10 +164,12 @@ def cast_number(x: Any, gtype: GType) -> Any:
         raise ValueError(f"asNumber() requires a numeric type token, got {gtype.name}")
     if gtype is GType.NUMBER:
         return x
-    if gtype in (GType.DOUBLE, GType.FLOAT):
+    if gtype is GType.DOUBLE:
         return float(x)
+    if gtype is GType.FLOAT:
+        return Float32(x)
     if gtype is GType.BIGDECIMAL:
-        return decimal.Decimal(str(x))
+        return x if isinstance(x, decimal.Decimal) else decimal.Decimal(str(x))
     n = int(x)  # truncates toward zero, like Java's narrowing of a double
     if gtype is GType.BIGINT:
         return bigint(n)

@@ -33,6 +33,14 @@ def is_number(value: Any) -> bool:
     return isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool)
 
 
+def utc_instant(value: datetime.datetime) -> datetime.datetime:
+    """``value`` as a zone-less UTC datetime (a zone-less one is UTC already), so that dates
+    with and without an offset compare and order by the instant they name."""
+    if value.tzinfo is not None:
+        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return value
+
+
 def normalize(value: Any) -> Any:
     """Map client-side structure objects (gremlinpython Vertex/Edge) to their id (id lookups)."""
     if isinstance(value, gp.Element):
@@ -47,6 +55,8 @@ def values_equal(a: Any, b: Any) -> bool:
         return False
     if a is b:
         return True
+    if isinstance(a, datetime.datetime) and isinstance(b, datetime.datetime):
+        return utc_instant(a) == utc_instant(b)
     ta, tb = type(a), type(b)
     if ta is bool or tb is bool:
         return ta is tb and a == b
@@ -87,6 +97,8 @@ def compare(a: Any, b: Any) -> int | None:
         return None
     if not _comparable(a, b):
         return None
+    if isinstance(a, datetime.datetime):
+        a, b = utc_instant(a), utc_instant(b)
     try:
         return -1 if a < b else (1 if a > b else 0)
     except TypeError:
@@ -193,9 +205,14 @@ def compile_p(p: Any) -> Predicate:
         return lambda x: ((a := compare(x, lo)) is not None and a < 0) or \
             ((b := compare(x, hi)) is not None and b > 0)
     if op == "typeOf":  # TinkerPop 3.8: P.typeOf(GType.X)
-        from stylegraph.graph.gtype import GType, is_type
+        from stylegraph.graph.gtype import GType, gtype_of_name, is_type
 
         gtype = p.value
+        if isinstance(gtype, str):
+            try:
+                gtype = gtype_of_name(gtype)
+            except ValueError:
+                raise GremlinError(f"P.typeOf() takes a GType or a type name, got {gtype!r}", code=499) from None
         if not isinstance(gtype, GType):
             raise GremlinError(f"P.typeOf() takes a GType, got {gtype!r}", code=499)
         return lambda x: is_type(x, gtype)
@@ -306,7 +323,7 @@ def order_key(value: Any) -> tuple[Any, ...]:
     if isinstance(value, dict):
         return (_RANK_MAP, tuple((order_key(k), order_key(v)) for k, v in value.items()))
     if isinstance(value, datetime.datetime):
-        return (_RANK_DATE, value.timestamp() if value.tzinfo else value.isoformat())
+        return (_RANK_DATE, utc_instant(value))
     if isinstance(value, uuid.UUID):
         return (_RANK_UUID, str(value))
     if is_number(value):

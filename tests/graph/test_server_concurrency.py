@@ -255,7 +255,7 @@ def test_a_request_the_server_timed_out_itself_gets_one_final_answer() -> None:
     it), the server answers 598 itself; the worker's late answer is then not sent as well
     (a second final frame for one request id breaks drivers: the Java one throws)."""
     @contextmanager
-    def deaf_stream(graph, bytecode, limits):
+    def deaf_stream(graph, bytecode, limits, dialect):
         def values():
             time.sleep(0.6)  # past the 100 ms timeout and the server's grace
             yield "late"

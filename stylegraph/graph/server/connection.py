@@ -20,6 +20,7 @@ from typing import Callable
 
 from aiohttp import WSMsgType, web
 
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
 from stylegraph.graph.limits import Limits
 from stylegraph.graph.server import protocol as p
 from stylegraph.graph.server.auth import CHALLENGE_MESSAGE, AuthenticationFailed, PlainAuthenticator
@@ -41,7 +42,7 @@ class GremlinConnection:
 
     def __init__(self, ws: web.WebSocketResponse, peer: str, processor: RequestProcessor,
                  authenticator: PlainAuthenticator, stats: Stats, max_request_bytes: int,
-                 server_closing: Callable[[], bool]) -> None:
+                 server_closing: Callable[[], bool], dialect: Dialect = DEFAULT_DIALECT) -> None:
         self.ws = ws
         self.peer = peer
         self.processor = processor
@@ -49,6 +50,8 @@ class GremlinConnection:
         self.stats = stats
         self.max_request_bytes = max_request_bytes
         self._server_closing = server_closing
+        #: the client driver's TinkerPop version (its User-Agent): the semantics and date type it gets
+        self.dialect = dialect
         self.user: str | None = None
         self._held: tuple[p.Request, WireSerializer] | None = None
         self._send_lock = asyncio.Lock()
@@ -126,14 +129,17 @@ class GremlinConnection:
                 self._serializers[key] = found
         return found
 
+    def _text_serializer(self) -> WireSerializer:
+        return GraphSONSerializer(text_frames=True, dialect=self.dialect)
+
     async def _on_frame(self, data: bytes, text: bool) -> None:
         self.stats.count("frames")
         try:
             serializer, payload = self._decode_frame(data, text)
         except p.ProtocolError as exc:
             self.stats.count("errors")
-            fallback = self._serializer("text", _text_serializer) if text else \
-                self._serializer(GRAPHBINARY_MIME, GraphBinarySerializer)
+            fallback = self._serializer("text", self._text_serializer) if text else \
+                self._serializer(GRAPHBINARY_MIME, lambda: GraphBinarySerializer(self.dialect))
             assert fallback is not None
             await self.send(exc.response(), fallback)
             return
@@ -148,7 +154,7 @@ class GremlinConnection:
 
     def _decode_frame(self, data: bytes, text: bool) -> tuple[WireSerializer, bytes]:
         if text:
-            serializer: WireSerializer | None = self._serializer("text", _text_serializer)
+            serializer: WireSerializer | None = self._serializer("text", self._text_serializer)
             assert serializer is not None
             payload = data
         else:
@@ -160,7 +166,7 @@ class GremlinConnection:
                     f"malformed request frame: {exc}; a binary frame must start with a length byte and a "
                     f"mime type, one of {', '.join(supported_mime_types())}",
                 ) from None
-            found = self._serializer(mime, lambda: serializer_for(mime))
+            found = self._serializer(mime, lambda: serializer_for(mime, self.dialect))
             if found is None:
                 raise p.ProtocolError(
                     p.MALFORMED_REQUEST,
@@ -253,10 +259,6 @@ class GremlinConnection:
             await self.send(p.Response(request.request_id, p.NO_CONTENT, "authenticated"), serializer)
         else:
             await self._dispatch(*held)
-
-
-def _text_serializer() -> WireSerializer:
-    return GraphSONSerializer(text_frames=True)
 
 
 def _safe_peek(serializer: WireSerializer, payload: bytes):

@@ -177,7 +177,7 @@ class RequestProcessor:
         self.stats.count("running")
         try:
             results = self.quick(self.graph, request.args["gremlin"], limits, slice_s=QUICK_SLICE_S,
-                                 max_results=batch_size)
+                                 max_results=batch_size, dialect=serializer.dialect)
         except errors.GraphError as exc:  # the answer: as the worker would give it
             frame = self._failure_frame(rid, exc, serializer)
         except Exception:  # an engine bug: the worker path evaluates again and reports it
@@ -230,7 +230,8 @@ class RequestProcessor:
             return
         self.stats.count("running")
         try:
-            with self.stream(self.graph, request.args["gremlin"], limits=limits) as results:
+            with self.stream(self.graph, request.args["gremlin"], limits=limits,
+                             dialect=serializer.dialect) as results:
                 self._send_batches(rid, results, serializer, batch_size, send, limits)
         except errors.GraphError as exc:
             send(self._failure_frame(rid, exc, serializer))

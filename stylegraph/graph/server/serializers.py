@@ -9,6 +9,8 @@ response envelopes around them.
 """
 from __future__ import annotations
 
+import datetime
+import decimal
 import io
 import json
 import re
@@ -19,10 +21,14 @@ from gremlin_python.structure.graph import Path
 from gremlin_python.structure.io import graphbinaryV1 as gb
 from gremlin_python.structure.io import graphsonV3d0 as gs
 
+from gremlin_python.statics import bigint
+
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, TP38, Dialect
+from stylegraph.graph.jnumbers import Float32
 from stylegraph.graph.server.protocol import Request, Response
 from stylegraph.graph.server.wire_types import (
-    GRAPHBINARY_REQUEST_TYPES, GRAPHSON_REQUEST_TYPES, GSPathWriter, PromotingIntIO, RequestGraphBinaryReader,
-    StrictGraphBinaryWriter,
+    GRAPHBINARY_REQUEST_TYPES, GRAPHSON_REQUEST_TYPES, GBDecimalIO, GBOffsetDateTimeIO, GSBigIntIO,
+    GSOffsetDateTimeWriter, GSPathWriter, PromotingIntIO, RequestGraphBinaryReader, StrictGraphBinaryWriter,
 )
 
 GRAPHBINARY_MIME = "application/vnd.graphbinary-v1.0"
@@ -34,6 +40,8 @@ class WireSerializer(Protocol):
     """One wire format: reads a request payload, writes a response frame."""
 
     mime: str
+    #: the client driver's TinkerPop version: the semantics its requests get, the types it is sent
+    dialect: Dialect
 
     def read_request(self, payload: bytes) -> Request:
         """Parse a request payload (after the mime prefix)."""
@@ -50,10 +58,16 @@ class GraphBinarySerializer:
 
     mime = GRAPHBINARY_MIME
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: Dialect = DEFAULT_DIALECT) -> None:
+        self.dialect = dialect
         self._reader = RequestGraphBinaryReader(GRAPHBINARY_REQUEST_TYPES)
-        # tuples and frozensets are the engine's hashable lists and sets (map keys): written as lists/sets
-        self._writer = StrictGraphBinaryWriter({int: PromotingIntIO, tuple: gb.ListIO, frozenset: gb.SetDeserializer})
+        # tuples and frozensets are the engine's hashable lists and sets (map keys): written as lists/sets;
+        # a 3.8 driver gets dates as OffsetDateTime, a 3.7 one as Date
+        writers: dict[type, object] = {int: PromotingIntIO, tuple: gb.ListIO, frozenset: gb.SetDeserializer,
+                                       Float32: gb.FloatIO, decimal.Decimal: GBDecimalIO}
+        if dialect >= TP38:
+            writers[datetime.datetime] = GBOffsetDateTimeIO
+        self._writer = StrictGraphBinaryWriter(writers)
 
     def peek_request_id(self, payload: bytes) -> uuid.UUID | None:
         """The request id from the fixed-size header, without reading the rest."""
@@ -111,9 +125,14 @@ class GraphSONSerializer:
 
     mime = GRAPHSON_MIME
 
-    def __init__(self, text_frames: bool = False) -> None:
+    def __init__(self, text_frames: bool = False, dialect: Dialect = DEFAULT_DIALECT) -> None:
+        self.dialect = dialect
         self._reader = gs.GraphSONReader(GRAPHSON_REQUEST_TYPES)
-        self._writer = gs.GraphSONWriter({Path: GSPathWriter, tuple: gs.ListIO, frozenset: gs.SetIO})
+        writers: dict[type, object] = {Path: GSPathWriter, tuple: gs.ListIO, frozenset: gs.SetIO,
+                                       Float32: gs.FloatIO, bigint: GSBigIntIO}
+        if dialect >= TP38:
+            writers[datetime.datetime] = GSOffsetDateTimeWriter
+        self._writer = gs.GraphSONWriter(writers)
         self.text_frames = text_frames
 
     def peek_request_id(self, payload: bytes) -> uuid.UUID | None:
@@ -181,18 +200,23 @@ def _describe(exc: BaseException) -> str:
 
 MalformedPayload = _WithRequestId
 
-_BY_MIME: dict[str, Callable[[], WireSerializer]] = {
+def _graphson(dialect: Dialect) -> WireSerializer:
+    return GraphSONSerializer(dialect=dialect)
+
+
+_BY_MIME: dict[str, Callable[[Dialect], WireSerializer]] = {
     GRAPHBINARY_MIME: GraphBinarySerializer,
-    GRAPHSON_MIME: GraphSONSerializer,
-    "application/json": GraphSONSerializer,
-    "application/vnd.gremlin-v3.0+json;types=true": GraphSONSerializer,
+    GRAPHSON_MIME: _graphson,
+    "application/json": _graphson,
+    "application/vnd.gremlin-v3.0+json;types=true": _graphson,
 }
 
 
-def serializer_for(mime: str) -> WireSerializer | None:
-    """A serializer for ``mime`` (None when we do not speak it)."""
+def serializer_for(mime: str, dialect: Dialect = DEFAULT_DIALECT) -> WireSerializer | None:
+    """A serializer for ``mime`` speaking to a driver of TinkerPop version ``dialect`` (None when
+    we do not speak ``mime``)."""
     factory = _BY_MIME.get(mime.strip().lower())
-    return factory() if factory else None
+    return factory(dialect) if factory else None
 
 
 def supported_mime_types() -> list[str]:

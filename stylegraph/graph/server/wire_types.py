@@ -13,6 +13,7 @@ bytecode whether it came over the wire or from an in-process connection.
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 from enum import Enum
 from typing import Any, Callable
@@ -29,6 +30,7 @@ from gremlin_python.structure.io import graphsonV3d0 as gs
 from gremlin_python.structure.io.util import SymbolUtil
 
 from stylegraph.graph.gtype import gtype_of_wire
+from stylegraph.graph.jnumbers import Float32
 
 _ENUMS: dict[str, type[Enum]] = {
     "Barrier": Barrier, "Cardinality": Cardinality, "Column": Column, "Direction": Direction,
@@ -260,10 +262,105 @@ class StrictGraphBinaryWriter(gb.GraphBinaryWriter):
         return super().to_dict(obj, to_extend)
 
 
+# -- Java number types and dates written back -----------------------------------
+
+def _decimal_parts(value: decimal.Decimal) -> tuple[int, int]:
+    """(scale, unscaled value) of a BigDecimal: ``value == unscaled * 10**-scale``."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        raise TypeError(f"BigDecimal cannot carry {value}")
+    unscaled = int("".join(map(str, digits)) or "0")
+    return -exponent, -unscaled if sign else unscaled
+
+
+def _decimal_of(scale: int, unscaled: int) -> decimal.Decimal:
+    return decimal.Decimal(unscaled).scaleb(-scale)
+
+
+class GBDecimalIO:
+    """``decimal.Decimal`` as GraphBinary BigDecimal (0x22): int scale, BigInteger unscaled value."""
+
+    @classmethod
+    def dictify(cls, obj: decimal.Decimal, writer: gb.GraphBinaryWriter, to_extend: bytearray,
+                as_value: bool = False, nullable: bool = True) -> bytearray:
+        """Write one value (gremlinpython's codec interface)."""
+        scale, unscaled = _decimal_parts(obj)
+        gb._GraphBinaryTypeIO.prefix_bytes(gb.DataType.bigdecimal, as_value, nullable, to_extend)
+        to_extend.extend(gb.int32_pack(scale))
+        return gb.BigIntIO.write_bigint(unscaled, to_extend)
+
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value as a ``decimal.Decimal`` (gremlinpython's reader gives an opaque object)."""
+        def read(b: io.BytesIO, r: gb.GraphBinaryReader) -> decimal.Decimal:
+            """Read the value's body."""
+            scale = gb.int32_unpack(b.read(4))
+            return _decimal_of(scale, gb.BigIntIO.read_bigint(b))
+        return gb._GraphBinaryTypeIO.is_null(buff, reader, read, nullable)
+
+
+class GBFloatReader:
+    """GraphBinary Float (0x08) as :class:`Float32`, so a Java Float stays a Float."""
+
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        value = gb.FloatIO.objectify(buff, reader, nullable)
+        return None if value is None else Float32(value)
+
+
+class GBOffsetDateTimeIO:
+    """A ``datetime`` as TinkerPop 3.8's OffsetDateTime (0x88); a zone-less one is UTC."""
+
+    @classmethod
+    def dictify(cls, obj: datetime.datetime, writer: gb.GraphBinaryWriter, to_extend: bytearray,
+                as_value: bool = False, nullable: bool = True) -> bytearray:
+        """Write one value: LocalDate (int year, byte month, byte day), LocalTime (long
+        nanoseconds of the day), ZoneOffset (int seconds)."""
+        offset = obj.utcoffset() or datetime.timedelta(0)
+        if not as_value:
+            to_extend.append(OFFSET_DATETIME_CODE)
+        if nullable:
+            to_extend.append(0x00)
+        to_extend.extend(gb.int32_pack(obj.year))
+        to_extend.extend(bytes([obj.month, obj.day]))
+        nanos = ((obj.hour * 60 + obj.minute) * 60 + obj.second) * 1_000_000_000 + obj.microsecond * 1000
+        to_extend.extend(gb.int64_pack(nanos))
+        to_extend.extend(gb.int32_pack(int(offset.total_seconds())))
+        return to_extend
+
+
+class GSBigIntIO:
+    """gremlinpython's ``bigint`` as ``gx:BigInteger`` both ways (its reader gives a Long)."""
+
+    @classmethod
+    def dictify(cls, n: int, writer: gs.GraphSONWriter) -> dict:
+        """Write one value (gremlinpython's codec interface)."""
+        return gs.GraphSONUtil.typed_value("BigInteger", str(int(n)), "gx")
+
+    @classmethod
+    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        return bigint(int(d))
+
+
+class GSOffsetDateTimeWriter:
+    """A ``datetime`` as TinkerPop 3.8's ``gx:OffsetDateTime`` (ISO 8601; zone-less is UTC)."""
+
+    @classmethod
+    def dictify(cls, obj: datetime.datetime, writer: gs.GraphSONWriter) -> dict:
+        """Write one value (gremlinpython's codec interface)."""
+        if obj.tzinfo is None:
+            obj = obj.replace(tzinfo=datetime.timezone.utc)
+        return gs.GraphSONUtil.typed_value("OffsetDateTime", obj.isoformat(), "gx")
+
+
 GRAPHBINARY_REQUEST_TYPES: dict[gb.DataType, Any] = {
     gb.DataType.long: _LongReader,
     gb.DataType.short: _typed_int_reader(gb.ShortIO, short),
     gb.DataType.biginteger: _typed_int_reader(gb.BigIntIO, bigint),
+    gb.DataType.float: GBFloatReader,
+    gb.DataType.bigdecimal: GBDecimalIO,
     gb.DataType.p: _PReader,
     gb.DataType.textp: _TextPReader,
     gb.DataType.lambda_: _LambdaReader,
@@ -326,38 +423,26 @@ class _GSLambda:
         return make_lambda(d["script"], d.get("language", "gremlin-groovy"))
 
 
-class _GSLong:
-    """``g:Int64`` as gremlinpython's ``long`` (see :class:`_LongReader`)."""
+def _gs_value_reader(convert: Callable[[Any], Any], doc: str) -> type:
+    """A GraphSON reader whose value is ``convert(@value)`` (gremlinpython's codec interface)."""
+    class _GSValueReader:
+        __doc__ = doc
 
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return long(d)
-
-
-class _GSGType:
-    """``g:GType`` (TinkerPop 3.8)."""
-
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return gtype_of_wire(str(d))
+        @classmethod
+        def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
+            """Read one value (gremlinpython's codec interface)."""
+            return convert(d)
+    return _GSValueReader
 
 
-class _GSOffsetDateTime:
-    """``gx:OffsetDateTime``: an ISO-8601 string -> an aware ``datetime``."""
-
-    @classmethod
-    def objectify(cls, d: Any, reader: gs.GraphSONReader) -> Any:
-        """Read one value (gremlinpython's codec interface)."""
-        return datetime.datetime.fromisoformat(str(d).replace("Z", "+00:00"))
-
-
-class _GSClass:
-    @classmethod
-    def objectify(cls, d: str, reader: gs.GraphSONReader) -> GremlinType:
-        """Read one value (gremlinpython's codec interface)."""
-        return GremlinType(d)
+_GSLong = _gs_value_reader(long, "``g:Int64`` as gremlinpython's ``long`` (see :class:`_LongReader`).")
+_GSGType = _gs_value_reader(lambda d: gtype_of_wire(str(d)), "``g:GType`` (TinkerPop 3.8).")
+_GSOffsetDateTime = _gs_value_reader(
+    lambda d: datetime.datetime.fromisoformat(str(d).replace("Z", "+00:00")),
+    "``gx:OffsetDateTime``: an ISO-8601 string -> an aware ``datetime``.")
+_GSClass = _gs_value_reader(GremlinType, "``g:Class``: a class name.")
+_GSFloat = _gs_value_reader(lambda d: Float32(gs.FloatIO.objectify(d, None)),
+                            "``g:Float`` as :class:`Float32` (gremlinpython's reader gives a double).")
 
 
 def _gs_enum(enum_cls: type[Enum]) -> type:
@@ -380,6 +465,8 @@ def _gs_strategy(name: str) -> type:
 
 GRAPHSON_REQUEST_TYPES: dict[str, Any] = {
     "g:Int64": _GSLong,
+    "gx:BigInteger": GSBigIntIO,
+    "g:Float": _GSFloat,
     "g:GType": _GSGType,
     "gx:OffsetDateTime": _GSOffsetDateTime,
     "g:Bytecode": _GSBytecode,

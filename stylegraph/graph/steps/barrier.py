@@ -8,9 +8,11 @@ from collections import deque
 from typing import Any, Callable, Iterable, Iterator
 
 from gremlin_python.process.traversal import Barrier, Operator, Order, Scope
-from gremlin_python.statics import long
+from gremlin_python.statics import bigint, long
 from gremlin_python.structure.graph import Path
 
+from stylegraph.graph import jnumbers
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, TP38, Dialect
 from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.predicates import Descending, is_number, order_key
 from stylegraph.graph.steps.access import ByModulator, MapEntry, hkey
@@ -53,27 +55,48 @@ def _numbers(step: Step, values: Iterable[Any]) -> list[Any]:
 
 
 def reduce_values(step: Step, kind: str, values: list[Any]) -> Any:
-    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce).
+    """count/sum/mean/min/max of ``values`` (NO_VALUE when there is nothing to reduce, null
+    when every value is null).
 
-    As in TinkerPop, count() is a Long and mean() a Double; a sum of integers keeps their
-    type here (sum(local)); the global sum() step widens it to a Long (:func:`_global_sum`)."""
+    As in TinkerPop, count() is a Long and mean() a Double. Under 3.8 semantics sum() adds
+    with NumberHelper's rules (:func:`stylegraph.graph.jnumbers.add`: the highest common
+    type, promoted on overflow); under 3.7 a sum of integers keeps Python's arithmetic and
+    the global sum() step widens it to a Long (:func:`_global_sum`). min()/max() of numbers
+    answer in the numbers' highest common type (NumberHelper.min/max)."""
     if kind == "count":
         return long(len(values))
+    if not values:
+        return NO_VALUE
+    present = [v for v in values if v is not None]
+    if not present:
+        return None  # only nulls: TinkerPop's answer is null
     if kind in ("sum", "mean"):
-        nums = _numbers(step, values)
-        if not nums:
-            return NO_VALUE
+        nums = _numbers(step, present)
+        if kind == "sum" and _dialect(step) >= TP38:
+            total = nums[0]
+            try:
+                for n in nums[1:]:
+                    total = jnumbers.add(total, n)
+            except ArithmeticError as exc:
+                raise step.error(str(exc), code=597) from None
+            return total
         if any(type(n) is float for n in nums) and any(isinstance(n, Decimal) for n in nums):
             nums = [float(n) for n in nums]  # a double with a BigDecimal: the double wins here
         total = sum(nums)
         return total / len(nums) if kind == "mean" else total
-    present = [v for v in values if v is not None]
-    if not present:
-        return NO_VALUE
     if all(is_number(v) for v in present):
-        return max(present) if kind == "max" else min(present)
+        pick = jnumbers.jmax if kind == "max" else jnumbers.jmin
+        best = present[0]
+        for v in present[1:]:
+            best = pick(best, v)
+        return best
     chooser = max if kind == "max" else min
     return chooser(present, key=order_key)
+
+
+def _dialect(step: Step) -> Dialect:
+    ctx = getattr(step, "ctx", None)
+    return ctx.dialect if ctx is not None else DEFAULT_DIALECT
 
 
 class _AlwaysBarrierStep(Step):
@@ -129,12 +152,16 @@ class ReduceStep(_ScopedStep):
             return
         value = reduce_values(self, kind, [t.obj for t in it])
         if value is not NO_VALUE:
-            yield self.ctx.start(_global_sum(value) if kind == "sum" else value, self.labels)
+            yield self.ctx.start(_global_sum(value, self.ctx.dialect) if kind == "sum" else value, self.labels)
 
 
-def _global_sum(total: Any) -> Any:
+def _global_sum(total: Any, dialect: Dialect) -> Any:
     """TinkerPop 3.7's sum() of integers is a Long (3.8 keeps the integers' type)."""
-    return long(total) if type(total) is int and -2**63 <= total < 2**63 else total
+    if dialect >= TP38:
+        return total
+    if isinstance(total, int) and not isinstance(total, (bool, bigint)) and -2**63 <= total < 2**63:
+        return long(total)
+    return total
 
 
 @register("fold")

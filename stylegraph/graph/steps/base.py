@@ -14,6 +14,7 @@ import random
 import time
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
 from stylegraph.graph.errors import GremlinError, InvalidRequestError
 from stylegraph.graph.limits import Limits
 from stylegraph.graph.traverser import (
@@ -45,7 +46,7 @@ class Context:
     """Per-execution state shared by every step: graph, side effects, limits, path mode."""
 
     __slots__ = ("graph", "side_effects", "reducers", "limits", "path_mode", "sack_init", "sack_merge",
-                 "bulk", "_seed", "_rng", "_ticks", "traversers")
+                 "bulk", "_seed", "_rng", "_ticks", "traversers", "dialect")
 
     def __init__(self, graph: Any, deadline: Optional[float] = None, seed: Any = None,
                  limits: Optional[Limits] = None) -> None:
@@ -65,6 +66,8 @@ class Context:
         self._ticks = 0
         #: traversers made so far (counted in blocks of _CHECK_EVERY), for the budget
         self.traversers = 0
+        #: the TinkerPop version whose semantics apply (``stylegraph.graph.dialect``)
+        self.dialect: Dialect = DEFAULT_DIALECT
 
     @property
     def deadline(self) -> Optional[float]:

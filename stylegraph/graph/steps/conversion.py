@@ -1,10 +1,14 @@
 """Type conversion steps of TinkerPop 3.8: asBool() and asNumber([GType]) (``stylegraph.graph.gtype``)."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from gremlin_python.statics import long
 
 from stylegraph.graph.gtype import GType, as_bool, cast_number, parse_number
 from stylegraph.graph.steps.base import MapStep, register
+from stylegraph.graph.steps.dates import epoch_millis
 from stylegraph.graph.traverser import Traverser
 
 
@@ -36,11 +40,14 @@ class AsNumberStep(MapStep):
         self.gtype: GType | None = args[0] if args else None
 
     def map(self, t: Traverser) -> Any:
-        """The number (None stays None when a type is given, as in TinkerPop)."""
+        """The number (None stays None when a type is given, as in TinkerPop); a date is its
+        epoch milliseconds (a Long)."""
         x = t.obj
         try:
             if x is None and self.gtype is not None:
                 return None
+            if isinstance(x, datetime.datetime):
+                x = long(epoch_millis(x))
             n = parse_number(x)
             return n if self.gtype is None else cast_number(n, self.gtype)
         except ValueError as exc:

@@ -1,5 +1,8 @@
 """Date steps of TinkerPop 3.7.1: asDate(), dateAdd(DT, n), dateDiff(date | traversal).
 
+dateDiff() counts whole seconds under TinkerPop 3.7 and milliseconds under 3.8
+(``ctx.dialect``).
+
 Dates are Python ``datetime`` values in UTC without a zone (what gremlinpython's
 readers give for a Date); a zoned value is converted to UTC first. Like Java's
 ``Date`` they have millisecond precision on the wire.
@@ -12,7 +15,9 @@ from typing import Any
 from gremlin_python.process.traversal import DT
 from gremlin_python.statics import long
 
+from stylegraph.graph.dialect import TP38
 from stylegraph.graph.errors import GremlinError
+from stylegraph.graph.predicates import utc_instant
 from stylegraph.graph.steps.base import NO_VALUE, MapStep, Traversal, expect_int, register
 from stylegraph.graph.steps.string import java_str
 from stylegraph.graph.traverser import Traverser
@@ -24,9 +29,7 @@ _UNIT_NAMES = {"second": DT.second, "minute": DT.minute, "hour": DT.hour, "day":
 
 def utc(value: dt.datetime) -> dt.datetime:
     """``value`` as a zone-less UTC datetime."""
-    if value.tzinfo is not None:
-        return value.astimezone(dt.timezone.utc).replace(tzinfo=None)
-    return value
+    return utc_instant(value)
 
 
 def epoch_millis(value: dt.datetime) -> int:
@@ -35,18 +38,22 @@ def epoch_millis(value: dt.datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
-def parse_date(text: str) -> dt.datetime:
-    """An ISO 8601 date or date-time (DatetimeHelper.parse); ValueError if it is not one."""
+def parse_date(text: str, keep_offset: bool = False) -> dt.datetime:
+    """An ISO 8601 date or date-time (DatetimeHelper.parse) in UTC, or (``keep_offset``) with
+    the offset it names; ValueError if it is not one."""
     value = text.strip()
     if value.endswith(("Z", "z")):
         value = value[:-1] + "+00:00"
     parsed = dt.datetime.fromisoformat(value)
+    if keep_offset and parsed.tzinfo is not None and parsed.utcoffset():
+        return parsed
     return utc(parsed)
 
 
 @register("asDate")
 class AsDateStep(MapStep):
-    """asDate(): a date from a date, an integer (epoch milliseconds) or an ISO 8601 string."""
+    """asDate(): a date from a date, an integer (epoch milliseconds) or an ISO 8601 string
+    (TinkerPop 3.8 keeps the string's offset: an OffsetDateTime)."""
 
     def map(self, t: Traverser) -> Any:
         """The current object as a date."""
@@ -59,7 +66,7 @@ class AsDateStep(MapStep):
             return _EPOCH + dt.timedelta(milliseconds=x)
         if isinstance(x, str):
             try:
-                return parse_date(x)
+                return parse_date(x, keep_offset=self.ctx.dialect >= TP38)
             except ValueError:
                 raise GremlinError(f"Can't parse {x} as Date.") from None
         raise GremlinError(f"Can't parse {java_str(x)} as Date.")
@@ -88,8 +95,8 @@ class DateAddStep(MapStep):
 
 @register("dateDiff")
 class DateDiffStep(MapStep):
-    """dateDiff(date | traversal): whole seconds from the other date to the current one
-    (a null other date counts as the epoch)."""
+    """dateDiff(date | traversal): whole seconds (TinkerPop 3.8: milliseconds) from the other
+    date to the current one (a null other date counts as the epoch)."""
 
     def setup(self, args: list[Any]) -> None:
         """A date (or null) or a traversal giving one."""
@@ -104,7 +111,7 @@ class DateDiffStep(MapStep):
         return [self.other] if isinstance(self.other, Traversal) else []
 
     def map(self, t: Traverser) -> Any:
-        """The difference in seconds, truncated toward zero."""
+        """The difference in seconds (3.8: milliseconds), truncated toward zero."""
         x = t.obj
         if not isinstance(x, dt.datetime):
             raise GremlinError(f"DateDiff can only take Date as argument, encountered {java_str(x)}")
@@ -114,5 +121,7 @@ class DateDiffStep(MapStep):
         if other is not None and not isinstance(other, dt.datetime):
             raise GremlinError(f"dateDiff(): the other value must be a date, got {java_str(other)}")
         diff = epoch_millis(x) - (epoch_millis(other) if other is not None else 0)
+        if self.ctx.dialect >= TP38:
+            return long(diff)
         seconds = diff // 1000 if diff >= 0 else -((-diff) // 1000)
         return long(seconds)

@@ -8,7 +8,8 @@ from typing import Any, Callable, Iterator
 
 from gremlin_python.process.traversal import P, T
 
-from stylegraph.graph.predicates import compile_p, map_p_values, normalize
+from stylegraph.graph.dialect import TP38
+from stylegraph.graph.predicates import compare, compile_p, map_p_values, normalize
 from stylegraph.graph.steps.access import ByModulator, EdgeProp, VertexProp, hkey, property_values
 from stylegraph.graph.steps.base import (
     FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
@@ -167,6 +168,9 @@ class _NothingContainer(HasContainer):
         return False
 
 
+_ORDER_OPS = frozenset({"lt", "lte", "gt", "gte"})
+
+
 @register("is")
 class IsStep(FilterStep):
     """is(value|P): the current object satisfies the predicate."""
@@ -176,6 +180,14 @@ class IsStep(FilterStep):
         if len(args) != 1:
             raise self.error("takes exactly one value or predicate")
         self.pred = compile_p(args[0])
+        self.arg = args[0]
+
+    def errs(self, x: Any) -> bool:
+        """Whether the predicate is TinkerPop 3.7's ternary ERROR for ``x``: an order comparison
+        (lt/lte/gt/gte) of values that are not comparable, such as a number and NaN."""
+        arg = self.arg
+        return (isinstance(arg, P) and arg.operator in _ORDER_OPS and arg.other is None
+                and compare(x, arg.value) is None)
 
     def test(self, t: Traverser) -> bool:
         """Whether traverser ``t`` passes."""
@@ -193,10 +205,17 @@ class FilterTraversalStep(TraversalArgStep, FilterStep):
 
 @register("not")
 class NotStep(FilterTraversalStep):
-    """not(traversal): keep traversers for which the traversal produces nothing."""
+    """not(traversal): keep traversers for which the traversal produces nothing.
+
+    Under TinkerPop 3.7's ternary logic ``not(is(P.gt(NaN)))`` is still ERROR, which filters:
+    a child that is one is() whose comparison errs keeps nothing (3.8 is binary: it passes)."""
 
     def test(self, t: Traverser) -> bool:
         """Whether traverser ``t`` passes."""
+        steps = self.traversal.steps
+        if (self.ctx.dialect < TP38 and len(steps) == 1 and isinstance(steps[0], IsStep)
+                and steps[0].errs(t.obj)):
+            return False
         return not self.traversal.test(t)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from gremlin_python.process.traversal import Scope
 from gremlin_python.structure.graph import Path
 
+from stylegraph.graph.dialect import TP38
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.predicates import is_number
@@ -126,7 +127,7 @@ def java_class(x: Any) -> str:
 @register("asString")
 class AsStringStep(MapStep):
     """asString() / asString(local): the object (local: each item of a list) as a string;
-    null stays null."""
+    null stays null under TinkerPop 3.7 and is the "Can't parse null" error under 3.8."""
 
     def setup(self, args: list[Any]) -> None:
         """An optional Scope."""
@@ -137,10 +138,16 @@ class AsStringStep(MapStep):
     def map(self, t: Traverser) -> Any:
         """Render the current object."""
         x = t.obj
-        if x is None:
-            return None
+        strict = self.ctx.dialect >= TP38
         if self.local and isinstance(x, (list, tuple, set, frozenset)):
-            return [None if item is None else java_str(item) for item in x]
+            return [self._render(item, strict) for item in x]
+        return self._render(x, strict)
+
+    def _render(self, x: Any, strict: bool) -> Any:
+        if x is None:
+            if strict:
+                raise self.error("Can't parse null as String.", code=597)
+            return None
         return java_str(x)
 
 
