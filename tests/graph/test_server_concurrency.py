@@ -280,3 +280,36 @@ def test_a_request_the_server_timed_out_itself_gets_one_final_answer() -> None:
     finally:
         pool.shutdown(wait=True)
     assert [read("graphbinary", f)["status"]["code"] for f in frames] == [598]
+
+
+def test_an_answer_made_just_past_the_deadline_is_never_lost() -> None:
+    """An evaluation that ends after its deadline but within the server's grace cannot be
+    written in time (a worker waits for the loop no longer than the deadline): the client
+    then gets a 598, never silence (the Java driver waited for ever on such a request)."""
+    @contextmanager
+    def late_stream(graph, bytecode, limits, dialect):
+        def values():
+            time.sleep(0.2)  # past the 100 ms timeout, within the 250 ms grace
+            yield "late"
+        yield values()
+
+    pool = ThreadPoolExecutor(1)
+    processor = RequestProcessor(None, pool, RequestLimits(100, 0, 64), Stats(), stream=late_stream,
+                                 quick=None)
+    frames: list[bytes] = []
+
+    async def send(frame: bytes | str) -> bool:
+        await asyncio.sleep(0.05)  # a socket that takes a moment to drain
+        frames.append(frame)
+        return True
+
+    async def scenario() -> None:
+        request = p.Request(uuid.uuid4(), "bytecode", p.TRAVERSAL_PROCESSOR,
+                            {"gremlin": bytecode_of(lambda g: g.V())})
+        await processor.process(request, GraphBinarySerializer(), send, processor.new_limits())
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        pool.shutdown(wait=True)
+    assert [read("graphbinary", f)["status"]["code"] for f in frames] == [200]

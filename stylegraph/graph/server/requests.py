@@ -107,6 +107,11 @@ class RequestProcessor:
         except p.ProtocolError as exc:
             self.stats.count("errors")
             await send(serializer.write_response(exc.response()))
+        except Exception as exc:  # a server bug: the client still gets a final answer, never silence
+            self.stats.count("errors")
+            log.exception("request %s failed in the server", request.request_id)
+            await send(serializer.write_response(p.error_response(
+                request.request_id, p.SERVER_ERROR, f"internal server error: {type(exc).__name__}: {exc}")))
         finally:
             self.stats.count("answering", -1)
 
@@ -129,10 +134,13 @@ class RequestProcessor:
             return False if answered else await send(frame)
 
         def send_from_worker(frame: bytes | str) -> bool:
-            """Hand a frame to the event loop and wait until it is written (backpressure)."""
+            """Hand a frame to the event loop and wait until it is written (backpressure).
+
+            Not bounded by the request's deadline: a frame given up on here could already be
+            half-written, or be the final answer, which the client would then wait for forever
+            (a request past its deadline is answered 598 by the loop, which sets ``answered``
+            and the cancel flag that ends this wait)."""
             end = time.monotonic() + _SEND_TIMEOUT_S
-            if limits.deadline is not None:  # a client too slow to take its answer in time
-                end = min(end, limits.deadline)
             try:
                 sent = asyncio.run_coroutine_threadsafe(send_unless_answered(frame), loop)
             except RuntimeError:  # the loop is closed
@@ -150,11 +158,11 @@ class RequestProcessor:
 
         future = loop.run_in_executor(self.pool, self._evaluate_sync, request, serializer, batch_size,
                                       limits, send_from_worker)
-        if not timeout_ms:
-            await future
-            return
         try:
-            await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
+            if not timeout_ms:
+                await future
+            else:
+                await asyncio.wait_for(asyncio.shield(future), timeout_ms / 1000.0 + _DEADLINE_GRACE_S)
         except asyncio.TimeoutError:
             answered = True  # the worker's own 598, when it comes, would be a second final answer
             limits.cancel.set()  # the engine did not stop in time: make sure it does
