@@ -218,7 +218,9 @@ class ConnectiveStep(FilterStep):
     def test(self, t: Traverser) -> bool:
         """Whether traverser ``t`` passes."""
         if not self.traversals:
-            raise self.error("infix form without operands", code=597)
+            # the infix marker left by withoutStrategies(ConnectiveStrategy): TinkerPop's
+            # AndStep with no operands passes everything, its OrStep nothing
+            return self.name == "and"
         if self.name == "and":
             return all(tr.test(t) for tr in self.traversals)
         return any(tr.test(t) for tr in self.traversals)
