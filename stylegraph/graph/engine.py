@@ -134,9 +134,19 @@ def _apply_strategy(strategy: Any, opts: SourceOptions) -> None:
     if name not in catalog.KNOWN:
         raise InvalidRequestError(f"withStrategies(): {name} is not supported")
     opts.without.discard(name)
-    made = catalog.make_pass(name, dict(strategy.configuration or {}))
+    made = catalog.make_pass(name, _configuration(strategy, name))
     if made is not None:
         opts.passes[name] = made
+
+
+def _configuration(strategy: TraversalStrategy, name: str) -> dict[str, Any]:
+    """The strategy's configuration without the class name TinkerPop 3.7 drivers add
+    under ``strategy``."""
+    config = dict(strategy.configuration or {})
+    marker = config.get("strategy")
+    if isinstance(marker, str) and marker.rsplit(".", 1)[-1] == name:
+        del config["strategy"]
+    return config
 
 
 def _refuse_computer(opts: SourceOptions, message: str) -> None:

@@ -107,8 +107,15 @@ NO_EFFECT: dict[str, Callable[[dict[str, Any]], None]] = {
     "HaltedTraverserStrategy": _halted_traverser,
 }
 
-#: every name this module knows (also the GraphSON types the server must read)
+#: every name this module knows
 KNOWN = frozenset(PASSES) | frozenset(NO_EFFECT)
+#: the strategies stylegraph.graph.engine interprets itself
+ENGINE_INTERPRETED = frozenset({
+    "OptionsStrategy", "SeedStrategy", "ReadOnlyStrategy", "ProductiveByStrategy",
+    "VertexProgramStrategy", "VertexProgramRestrictionStrategy",
+})
+#: every strategy name the engine answers (also the GraphSON types the server must read)
+ENGINE_STRATEGIES = KNOWN | ENGINE_INTERPRETED
 
 
 def make_pass(name: str, config: dict[str, Any]) -> Optional[Pass]:
