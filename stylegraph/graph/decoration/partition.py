@@ -69,9 +69,12 @@ class PartitionPass:
             read = (read,)
         if not isinstance(read, (list, tuple, set, frozenset)) or not all(isinstance(r, str) for r in read):
             raise InvalidRequestError(f"{NAME}: readPartitions must be a list of strings, got {read!r}")
-        if config.get("includeMetaProperties", False) is not False:
+        meta = config.get("includeMetaProperties")
+        if meta is True:
             raise InvalidRequestError(f"{NAME} is configured to include meta-properties but the Graph "
                                       "does not support them")
+        if meta not in (None, False):
+            raise InvalidRequestError(f"{NAME}: includeMetaProperties must be a boolean, got {meta!r}")
         self.scope = PartitionScope(key, write, frozenset(read))
         self._within = sorted(self.scope.read)
 

@@ -30,7 +30,9 @@ from stylegraph.graph.steps.start import GraphStep
 from stylegraph.graph.traverser import EMPTY_LABELS, Traverser
 
 NAME = "SubgraphStrategy"
-_KEYS = frozenset({"vertices", "edges", "vertexProperties", "checkAdjacentVertices"})
+#: gremlinpython (3.7, 3.8) writes check_adjacent_vertices under this key
+_PYTHON_CHECK_KEY = "checkAdjacentProperties"
+_KEYS = frozenset({"vertices", "edges", "vertexProperties", "checkAdjacentVertices", _PYTHON_CHECK_KEY})
 #: property-map steps: what follows them reads properties of properties ('p')
 _PROPERTY_MAPS = frozenset({"valueMap", "elementMap", "propertyMap"})
 _OPPOSITE = {"out": "inV", "in": "outV", "both": "otherV"}
@@ -52,7 +54,8 @@ class SubgraphPass:
         unknown = sorted(str(k) for k in set(config) - _KEYS)
         if unknown:
             raise InvalidRequestError(f"{NAME}: unknown configuration key(s) {unknown}")
-        check = config.get("checkAdjacentVertices", True)
+        check = config.get("checkAdjacentVertices", config.get(_PYTHON_CHECK_KEY))
+        check = True if check is None else check
         if not isinstance(check, bool):
             raise InvalidRequestError(f"{NAME}: checkAdjacentVertices must be a boolean, got {check!r}")
         self.vertices = self._criterion(config, "vertices")
