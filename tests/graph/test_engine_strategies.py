@@ -8,14 +8,15 @@ from collections import Counter
 import pytest
 from gremlin_python.process.graph_traversal import __
 from gremlin_python.process.strategies import (
-    AdjacentToIncidentStrategy, ConnectiveStrategy, EdgeLabelVerificationStrategy, MatchAlgorithmStrategy,
-    PartitionStrategy, RepeatUnrollStrategy, ReservedKeysVerificationStrategy, SubgraphStrategy,
-    VertexProgramStrategy,
+    AdjacentToIncidentStrategy, ConnectiveStrategy, EdgeLabelVerificationStrategy, ElementIdStrategy,
+    MatchAlgorithmStrategy, PartitionStrategy, RepeatUnrollStrategy, ReservedKeysVerificationStrategy,
+    SeedStrategy, SubgraphStrategy, VertexProgramStrategy,
 )
-from gremlin_python.process.traversal import Merge, P, T, TraversalStrategy
+from gremlin_python.process.traversal import Direction, Merge, P, T, TraversalStrategy
 
 from stylegraph.graph.errors import InvalidRequestError
 from stylegraph.graph.graph import Graph
+from stylegraph.graph.java_random import JavaRandom
 
 from .engine_support import g, modern_graph_fixture, run
 
@@ -154,7 +155,6 @@ def test_partition_merge_e():
     with graph.transaction():
         graph.add_vertex("person", "1", {"_partition": "a", "name": "alice"})
         graph.add_vertex("person", "2", {"_partition": "a", "name": "bob"})
-    from gremlin_python.process.traversal import Direction
     run(graph, _partition("a").merge_e({T.label: "knows", Direction.OUT: "1", Direction.IN: "2"}))
     assert len(run(graph, g.E().has("knows", "_partition", "a"))) == 1
 
@@ -223,3 +223,36 @@ def test_vertex_program_restriction(graph):
     assert len(run(graph, g.with_strategies(restriction).without_strategies(VertexProgramStrategy).V())) == 6
     with pytest.raises(InvalidRequestError, match="does not allow the use of a GraphComputer"):
         run(graph, g.with_strategies(restriction, VertexProgramStrategy()).V())
+
+
+def test_element_id_strategy_keeps_ids_in_a_property():
+    graph = Graph(None)
+    s = g.with_strategies(ElementIdStrategy())
+    assert run(graph, s.add_v("person").property(T.id, "x1").property("name", "alice").id_()) == ["x1"]
+    assert run(graph, s.V("x1").values("name")) == ["alice"]
+    assert run(graph, s.V().has_id("x1").values("name")) == ["alice"]
+    assert run(graph, g.V().values("__id")) == ["x1"]
+    made = run(graph, s.add_v("person").id_())[0]
+    assert isinstance(made, str) and run(graph, g.V().has("__id", made).count()) == [1]
+    assert len(run(graph, s.V())) == 2
+    with pytest.raises(InvalidRequestError, match="idMaker"):
+        run(graph, g.with_strategies(TraversalStrategy(strategy_name="ElementIdStrategy",
+                                                       configuration={"idMaker": "x"})).V())
+
+
+def test_seed_strategy_coin_draws_as_java_random(graph):
+    # TinkerPop 3.8: g_withStrategiesXSeedStrategyX_V_order_byXnameX_coinX50X
+    seeded = g.with_strategies(SeedStrategy(seed=999999)).V().order().by("name").coin(0.5)
+    assert ids(run(graph, seeded)) == Counter({"4": 1})
+    assert len(run(graph, g.V().coin(1.0))) == 6 and run(graph, g.V().coin(0.0)) == []
+
+
+def test_java_random_matches_java_util_random():
+    # new java.util.Random(42).nextDouble() twice, as printed by Java
+    r = JavaRandom(42)
+    assert (r.next_double(), r.next_double()) == (0.7275636800328681, 0.6832234717598454)
+
+
+def test_without_strategies_removes_a_decoration(graph):
+    s = g.with_strategies(SUBGRAPH_A).without_strategies(SubgraphStrategy)
+    assert len(run(graph, s.V())) == 6

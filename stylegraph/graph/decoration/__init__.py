@@ -4,5 +4,7 @@ decoration and verification strategies), as passes over the compiled step list.
 - :mod:`.catalog`: which strategy names are accepted, and the pass each one makes;
 - :mod:`.rewrite`: helpers the passes share (nested traversals, criteria as steps);
 - :mod:`.subgraph`: SubgraphStrategy; :mod:`.partition`: PartitionStrategy;
-- :mod:`.verification`: EdgeLabelVerificationStrategy, ReservedKeysVerificationStrategy.
+  :mod:`.element_id`: ElementIdStrategy;
+- :mod:`.verification`: EdgeLabelVerificationStrategy, ReservedKeysVerificationStrategy,
+  StandardVerificationStrategy.
 """

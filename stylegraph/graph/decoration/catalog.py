@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional, Protocol
 
+from stylegraph.graph.decoration.element_id import ElementIdPass
 from stylegraph.graph.decoration.partition import PartitionPass
 from stylegraph.graph.decoration.subgraph import SubgraphPass
 from stylegraph.graph.decoration.verification import (
@@ -68,6 +69,7 @@ def _no_config(name: str) -> Callable[[dict[str, Any]], None]:
 PASSES: dict[str, Callable[[dict[str, Any]], Pass]] = {
     "SubgraphStrategy": SubgraphPass,
     "PartitionStrategy": PartitionPass,
+    "ElementIdStrategy": ElementIdPass,
     "EdgeLabelVerificationStrategy": EdgeLabelVerification,
     "ReservedKeysVerificationStrategy": ReservedKeysVerification,
     "StandardVerificationStrategy": StandardVerification,
