@@ -52,11 +52,8 @@ class SourceOptions:
 
     def ordered_passes(self) -> list[catalog.Pass]:
         """The passes to run: decorations first, verifications last (TinkerPop's order)."""
-        return sorted(self.passes.values(),
-                      key=lambda p: type(p).__name__ in _VERIFICATION_CLASSES)
-
-
-_VERIFICATION_CLASSES = frozenset(catalog.PASSES[name].__name__ for name in catalog.VERIFICATIONS)
+        ordered = sorted(self.passes.items(), key=lambda item: item[0] in catalog.VERIFICATIONS)
+        return [strategy_pass for _, strategy_pass in ordered]
 
 
 def _strategy_name(strategy: Any) -> str:
