@@ -14,7 +14,8 @@ _DOUBLE_UNIT = 2.0 ** -53
 
 
 class JavaRandom:
-    """``java.util.Random(seed)``: :meth:`next_double` is ``nextDouble()``."""
+    """``java.util.Random(seed)``: :meth:`next_double` is ``nextDouble()``, :meth:`next_int`
+    is ``nextInt(bound)``."""
 
     __slots__ = ("_seed",)
 
@@ -32,3 +33,22 @@ class JavaRandom:
     def random(self) -> float:
         """:meth:`next_double` under the name ``random.Random`` uses."""
         return self.next_double()
+
+    def next_int(self, bound: int) -> int:
+        """An int uniformly drawn from [0, bound), as Java's ``nextInt(bound)``."""
+        if bound <= 0:
+            raise ValueError("bound must be positive")
+        r = self._next(31)
+        m = bound - 1
+        if bound & m == 0:  # a power of two
+            return (bound * r) >> 31
+        u = r
+        r = u % bound
+        while u - r + m >= 1 << 31:  # Java's int overflow test: redraw
+            u = self._next(31)
+            r = u % bound
+        return r
+
+    def randrange(self, bound: int) -> int:
+        """:meth:`next_int` under the name ``random.Random`` uses (one argument only)."""
+        return self.next_int(bound)

@@ -12,7 +12,7 @@ from gremlin_python.process.strategies import (
     MatchAlgorithmStrategy, PartitionStrategy, RepeatUnrollStrategy, ReservedKeysVerificationStrategy,
     SeedStrategy, SubgraphStrategy, VertexProgramStrategy,
 )
-from gremlin_python.process.traversal import Direction, Merge, P, T, TraversalStrategy
+from gremlin_python.process.traversal import Direction, Merge, Order, P, Scope, T, TraversalStrategy
 
 from stylegraph.graph.errors import InvalidRequestError
 from stylegraph.graph.graph import Graph
@@ -248,7 +248,7 @@ def test_seed_strategy_coin_draws_as_java_random(graph):
 
 
 def test_java_random_matches_java_util_random():
-    # new java.util.Random(42).nextDouble() twice, as printed by Java
+    # new java.util.Random(42).nextDouble() twice, as printed by Java 17
     r = JavaRandom(42)
     assert (r.next_double(), r.next_double()) == (0.7275636800328681, 0.6832234717598454)
 
@@ -256,3 +256,21 @@ def test_java_random_matches_java_util_random():
 def test_without_strategies_removes_a_decoration(graph):
     s = g.with_strategies(SUBGRAPH_A).without_strategies(SubgraphStrategy)
     assert len(run(graph, s.V())) == 6
+
+
+def test_seed_strategy_sample_draws_as_tinkerpop(graph):
+    s = g.with_strategies(SeedStrategy(seed=999999))
+    # TinkerPop 3.8: g_withStrategiesXSeedStrategyX_V_group_byXlabelX_byXbothE_weight_order_fold_sampleXlocal_5XXunfold
+    local = s.V().group().by(T.label).by(__.both_e().values("weight").order().fold().sample(Scope.local, 5))
+    assert run(graph, local) == [{"person": [0.5, 1.0, 0.4, 0.2, 1.0], "software": [0.2, 0.4, 0.4, 1.0]}]
+    # g_withStrategiesXSeedStrategyX_V_order_byXlabel_descX_sampleX1X_byXageX: peter or marko
+    assert ids(run(graph, s.V().order().by(T.label, Order.desc).sample(1).by("age"))) == Counter({"6": 1})
+    assert len(run(graph, g.V().sample(3))) == 3 and len(run(graph, g.V().sample(10))) == 6
+    assert run(graph, g.V().fold().sample(Scope.local, 2).count(Scope.local)) == [2]
+
+
+def test_java_random_next_int():
+    # new java.util.Random(42): nextInt(10) three times, then nextInt(16) (a power of two), as
+    # printed by Java 17
+    r = JavaRandom(42)
+    assert [r.next_int(10) for _ in range(3)] == [0, 3, 8] and r.next_int(16) == 0
