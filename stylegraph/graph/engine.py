@@ -15,11 +15,11 @@ from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrate
 
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
 from stylegraph.graph.decoration import catalog
+from stylegraph.graph.decoration.rewrite import by_modulators
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
 from stylegraph.graph.bulking import apply_bulking
 from stylegraph.graph.limits import Limits
 from stylegraph.graph.results import to_result
-from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
 from stylegraph.graph.traverser import SEED, Traverser
@@ -178,34 +178,6 @@ def _remove_strategy(name: str, opts: SourceOptions) -> None:
         opts.seed = None
 
 
-def _by_modulators(step: Any) -> list[ByModulator]:
-    """The by() modulators a step holds (directly, in lists, or in a grouping helper)."""
-    found: list[ByModulator] = []
-
-    def visit(value: Any, depth: int) -> None:
-        if isinstance(value, ByModulator):
-            found.append(value)
-        elif isinstance(value, (list, tuple)) and depth < 2:
-            for item in value:
-                visit(item, depth + 1)
-        elif depth == 0 and hasattr(value, "key_by"):  # group()/groupCount()'s Grouping
-            visit(value.key_by, 1)
-            visit(getattr(value, "value_by", None), 1)
-        elif depth == 0 and isinstance(getattr(value, "bys", None), list):  # project/select/path's ring
-            visit(value.bys, 1)
-
-    for attr in _attrs(step):
-        visit(attr, 0)
-    return found
-
-
-def _attrs(obj: Any) -> list[Any]:
-    names = list(getattr(obj, "__dict__", {}))
-    for cls in type(obj).__mro__:
-        names.extend(getattr(cls, "__slots__", ()))
-    return [getattr(obj, n, None) for n in dict.fromkeys(names)]
-
-
 def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
     """Compile and optimise ``bytecode`` (no graph access)."""
     if not isinstance(bytecode, Bytecode):
@@ -217,7 +189,7 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
         strategy_pass.apply(traversal)
     if opts.productive_by:
         for step in traversal.walk():
-            for mod in _by_modulators(step):
+            for mod in by_modulators(step):
                 mod.make_productive()
     if opts.read_only:
         for step in traversal.walk():

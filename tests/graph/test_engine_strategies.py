@@ -89,6 +89,9 @@ def test_subgraph_vertex_properties():
     assert run(graph, s.V().values()) == ["marko"]
     assert [p.key for p in run(graph, s.V().properties())] == ["name"]
     assert run(graph, s.V().values("age")) == []
+    assert run(graph, s.V().value_map()) == [{"name": ["marko"]}]
+    assert run(graph, s.V().group().by("name").by(__.count())) == [{"marko": 1}]
+    assert run(graph, s.V().group().by("age").by(__.count())) == [{}]  # by("age") reads nothing
 
 
 def test_subgraph_needs_a_criterion(graph):

@@ -1,4 +1,5 @@
-"""Helpers shared by the decoration passes: every nested traversal, criteria compiled to steps."""
+"""Helpers shared by the strategy passes: every nested traversal, criteria compiled to
+steps, the by() modulators of a step."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,7 @@ from gremlin_python.process.traversal import Bytecode
 
 from stylegraph.graph.bytecode import compile_traversal
 from stylegraph.graph.errors import InvalidRequestError
+from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import Step, Traversal
 from stylegraph.graph.strategies import apply_all
 
@@ -52,3 +54,31 @@ def compile_steps(bc: Bytecode) -> list[Step]:
 def compile_child(bc: Bytecode) -> Traversal:
     """A fresh anonymous traversal for ``bc`` (for a filter step's argument)."""
     return Traversal(compile_steps(bc))
+
+
+def by_modulators(step: Any) -> list[ByModulator]:
+    """The by() modulators a step holds (directly, in lists, or in a grouping helper)."""
+    found: list[ByModulator] = []
+
+    def visit(value: Any, depth: int) -> None:
+        if isinstance(value, ByModulator):
+            found.append(value)
+        elif isinstance(value, (list, tuple)) and depth < 2:
+            for item in value:
+                visit(item, depth + 1)
+        elif depth == 0 and hasattr(value, "key_by"):  # group()/groupCount()'s Grouping
+            visit(value.key_by, 1)
+            visit(getattr(value, "value_by", None), 1)
+        elif depth == 0 and isinstance(getattr(value, "bys", None), list):  # project/select/path's ring
+            visit(value.bys, 1)
+
+    for attr in _attrs(step):
+        visit(attr, 0)
+    return found
+
+
+def _attrs(obj: Any) -> list[Any]:
+    names = list(getattr(obj, "__dict__", {}))
+    for cls in type(obj).__mro__:
+        names.extend(getattr(cls, "__slots__", ()))
+    return [getattr(obj, n, None) for n in dict.fromkeys(names)]

@@ -9,22 +9,26 @@ that reaches vertices (``V()``, ``out()/in()/both()``, ``outV()/inV()/bothV()/ot
 vertex, or both after ``E()``); with an edge criterion ``out()`` becomes
 ``outE().filter(edges).inV().filter(vertices)`` (``both()``: ``bothE()...otherV()``);
 with a vertex-property criterion ``properties()`` is followed by that filter and
-``values()`` becomes ``properties().filter(...).value()``. The criteria themselves run
-on the whole graph. Not rewritten (unlike TinkerPop): the property lookups of
-``valueMap()``/``elementMap()`` and of ``by(key)`` modulators.
+``values()`` becomes ``properties().filter(...).value()``, and ``valueMap()`` and
+``by(key)`` read only the vertex properties that pass. The criteria themselves run on
+the whole graph.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from gremlin_python.process.traversal import Bytecode
 
-from stylegraph.graph.decoration.rewrite import all_traversals, as_bytecode, compile_child, steps_of
+from stylegraph.graph.decoration.rewrite import (
+    all_traversals, as_bytecode, by_modulators, compile_child, steps_of,
+)
+from stylegraph.graph.elements import Vertex
 from stylegraph.graph.errors import InvalidRequestError
-from stylegraph.graph.steps.access import VertexProp
-from stylegraph.graph.steps.base import STEPS, SideEffectStep, FilterStep, Step, Traversal
+from stylegraph.graph.steps.access import ValueFn, VertexProp
+from stylegraph.graph.steps.base import NO_VALUE, STEPS, FilterStep, SideEffectStep, Step, Traversal
 from stylegraph.graph.steps.filter import FilterTraversalStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep, PropertiesStep, ValuesStep, VertexStep
+from stylegraph.graph.steps.map import ValueMapStep
 from stylegraph.graph.steps.mutation import AddEdgeStep, AddVertexStep
 from stylegraph.graph.steps.start import GraphStep
 from stylegraph.graph.traverser import EMPTY_LABELS, Traverser
@@ -123,11 +127,20 @@ class SubgraphPass:
         return [step]
 
     def _property_steps(self, steps: list[Step]) -> list[Step]:
-        """Filter the vertex properties that properties()/values() read off vertices."""
+        """Filter the vertex properties that properties()/values()/valueMap() and by(key)
+        read off vertices."""
         out: list[Step] = []
         for step in steps:
             kind = type(step)
-            if kind not in (PropertiesStep, ValuesStep) or step.nothing or _reads(out) == "p":
+            if _reads(out) == "p":
+                out.append(step)
+                continue
+            for mod in by_modulators(step):
+                if mod.key is not None:
+                    mod.fn = _first_value_passing(mod.key, mod.fn, self._check(step))
+            if kind is ValueMapStep:
+                step.vertex_property_check = self._check(step)
+            if kind not in (PropertiesStep, ValuesStep) or step.nothing:
                 out.append(step)
                 continue
             check = VertexPropertyFilterStep("filter", [compile_child(self.vertex_properties)])
@@ -139,6 +152,33 @@ class SubgraphPass:
             value.labels = step.labels
             out.extend((props, check, value))
         return out
+
+
+    def _check(self, owner: Step) -> Callable[[Traverser, VertexProp], bool]:
+        """Whether a vertex property passes the criterion (a traversal of its own, bound on
+        first use to the context of ``owner``, the step reading the property)."""
+        criterion = compile_child(self.vertex_properties)
+
+        def check(t: Traverser, prop: VertexProp) -> bool:
+            if criterion.ctx is not owner.ctx:
+                criterion.bind(owner.ctx)
+            return criterion.test(t.split(prop, EMPTY_LABELS, owner.ctx.path_mode))
+
+        return check
+
+
+def _first_value_passing(key: str, fn: ValueFn, check: Callable[[Traverser, VertexProp], bool]) -> ValueFn:
+    """by(key) on a vertex: its first value under ``key`` whose property passes ``check``."""
+    def value(t: Traverser) -> Any:
+        x = t.obj
+        if type(x) is not Vertex:
+            return fn(t)
+        for i, v in enumerate(x.properties.get(key) or ()):
+            if check(t, VertexProp(x, key, v, i)):
+                return v
+        return NO_VALUE
+
+    return value
 
 
 def _reads(previous: list[Step]) -> str:
