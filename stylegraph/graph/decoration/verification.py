@@ -117,7 +117,8 @@ def _is_reducing_barrier(step: Step) -> bool:
 class StandardVerification:
     """StandardVerificationStrategy's check that applies here: a reducing barrier may not be
     a step of a repeat() body (profile() placement, its other check, has no subject: the
-    engine offers no profile())."""
+    engine offers no profile()). Made when the strategy is named in withStrategies();
+    TinkerPop also applies it to every traversal by default, which this engine does not."""
 
     def __init__(self, config: dict[str, Any]) -> None:
         if config:
