@@ -277,3 +277,9 @@ def test_java_random_next_int():
     # printed by Java 17
     r = JavaRandom(42)
     assert [r.next_int(10) for _ in range(3)] == [0, 3, 8] and r.next_int(16) == 0
+
+
+def test_weighted_sample_ends_when_only_weightless_traversers_remain(graph):
+    weight = __.coalesce(__.values("age"), __.constant(0))
+    assert sorted(x.id for x in run(graph, g.V().sample(5).by(weight))) == ["1", "2", "4", "6"]
+    assert run(graph, g.V().sample(2).by(__.constant(0))) == []

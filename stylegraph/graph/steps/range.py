@@ -297,12 +297,15 @@ class SampleStep(Step):
         taken = [0] * len(groups)
         order: list[int] = []
         count = 0
-        while count < self.n and total > 0:
+        while count < self.n and any(taken[i] < bulk and w > 0 for i, (_, w, bulk) in enumerate(groups)):
             running = total
             for i, (_, weight, bulk) in enumerate(groups):
                 picked = False
                 for _ in range(bulk - taken[i]):
-                    if running > 0 and draw() <= weight / running:
+                    r = draw()
+                    # running <= weight: the ratio is 1 or more (also when rounding drove
+                    # running to 0), so the unit is taken, as in TinkerPop
+                    if weight > 0 and (running <= weight or r <= weight / running):
                         if not taken[i]:
                             order.append(i)
                         taken[i] += 1
