@@ -15,23 +15,17 @@ from gremlin_python.process.strategies import OptionsStrategy
 from gremlin_python.process.traversal import Bytecode, Operator, TraversalStrategy
 
 from stylegraph.graph.bytecode import compile_traversal, convert_arg
+from stylegraph.graph.decoration import catalog
+from stylegraph.graph.decoration.rewrite import by_modulators
 from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
 from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestError
 from stylegraph.graph.bulking import apply_bulking
 from stylegraph.graph.limits import Limits, SliceExpired
 from stylegraph.graph.results import to_result
 from stylegraph.graph.rwlock import ReadWriteLock
-from stylegraph.graph.steps.access import ByModulator
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
 from stylegraph.graph.traverser import SEED, Traverser
-
-#: strategies that change nothing observable here, accepted and ignored
-_IGNORED_STRATEGIES = frozenset({
-    "EdgeLabelVerificationStrategy", "ReservedKeysVerificationStrategy",
-    "LambdaRestrictionStrategy", "HaltedTraverserStrategy",
-})
-
 
 _MUTATING_STEPS = frozenset({"addV", "addE", "property", "drop", "mergeV", "mergeE"})
 
@@ -52,6 +46,17 @@ class SourceOptions:
         self.read_only = False
         self.productive_by = False
         self.seed: Any = None
+        #: withStrategies() passes by strategy name (a second one of a name replaces the first)
+        self.passes: dict[str, catalog.Pass] = {}
+        #: withoutStrategies(): the names removed
+        self.without: set[str] = set()
+        #: VertexProgramRestrictionStrategy: withComputer()/VertexProgramStrategy refused
+        self.restrict_computer = False
+
+    def ordered_passes(self) -> list[catalog.Pass]:
+        """The passes to run: decorations first, verifications last (TinkerPop's order)."""
+        ordered = sorted(self.passes.items(), key=lambda item: item[0] in catalog.VERIFICATIONS)
+        return [strategy_pass for _, strategy_pass in ordered]
 
 
 def _strategy_name(strategy: Any) -> str:
@@ -88,10 +93,13 @@ def parse_source(bc: Bytecode) -> SourceOptions:
             if len(args) != 1 or not isinstance(args[0], bool):
                 raise InvalidRequestError("withBulk(true|false) expected")
             opts.bulk = args[0]
-        elif name in ("withoutStrategies", "withPath"):
+        elif name == "withoutStrategies":
+            for strategy in args:
+                _remove_strategy(_removed_name(strategy), opts)
+        elif name == "withPath":
             continue
         elif name == "withComputer":
-            raise InvalidRequestError("withComputer(): OLAP is not supported by this engine")
+            _refuse_computer(opts, "withComputer(): OLAP is not supported by this engine")
         else:
             raise InvalidRequestError(f"unsupported source instruction {name}()")
     return opts
@@ -118,39 +126,59 @@ def _apply_strategy(strategy: Any, opts: SourceOptions) -> None:
     if name == "ProductiveByStrategy":
         opts.productive_by = True
         return
-    if name in _IGNORED_STRATEGIES:
-        return
     if name == "VertexProgramStrategy":
-        raise InvalidRequestError("withComputer(): OLAP (VertexProgramStrategy) is not supported")
-    raise InvalidRequestError(f"withStrategies(): {name} is not supported")
+        _refuse_computer(opts, "withComputer(): OLAP (VertexProgramStrategy) is not supported")
+    if name == "VertexProgramRestrictionStrategy":
+        opts.restrict_computer = True
+        return
+    if name not in catalog.KNOWN:
+        raise InvalidRequestError(f"withStrategies(): {name} is not supported")
+    opts.without.discard(name)
+    made = catalog.make_pass(name, _configuration(strategy, name))
+    if made is not None:
+        opts.passes[name] = made
 
 
-def _by_modulators(step: Any) -> list[ByModulator]:
-    """The by() modulators a step holds (directly, in lists, or in a grouping helper)."""
-    found: list[ByModulator] = []
-
-    def visit(value: Any, depth: int) -> None:
-        if isinstance(value, ByModulator):
-            found.append(value)
-        elif isinstance(value, (list, tuple)) and depth < 2:
-            for item in value:
-                visit(item, depth + 1)
-        elif depth == 0 and hasattr(value, "key_by"):  # group()/groupCount()'s Grouping
-            visit(value.key_by, 1)
-            visit(getattr(value, "value_by", None), 1)
-        elif depth == 0 and isinstance(getattr(value, "bys", None), list):  # project/select/path's ring
-            visit(value.bys, 1)
-
-    for attr in _attrs(step):
-        visit(attr, 0)
-    return found
+def _configuration(strategy: TraversalStrategy, name: str) -> dict[str, Any]:
+    """The strategy's configuration without the class name TinkerPop 3.7 drivers add
+    under ``strategy``."""
+    config = dict(strategy.configuration or {})
+    marker = config.get("strategy")
+    if isinstance(marker, str) and marker.rsplit(".", 1)[-1] == name:
+        del config["strategy"]
+    return config
 
 
-def _attrs(obj: Any) -> list[Any]:
-    names = list(getattr(obj, "__dict__", {}))
-    for cls in type(obj).__mro__:
-        names.extend(getattr(cls, "__slots__", ()))
-    return [getattr(obj, n, None) for n in dict.fromkeys(names)]
+def _refuse_computer(opts: SourceOptions, message: str) -> None:
+    if opts.restrict_computer:
+        raise InvalidRequestError("The TraversalSource does not allow the use of a GraphComputer")
+    raise InvalidRequestError(message)
+
+
+def _removed_name(strategy: Any) -> str:
+    """The simple name of a withoutStrategies() argument (class, strategy, wire class or text)."""
+    if isinstance(strategy, type):
+        return strategy.__name__
+    if isinstance(strategy, TraversalStrategy):
+        return _strategy_name(strategy)
+    name = getattr(strategy, "gremlin_type", strategy)
+    if not isinstance(name, str):
+        raise InvalidRequestError(f"withoutStrategies(): not a strategy class: {strategy!r}")
+    return name.rsplit(".", 1)[-1]
+
+
+def _remove_strategy(name: str, opts: SourceOptions) -> None:
+    """withoutStrategies(name): undo what withStrategies() or the engine's defaults set up."""
+    opts.without.add(name)
+    opts.passes.pop(name, None)
+    if name == "VertexProgramRestrictionStrategy":
+        opts.restrict_computer = False
+    elif name == "ReadOnlyStrategy":
+        opts.read_only = False
+    elif name == "ProductiveByStrategy":
+        opts.productive_by = False
+    elif name == "SeedStrategy":
+        opts.seed = None
 
 
 def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
@@ -159,10 +187,12 @@ def prepare(bytecode: Bytecode) -> tuple[Traversal, SourceOptions]:
         raise InvalidRequestError(f"expected gremlinpython Bytecode, got {type(bytecode).__name__}")
     opts = parse_source(bytecode)
     traversal = compile_traversal(bytecode, root=True)
-    apply_all(traversal, root=True)
+    apply_all(traversal, root=True, connectives="ConnectiveStrategy" not in opts.without)
+    for strategy_pass in opts.ordered_passes():
+        strategy_pass.apply(traversal)
     if opts.productive_by:
         for step in traversal.walk():
-            for mod in _by_modulators(step):
+            for mod in by_modulators(step):
                 mod.make_productive()
     if opts.read_only:
         for step in traversal.walk():

@@ -98,20 +98,26 @@ def fold_connectives(tr: Traversal, root: bool = False) -> None:
     _process_connective(tr, "and", root)
 
 
-def apply_all(tr: Traversal, root: bool = False) -> None:
-    """Run every pass over ``tr`` and all nested traversals (``root``: the outermost one)."""
+def _keep_connectives(tr: Traversal) -> None:
+    """withoutStrategies(ConnectiveStrategy): infix and()/or() stay as they are."""
+
+
+def apply_all(tr: Traversal, root: bool = False, connectives: bool = True) -> None:
+    """Run every pass over ``tr`` and all nested traversals (``root``: the outermost one;
+    ``connectives``: False under withoutStrategies(ConnectiveStrategy))."""
     if len(tr.steps) == 1 and type(tr.steps[0]) is GraphStep:
         return
-    fold_connectives(tr, root)
+    if connectives:
+        fold_connectives(tr, root)
     for step in tr.steps:
         if type(step) is WhereStep:
-            step.configure(fold_connectives)
+            step.configure(fold_connectives if connectives else _keep_connectives)
     fold_has_into_graph_step(tr)
     fold_properties_into_add(tr)
     top_k(tr)
     for step in tr.steps:
         for child in step.children():
-            apply_all(child)
+            apply_all(child, connectives=connectives)
 
 
 def path_mode(tr: Traversal) -> int:

@@ -5,8 +5,8 @@ import time
 
 import pytest
 from gremlin_python.process.graph_traversal import __
-from gremlin_python.process.strategies import OptionsStrategy, SubgraphStrategy
-from gremlin_python.process.traversal import Bytecode, T
+from gremlin_python.process.strategies import OptionsStrategy
+from gremlin_python.process.traversal import Bytecode, T, TraversalStrategy
 
 from stylegraph.graph.engine import execute
 from stylegraph.graph.errors import GremlinError, InvalidRequestError, TraversalTimeoutError
@@ -56,8 +56,9 @@ def test_modulator_without_step(graph):
 
 
 def test_unsupported_strategy_and_source(graph):
-    with pytest.raises(InvalidRequestError, match="SubgraphStrategy"):
-        execute(graph, g.with_strategies(SubgraphStrategy(vertices=__.has_label("person"))).V().bytecode)
+    unknown = TraversalStrategy(strategy_name="NoSuchStrategy")
+    with pytest.raises(InvalidRequestError, match="NoSuchStrategy is not supported"):
+        execute(graph, g.with_strategies(unknown).V().bytecode)
     with pytest.raises(InvalidRequestError, match="withComputer"):
         execute(graph, g.with_computer().V().bytecode)
 

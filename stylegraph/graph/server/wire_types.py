@@ -29,6 +29,7 @@ from gremlin_python.structure.io import graphbinaryV1 as gb
 from gremlin_python.structure.io import graphsonV3d0 as gs
 from gremlin_python.structure.io.util import SymbolUtil
 
+from stylegraph.graph.decoration.catalog import ENGINE_STRATEGIES
 from stylegraph.graph.gtype import gtype_of_wire
 from stylegraph.graph.jnumbers import Float32
 
@@ -459,7 +460,10 @@ def _gs_strategy(name: str) -> type:
         @classmethod
         def objectify(cls, d: dict, reader: gs.GraphSONReader) -> TraversalStrategy:
             """Read one value (gremlinpython's codec interface)."""
-            return make_strategy(name, {k: reader.to_object(v) for k, v in (d or {}).items()})
+            d = d or {}
+            if set(d) == {"conf", "fqcn"}:  # TinkerPop 3.8's GraphSON: {"fqcn": ..., "conf": {...}}
+                return make_strategy(reader.to_object(d["fqcn"]), reader.to_object(d["conf"]) or {})
+            return make_strategy(name, {k: reader.to_object(v) for k, v in d.items()})
     return _GSStrategy
 
 
@@ -477,6 +481,8 @@ GRAPHSON_REQUEST_TYPES: dict[str, Any] = {
     "g:Class": _GSClass,
     **{f"g:{name}": _gs_enum(cls) for name, cls in _ENUMS.items()},
     **{f"g:{name}": _gs_strategy(name) for name in _STRATEGY_BY_NAME},
+    # strategies the engine knows that gremlinpython has no class for (StandardVerificationStrategy...)
+    **{f"g:{name}": _gs_strategy(name) for name in sorted(ENGINE_STRATEGIES - set(_STRATEGY_BY_NAME))},
 }
 
 

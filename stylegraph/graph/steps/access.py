@@ -195,7 +195,7 @@ def by_function(arg: Any, step_name: str) -> ValueFn:
 class ByModulator:
     """A compiled ``by(value, order?)``: value function plus an optional Order."""
 
-    __slots__ = ("fn", "order", "traversal")
+    __slots__ = ("fn", "order", "traversal", "key")
 
     def __init__(self, args: list[Any], step_name: str, allow_order: bool = False) -> None:
         self.order: Order | None = None
@@ -219,6 +219,8 @@ class ByModulator:
             raise InvalidRequestError(f"{step_name}().by() does not take an Order")
         if isinstance(value, Traversal):
             self.traversal = value
+        #: by('key'): the property key (SubgraphStrategy filters the values it reads)
+        self.key: str | None = value if isinstance(value, str) else None
         self.fn = by_function(value, step_name)
 
     def make_productive(self) -> None:

@@ -16,6 +16,7 @@ from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
 from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
 from stylegraph.graph.errors import GremlinError, InvalidRequestError
+from stylegraph.graph.java_random import JavaRandom
 from stylegraph.graph.limits import Limits
 from stylegraph.graph.traverser import (
     EMPTY_LABELS, PATH_NONE, Traverser, new_traverser,
@@ -80,6 +81,13 @@ class Context:
         if self._rng is None:
             self._rng = random.Random(self._seed)
         return self._rng
+
+    def seeded_random(self) -> Any:
+        """A step's own generator: under SeedStrategy a fresh ``java.util.Random(seed)``
+        (what TinkerPop gives each random-aware step), else the shared :attr:`random`."""
+        if isinstance(self._seed, int) and not isinstance(self._seed, bool):
+            return JavaRandom(self._seed)
+        return self.random
 
     def tick(self) -> None:
         """Count one traverser made; every few hundred, check the limits (where a long

@@ -12,7 +12,7 @@ from stylegraph.graph.dialect import TP38
 from stylegraph.graph.predicates import compare, compile_p, map_p_values, normalize
 from stylegraph.graph.steps.access import ByModulator, EdgeProp, VertexProp, hkey, property_values
 from stylegraph.graph.steps.base import (
-    FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
+    Context, FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
 )
 from stylegraph.graph.traverser import Traverser, sub_path
 
@@ -237,7 +237,9 @@ class ConnectiveStep(FilterStep):
     def test(self, t: Traverser) -> bool:
         """Whether traverser ``t`` passes."""
         if not self.traversals:
-            raise self.error("infix form without operands", code=597)
+            # the infix marker left by withoutStrategies(ConnectiveStrategy): TinkerPop's
+            # AndStep with no operands passes everything, its OrStep nothing
+            return self.name == "and"
         if self.name == "and":
             return all(tr.test(t) for tr in self.traversals)
         return any(tr.test(t) for tr in self.traversals)
@@ -340,6 +342,25 @@ class CoinStep(FilterStep):
             raise self.error(f"requires a probability, got {args!r}")
         self.p = float(args[0])
 
+    def bind(self, ctx: Context) -> None:
+        """Attach the context; take this step's generator (SeedStrategy: its own)."""
+        super().bind(ctx)
+        self._rng = ctx.seeded_random()
+
     def test(self, t: Traverser) -> bool:
-        """Whether traverser ``t`` passes."""
-        return self.ctx.random.random() < self.p
+        """Whether a traverser of bulk 1 passes."""
+        return self.p >= self._rng.random()
+
+    def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Keep each unit of bulk with probability p (TinkerPop's CoinStep: one draw per
+        unit below a bulk of 100, else the rounded expected bulk)."""
+        draw, p = self._rng.random, self.p
+        for t in it:
+            bulk = t.bulk
+            if bulk == 1:
+                if p >= draw():
+                    yield t
+                continue
+            kept = sum(1 for _ in range(bulk) if p >= draw()) if bulk < 100 else int(p * bulk + 0.5)
+            if kept:
+                yield t.with_bulk(kept)

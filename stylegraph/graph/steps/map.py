@@ -2,7 +2,7 @@
 select, path, loops, sack."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from gremlin_python.process.traversal import Column, Direction, Pop, T, WithOptions
 from gremlin_python.structure.graph import Path
@@ -110,6 +110,8 @@ class ValueMapStep(MapStep):
             args = args[1:]
         self.keys = tuple(expect_str(self, a, "property key") for a in args if a is not None)
         self.bys: list[ByModulator] = []
+        #: SubgraphStrategy(vertexProperties): keeps a vertex property when it returns true
+        self.vertex_property_check: Callable[[Traverser, VertexProp], bool] | None = None
 
     def mod_with(self, args: list[Any]) -> None:
         """Apply a with() modulator."""
@@ -140,8 +142,11 @@ class ValueMapStep(MapStep):
         keys = self.keys
         if type(x) is Vertex:
             props = x.properties
+            check = self.vertex_property_check
             for k in (keys or props):
                 vals = props.get(k)
+                if vals and check is not None:
+                    vals = [v for i, v in enumerate(vals) if check(t, VertexProp(x, k, v, i))]
                 if vals:
                     out[k] = list(vals)
         elif type(x) is Edge:

@@ -110,6 +110,9 @@ class _MergeStep(Step):
         self.options: dict[str, Any] = {}
         self.default_cardinality: dict[str, str] = {}
         self._children: list[Traversal] | None = None
+        #: set by PartitionStrategy: ``visible(element)`` limits the matches,
+        #: ``stamp(props)`` adds the partition to a created element's properties
+        self.scope: Any = None
 
     def mod_option(self, args: list[Any]) -> None:
         """Record an option() modulator."""
@@ -251,6 +254,8 @@ class MergeVertexStep(_MergeStep):
             m = self.merge_map(t)
             ident, label, _, _, props = split_merge_map(m)
             found = _find_vertices(graph, ident, None if label is NO_VALUE else label, props)
+            if self.scope is not None:
+                found = [v for v in found if self.scope.visible(v)]
             if found:
                 for v in found:
                     self.apply_on_match(v, t)
@@ -259,6 +264,8 @@ class MergeVertexStep(_MergeStep):
             create = self.create_map(m, t)
             if create is not m:
                 ident, label, _, _, props = split_merge_map(create)
+            if self.scope is not None:
+                props = self.scope.stamp(props)
             yield t.split(self._create(ident, label, props), labels, mode)
 
     def _create(self, ident: Any, label: Any, props: dict[str, Any]) -> Vertex:
@@ -321,6 +328,8 @@ class MergeEdgeStep(_MergeStep):
             in_v = self._vertex(in_spec, t, "Direction.IN") if in_spec is not NO_VALUE else None
             found = self._find(ident, None if label is NO_VALUE else label, props,
                                out_spec, in_spec, out_v, in_v)
+            if self.scope is not None:
+                found = [e for e in found if self.scope.visible(e)]
             if found:
                 for e in found:
                     self.apply_on_match(e, t)
@@ -344,9 +353,11 @@ class MergeEdgeStep(_MergeStep):
             raise self.error(f"Vertex id could not be resolved from mergeE: {java_str(out_spec)}", code=597)
         if in_v is None:
             raise self.error(f"Vertex id could not be resolved from mergeE: {java_str(in_spec)}", code=597)
+        values = _property_values(props)
+        if self.scope is not None:
+            values = self.scope.stamp(values)
         return self.ctx.graph.add_edge("edge" if label is NO_VALUE else _plain(label), out_v, in_v,
-                                       None if ident is NO_VALUE else _plain(ident),
-                                       _property_values(props))
+                                       None if ident is NO_VALUE else _plain(ident), values)
 
     def _endpoint(self, spec: Any, searched: tuple[Any, Vertex | None], t: Traverser,
                   which: str) -> Vertex | None:

@@ -10,10 +10,10 @@ from gremlin_python.process.traversal import Pop, Scope
 from stylegraph.graph.predicates import is_number
 from stylegraph.graph.steps.access import ByModulator, distinct, hkey
 from stylegraph.graph.steps.base import (
-    NO_VALUE, Step, Traversal, expect_int, expect_str, register,
+    NO_VALUE, Context, Step, Traversal, expect_int, expect_str, register,
 )
 from stylegraph.graph.steps.scope import scope_value
-from stylegraph.graph.traverser import Traverser
+from stylegraph.graph.traverser import PATH_NONE, Traverser
 
 
 @register("dedup")
@@ -225,26 +225,37 @@ class SampleStep(Step):
         """Global sample() needs the whole stream."""
         return not self.local
 
+    def bind(self, ctx: Context) -> None:
+        """Attach the context; take this step's generator (SeedStrategy: its own)."""
+        super().bind(ctx)
+        self._rng = ctx.seeded_random()
+
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
-        rng = self.ctx.random
         if self.local:
             for t in it:
-                obj = t.obj
-                if isinstance(obj, (list, tuple, set)):
-                    items = list(obj)
-                    obj = rng.sample(items, min(self.n, len(items)))
-                yield t.replace(obj)
+                yield t.replace(self._sample_local(t.obj))
             return
         if self.by is None:
-            items = list(it)
-            yield from rng.sample(items, min(self.n, len(items)))
-            return
-        weighted = self._weighted(it)
-        if len(weighted) <= self.n:
-            yield from (t for t, _ in weighted)
-            return
+            weighted = [(t, 1.0) for t in it]  # TinkerPop's default weight: constant(1.0)
+        else:
+            weighted = self._weighted(it)
         yield from self._weighted_sample(weighted)
+
+    def _sample_local(self, obj: Any) -> Any:
+        """SampleLocalStep: n items (or map entries) drawn one by one without replacement;
+        a collection of n or fewer is returned as it is."""
+        if isinstance(obj, dict):
+            if len(obj) <= self.n:
+                return obj
+            entries = list(obj.items())
+            return dict(entries.pop(self._rng.randrange(len(entries))) for _ in range(self.n))
+        if isinstance(obj, (list, tuple, set)):
+            if len(obj) <= self.n:
+                return obj
+            items = list(obj)
+            return [items.pop(self._rng.randrange(len(items))) for _ in range(self.n)]
+        return obj
 
     def _weighted(self, it: Iterator[Traverser]) -> list[tuple[Traverser, float]]:
         assert self.by is not None
@@ -258,23 +269,52 @@ class SampleStep(Step):
             out.append((t, float(weight)))
         return out
 
-    def _weighted_sample(self, weighted: list[tuple[Traverser, float]]) -> list[Traverser]:
-        """SampleGlobalStep.barrierConsumer: walk the traversers, take each with probability
-        weight / remaining weight, until n are taken."""
-        rng = self.ctx.random
-        total = sum(w for _, w in weighted)
-        taken: list[int] = []
-        chosen: set[int] = set()
+    def _merged(self, weighted: list[tuple[Traverser, float]]) -> list[list[Any]]:
+        """[traverser, weight, bulk] with equal traversers merged, first seen first (the
+        TraverserSet TinkerPop samples from; traversers with paths stay apart)."""
+        if self.ctx.path_mode != PATH_NONE:
+            return [[t, w, t.bulk] for t, w in weighted]
+        groups: dict[Any, list[Any]] = {}
+        for t, w in weighted:
+            group = groups.get(hkey(t.obj))
+            if group is None:
+                groups[hkey(t.obj)] = [t, w, t.bulk]
+            else:
+                group[2] += t.bulk
+        return list(groups.values())
+
+    def _weighted_sample(self, weighted: list[tuple[Traverser, float]]) -> Iterator[Traverser]:
+        """SampleGlobalStep.barrierConsumer: walk the traversers (a unit of bulk at a time),
+        taking one with probability weight / remaining weight, until n are taken."""
+        groups = self._merged(weighted)
+        if sum(bulk for _, _, bulk in groups) <= self.n:
+            yield from (t for t, _ in weighted)
+            return
+        total = sum(w * bulk for _, w, bulk in groups)
         if total <= 0:
-            return []
-        while len(taken) < self.n:
+            return
+        draw = self._rng.random
+        taken = [0] * len(groups)
+        order: list[int] = []
+        count = 0
+        while count < self.n and any(taken[i] < bulk and w > 0 for i, (_, w, bulk) in enumerate(groups)):
             running = total
-            for i, (_, weight) in enumerate(weighted):
-                if i in chosen:
-                    continue
-                if running > 0 and rng.random() <= weight / running:
-                    chosen.add(i)
-                    taken.append(i)
+            for i, (_, weight, bulk) in enumerate(groups):
+                picked = False
+                for _ in range(bulk - taken[i]):
+                    r = draw()
+                    # running <= weight: the ratio is 1 or more (also when rounding drove
+                    # running to 0), so the unit is taken, as in TinkerPop
+                    if weight > 0 and (running <= weight or r <= weight / running):
+                        if not taken[i]:
+                            order.append(i)
+                        taken[i] += 1
+                        count += 1
+                        total -= weight
+                        picked = True
+                        break
+                    running -= weight
+                if picked or count >= self.n:
                     break
-                running -= weight
-        return [weighted[i][0] for i in taken]
+        for i in order:
+            yield groups[i][0].with_bulk(taken[i])
