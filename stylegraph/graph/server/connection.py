@@ -20,7 +20,7 @@ from typing import Callable
 
 from aiohttp import WSMsgType, web
 
-from stylegraph.graph.limits import Limits
+from stylegraph.graph.limits import DEFAULT_DIALECT, Limits
 from stylegraph.graph.server import protocol as p
 from stylegraph.graph.server.auth import CHALLENGE_MESSAGE, AuthenticationFailed, PlainAuthenticator
 from stylegraph.graph.server.requests import RequestProcessor
@@ -41,7 +41,7 @@ class GremlinConnection:
 
     def __init__(self, ws: web.WebSocketResponse, peer: str, processor: RequestProcessor,
                  authenticator: PlainAuthenticator, stats: Stats, max_request_bytes: int,
-                 server_closing: Callable[[], bool]) -> None:
+                 server_closing: Callable[[], bool], dialect: tuple[int, int] = DEFAULT_DIALECT) -> None:
         self.ws = ws
         self.peer = peer
         self.processor = processor
@@ -49,6 +49,8 @@ class GremlinConnection:
         self.stats = stats
         self.max_request_bytes = max_request_bytes
         self._server_closing = server_closing
+        #: the TinkerPop version the client's driver speaks (its User-Agent), for the engine
+        self.dialect = dialect
         self.user: str | None = None
         self._held: tuple[p.Request, WireSerializer] | None = None
         self._send_lock = asyncio.Lock()
@@ -201,6 +203,7 @@ class GremlinConnection:
             self._closing = True
         elif request.op == "bytecode" and request.processor == p.TRAVERSAL_PROCESSOR:
             limits = self.processor.new_limits()
+            limits.dialect = self.dialect
             task = asyncio.create_task(self.processor.process(request, serializer, self.send_frame, limits))
             self._running[task] = limits
             task.add_done_callback(self._forget)

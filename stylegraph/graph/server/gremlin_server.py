@@ -16,6 +16,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, web
 
+from stylegraph.graph.limits import dialect_from_user_agent
 from stylegraph.graph.server.auth import PlainAuthenticator
 from stylegraph.graph.server.connection import GremlinConnection
 from stylegraph.graph.server.requests import RequestLimits, RequestProcessor
@@ -62,7 +63,8 @@ class GremlinServer:
         ws = web.WebSocketResponse(max_msg_size=self.max_msg_size(), autoping=True)
         await ws.prepare(request)
         conn = GremlinConnection(ws, request.remote or "?", self.processor, self.authenticator, self.stats,
-                                 self.settings.gremlin_max_request_bytes, lambda: self.closing)
+                                 self.settings.gremlin_max_request_bytes, lambda: self.closing,
+                                 dialect_from_user_agent(request.headers.get("User-Agent")))
         self.connections.add(conn)
         self.stats.count("connections")
         try:

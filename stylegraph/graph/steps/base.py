@@ -67,6 +67,12 @@ class Context:
         self.traversers = 0
 
     @property
+    def tp38(self) -> bool:
+        """True when the client expects TinkerPop 3.8's semantics where 3.7's differ
+        (``Limits.dialect``: the server reads it from the driver's User-Agent)."""
+        return self.limits.dialect >= (3, 8)
+
+    @property
     def deadline(self) -> Optional[float]:
         """The evaluation's deadline (``time.monotonic()``), or None."""
         return self.limits.deadline
