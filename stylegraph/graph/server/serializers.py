@@ -20,9 +20,10 @@ from gremlin_python.structure.io import graphbinaryV1 as gb
 from gremlin_python.structure.io import graphsonV3d0 as gs
 
 from stylegraph.graph.server.protocol import Request, Response
+from stylegraph.graph.tree import Tree
 from stylegraph.graph.server.wire_types import (
-    GRAPHBINARY_REQUEST_TYPES, GRAPHSON_REQUEST_TYPES, GSPathWriter, PromotingIntIO, RequestGraphBinaryReader,
-    StrictGraphBinaryWriter,
+    GRAPHBINARY_REQUEST_TYPES, GRAPHSON_REQUEST_TYPES, GSPathWriter, GSTreeWriter, PromotingIntIO,
+    RequestGraphBinaryReader, StrictGraphBinaryWriter, TreeIO,
 )
 
 GRAPHBINARY_MIME = "application/vnd.graphbinary-v1.0"
@@ -53,7 +54,8 @@ class GraphBinarySerializer:
     def __init__(self) -> None:
         self._reader = RequestGraphBinaryReader(GRAPHBINARY_REQUEST_TYPES)
         # tuples and frozensets are the engine's hashable lists and sets (map keys): written as lists/sets
-        self._writer = StrictGraphBinaryWriter({int: PromotingIntIO, tuple: gb.ListIO, frozenset: gb.SetDeserializer})
+        self._writer = StrictGraphBinaryWriter({int: PromotingIntIO, tuple: gb.ListIO, frozenset: gb.SetDeserializer,
+                                                Tree: TreeIO})
 
     def peek_request_id(self, payload: bytes) -> uuid.UUID | None:
         """The request id from the fixed-size header, without reading the rest."""
@@ -113,7 +115,8 @@ class GraphSONSerializer:
 
     def __init__(self, text_frames: bool = False) -> None:
         self._reader = gs.GraphSONReader(GRAPHSON_REQUEST_TYPES)
-        self._writer = gs.GraphSONWriter({Path: GSPathWriter, tuple: gs.ListIO, frozenset: gs.SetIO})
+        self._writer = gs.GraphSONWriter({Path: GSPathWriter, tuple: gs.ListIO, frozenset: gs.SetIO,
+                                          Tree: GSTreeWriter})
         self.text_frames = text_frames
 
     def peek_request_id(self, payload: bytes) -> uuid.UUID | None:

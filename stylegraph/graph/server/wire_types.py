@@ -29,6 +29,7 @@ from gremlin_python.structure.io import graphsonV3d0 as gs
 from gremlin_python.structure.io.util import SymbolUtil
 
 from stylegraph.graph.gtype import gtype_of_wire
+from stylegraph.graph.tree import Tree
 
 _ENUMS: dict[str, type[Enum]] = {
     "Barrier": Barrier, "Cardinality": Cardinality, "Column": Column, "Direction": Direction,
@@ -404,3 +405,30 @@ class GSPathWriter:
             "labels": gs.GraphSONUtil.typed_value("List", labels),
             "objects": writer.to_dict(list(path.objects)),
         })
+
+
+class TreeIO:
+    """GraphBinary ``Tree`` (0x2b): ``{length}`` then per root ``{key, fully qualified}{Tree as a
+    value}`` (gremlinpython has no Tree type; TinkerPop's TreeSerializer's layout)."""
+
+    @classmethod
+    def dictify(cls, tree: Tree, writer: gb.GraphBinaryWriter, to_extend: bytearray,
+                as_value: bool = False, nullable: bool = True) -> bytearray:
+        """Write one value (gremlinpython's codec interface)."""
+        gb._GraphBinaryTypeIO.prefix_bytes(gb.DataType.tree, as_value, nullable, to_extend)
+        to_extend.extend(gb.int32_pack(len(tree)))
+        for key, child in tree.items():
+            writer.to_dict(key, to_extend)
+            cls.dictify(child, writer, to_extend, True, False)
+        return to_extend
+
+
+class GSTreeWriter:
+    """GraphSON ``g:Tree``: a list of ``{"key": k, "value": <g:Tree>}`` (TinkerPop's
+    TreeJacksonSerializer)."""
+
+    @classmethod
+    def dictify(cls, tree: Tree, writer: gs.GraphSONWriter) -> dict:
+        """Write one value (gremlinpython's codec interface)."""
+        items = [{"key": writer.to_dict(k), "value": cls.dictify(v, writer)} for k, v in tree.items()]
+        return gs.GraphSONUtil.typed_value("Tree", items)
