@@ -29,6 +29,7 @@ from gremlin_python.structure.io import graphsonV3d0 as gs
 from gremlin_python.structure.io.util import SymbolUtil
 
 from stylegraph.graph.gtype import gtype_of_wire
+from stylegraph.graph.pick import UNPRODUCTIVE
 from stylegraph.graph.tree import Tree
 
 _ENUMS: dict[str, type[Enum]] = {
@@ -45,6 +46,8 @@ def enum_member(enum_cls: type[Enum], wire_name: str) -> Enum:
     underscore (``Scope.global_``, ``Pop.all_``, ``Operator.sum_``) but writes them
     without it, and its own reader does not map them back; this does.
     """
+    if enum_cls is Pick and wire_name == "unproductive":
+        return UNPRODUCTIVE  # TinkerPop 3.8's, absent from gremlinpython 3.7's Pick
     members = enum_cls.__members__
     snake = SymbolUtil.to_snake_case(wire_name)
     for candidate in (wire_name, wire_name + "_", snake, snake + "_"):
