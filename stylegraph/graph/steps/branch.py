@@ -358,6 +358,8 @@ class RepeatStep(Step):
             raise self.error(f"requires one traversal, got {args!r}")
         if self.body is not None:
             raise self.error("has two bodies")
+        if any(step.name == "inject" for step in args[0].steps):
+            raise self.error("The parent of inject()-step can not be repeat()-step")
         self.body = args[0]
         self._kids.append(args[0])
         for step in self.body.walk():
@@ -415,7 +417,11 @@ class RepeatStep(Step):
         if self.body is None:
             raise self.error("The repeat()-traversal was not defined: until()/emit()/times() without a repeat() body")
         merge = self.merge
-        if merge is None:
+        if merge is None and (self.ctx.tp38 or self.body.has_barrier):
+            # breadth first: every start enters the body together, loop by loop (TinkerPop 3.8;
+            # in 3.7 a barrier in the body gathers them all too)
+            yield from self._loop_together(it)
+        elif merge is None:
             for t in it:
                 yield from self._loop([t])
         else:  # bulked (stylegraph.graph.bulking): many starts share one frontier
@@ -424,6 +430,14 @@ class RepeatStep(Step):
 
     #: set by the bulking pass: merges equal traversers of each loop's frontier
     merge: Any = None
+
+    def _loop_together(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Loop all of ``it`` as one frontier per enclosing loop count (nested repeats)."""
+        by_outer: dict[Any, list[Traverser]] = {}
+        for t in it:
+            by_outer.setdefault(t.loops, []).append(t)
+        for starts in by_outer.values():
+            yield from self._loop(starts)
 
     def _loop(self, starts: list[Traverser]) -> Iterator[Traverser]:
         outer = starts[0].loops
