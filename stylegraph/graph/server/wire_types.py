@@ -91,6 +91,13 @@ def make_predicate(cls: type[P], operator: str, args: list, paired: bool) -> P:
     """Rebuild a ``P``/``TextP`` from its operator and argument list as gremlinpython would."""
     if operator in ("within", "without"):
         return cls(operator, list(args))
+    if operator in ("and", "or") and len(args) > 2 and all(isinstance(a, P) for a in args):
+        # Java's AndP/OrP flatten a chain (gt(18).and(lt(30)).and(lt(35))) into one list;
+        # gremlinpython's P nests pairs
+        nested = args[0]
+        for other in args[1:]:
+            nested = cls(operator, nested, other)
+        return nested
     if paired and len(args) == 2:
         return cls(operator, args[0], args[1])
     if len(args) == 1:
