@@ -11,7 +11,7 @@ from gremlin_python.process.traversal import P, T
 from stylegraph.graph.predicates import compile_p, map_p_values, normalize
 from stylegraph.graph.steps.access import ByModulator, EdgeProp, VertexProp, hkey, property_values
 from stylegraph.graph.steps.base import (
-    FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
+    NO_VALUE, FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
 )
 from stylegraph.graph.traverser import Traverser, sub_path
 
@@ -264,6 +264,8 @@ class PathFilterStep(FilterStep):
             obj = node.obj
             if bys:
                 obj = bys[i % len(bys)].fn(t.replace(obj))
+                if obj is NO_VALUE:
+                    return False  # an unproductive by() filters the traverser out
             k = hkey(obj)
             if k in seen:
                 repeated = True

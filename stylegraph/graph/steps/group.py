@@ -211,7 +211,8 @@ class LazyGroup:
                 if k not in out:
                     out[k] = v
                 elif is_number(out[k]) and is_number(v):
-                    out[k] = out[k] + v
+                    total = out[k] + v
+                    out[k] = long(total) if isinstance(out[k], long) and isinstance(v, long) else total
                 elif isinstance(out[k], list) and isinstance(v, list):
                     out[k] = out[k] + v
                 else:
