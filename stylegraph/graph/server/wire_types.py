@@ -13,6 +13,7 @@ bytecode whether it came over the wire or from an in-process connection.
 from __future__ import annotations
 
 import datetime
+import decimal
 import io
 from enum import Enum
 from typing import Any, Callable
@@ -202,6 +203,20 @@ def _typed_int_reader(io_cls: Any, wrap: type) -> type:
     return _Reader
 
 
+class _BigDecimalReader:
+    """BigDecimal as Python's ``Decimal`` (what gremlinpython's GraphSON reader gives), not
+    gremlinpython's GraphBinary holder, which compares with no number (a 3.7 driver sends
+    ``has("weight", 1.0)`` as a BigDecimal)."""
+
+    @classmethod
+    def objectify(cls, buff: io.BytesIO, reader: gb.GraphBinaryReader, nullable: bool = True) -> Any:
+        """Read one value (gremlinpython's codec interface)."""
+        value = gb.BigDecimalIO.objectify(buff, reader, nullable)
+        if value is None:
+            return None
+        return decimal.Decimal(value.unscaled_value).scaleb(-value.scale)
+
+
 # TinkerPop 3.8 type codes gremlinpython 3.7's reader does not know
 GTYPE_CODE, OFFSET_DATETIME_CODE = 0x30, 0x88
 
@@ -275,6 +290,7 @@ GRAPHBINARY_REQUEST_TYPES: dict[gb.DataType, Any] = {
     gb.DataType.long: _LongReader,
     gb.DataType.short: _typed_int_reader(gb.ShortIO, short),
     gb.DataType.biginteger: _typed_int_reader(gb.BigIntIO, bigint),
+    gb.DataType.bigdecimal: _BigDecimalReader,
     gb.DataType.p: _PReader,
     gb.DataType.textp: _TextPReader,
     gb.DataType.lambda_: _LambdaReader,
