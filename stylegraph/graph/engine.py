@@ -30,7 +30,7 @@ _IGNORED_STRATEGIES = frozenset({
 })
 
 
-_MUTATING_STEPS = frozenset({"addV", "addE", "property", "drop", "mergeV", "mergeE"})
+_MUTATING_STEPS = frozenset({"addV", "addE", "property", "drop", "mergeV", "mergeE", "read"})
 
 
 class SourceOptions:
