@@ -10,7 +10,7 @@ Only a *bulked segment* of the root traversal carries traversers with a bulk
 above one, so that no step that ignores bulk ever sees one: a run of steps
 that keep a traverser's bulk when they map, expand or filter it (vertex
 navigation, has() filters, identity, and repeat() over such steps with
-times()/until(predicate)/emit(predicate)), ending in a step that consumes the
+times()/until()/emit() given a predicate or a traversal that only tests), ending in a step that consumes the
 bulk: count() (adds the bulks) or dedup() (passes one traverser of bulk 1).
 In the segment a merging step follows every navigation step, and a repeat()
 merges each loop's frontier and runs many starts through its body together.
@@ -94,9 +94,22 @@ def _keeps_bulk(step: Step) -> bool:
     if _navigation(step) or type(step) in (HasStep, IdentityStep):
         return True
     if type(step) is RepeatStep and step.body is not None:
-        # only the body as child: until/emit are times(n) or predicates, not traversals
-        return len(step.children()) == 1 and all(_keeps_bulk(s) for s in step.body.steps)
+        # until/emit: times(n), predicates, or traversals that only test the traverser
+        conditions = [c for c in step.children() if c is not step.body]
+        return all(_pure(c) for c in conditions) and all(_keeps_bulk(s) for s in step.body.steps)
     return False
+
+
+#: steps with an effect beyond their output (a condition holding one cannot test a merged traverser)
+_EFFECTS = frozenset({"aggregate", "store", "sideEffect", "group", "groupCount", "tree", "subgraph", "sack",
+                      "addV", "addE", "property", "drop", "mergeV", "mergeE", "inject", "fail", "coin",
+                      "sample", "path", "simplePath", "cyclicPath", "select", "as", "withSack"})
+
+
+def _pure(tr: Traversal) -> bool:
+    """Whether an until()/emit() traversal only tests its traverser: its answer is the same for one
+    traverser as for the many a merged one stands for."""
+    return not any(s.name in _EFFECTS or s.labels for s in tr.walk())
 
 
 def _consumes_bulk(step: Step) -> bool:
