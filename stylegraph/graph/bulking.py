@@ -11,7 +11,8 @@ above one, so that no step that ignores bulk ever sees one: a run of steps
 that keep a traverser's bulk when they map, expand or filter it (vertex
 navigation, has() filters, identity, and repeat() over such steps with
 times()/until()/emit() given a predicate or a traversal that only tests), ending in a step that consumes the
-bulk: count() (adds the bulks) or dedup() (passes one traverser of bulk 1).
+bulk: count() (adds the bulks), dedup() (passes one traverser of bulk 1), groupCount()
+or group().by(key).by(count()) (add the bulks per key).
 In the segment a merging step follows every navigation step, and a repeat()
 merges each loop's frontier and runs many starts through its body together.
 Anything else (paths, sacks, labels, a by()/where() child, steps after the
@@ -26,6 +27,7 @@ from stylegraph.graph.steps.base import Step, Traversal
 from stylegraph.graph.steps.branch import RepeatStep
 from stylegraph.graph.steps.filter import HasStep, IdentityStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep, VertexStep
+from stylegraph.graph.steps.group import GroupStep
 from stylegraph.graph.steps.range import DedupStep
 from stylegraph.graph.steps.start import GraphStep
 from stylegraph.graph.strategies import path_mode
@@ -112,11 +114,22 @@ def _pure(tr: Traversal) -> bool:
     return not any(s.name in _EFFECTS or s.labels for s in tr.walk())
 
 
-def _consumes_bulk(step: Step) -> bool:
+def _consumes_bulk(step: Step, nxt: Step | None) -> bool:
     if type(step) is ReduceStep:
         return step.name == "count" and not step.local
     if type(step) is DedupStep:
         return not step.local and not step.keys and step.by is None
+    if type(step) is GroupStep:
+        # groupCount() adds the bulks; group().by(key).by(count()) counts them; the side-effect
+        # form passes its traversers on, so only straight into cap()
+        grouping = step.grouping
+        key = grouping.key_by.traversal if grouping.key_by is not None else None
+        value = grouping.value_traversal
+        counts = grouping.counting or (value is not None and len(value.steps) == 1 and
+                                       type(value.steps[0]) is ReduceStep and value.steps[0].name == "count"
+                                       and not value.steps[0].local)
+        return counts and (key is None or _pure(key)) and (
+            step.side_effect_key is None or (nxt is not None and nxt.name == "cap"))
     return False
 
 
@@ -135,7 +148,7 @@ def apply_bulking(traversal: Traversal, sack: bool = False, merger: Merger | Non
         j = i
         while j < len(steps) and _keeps_bulk(steps[j]):
             j += 1
-        if j > i and j < len(steps) and _consumes_bulk(steps[j]):
+        if j > i and j < len(steps) and _consumes_bulk(steps[j], steps[j + 1] if j + 1 < len(steps) else None):
             for step in steps[i:j]:
                 out.append(step)
                 if type(step) is RepeatStep:

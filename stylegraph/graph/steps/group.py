@@ -51,7 +51,7 @@ class Grouping:
         if slot is None:
             slot = state[h] = [key, 0 if self.counting else []]
         if self.counting:
-            slot[1] += 1
+            slot[1] += t.bulk  # a merged traverser (stylegraph.graph.bulking) counts for its bulk
         else:
             slot[1].append(t)
 
