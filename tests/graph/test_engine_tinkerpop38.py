@@ -85,8 +85,13 @@ def test_tree(graph) -> None:
     assert run(graph, g.V("1").out().out().tree("a").by(T.label).both().both().cap("a")) == [
         {"person": {"person": {"software": {}}}}]
     assert run(graph, g.V().out().tree("a").select("a").count(Scope.local)) == [3] * 6
-    assert run(graph, g.V().out().local(__.tree("a").select("a").count(Scope.local))) == [1, 1, 1, 2, 2, 3]
     assert run(graph, g.V().out().out().out().tree()) == [{}]
+
+
+@pytest.mark.insertion_order
+def test_tree_side_effect_grows_per_local_run(graph) -> None:
+    # Tree.feature g_V_out_order_byXnameX_localXtreeXaX_selectXaX_countXlocalXX (@InsertionOrderingRequired)
+    assert run(graph, g.V().out().local(__.tree("a").select("a").count(Scope.local))) == [1, 1, 1, 2, 2, 3]
 
 
 def test_tree_on_the_wire() -> None:
