@@ -10,8 +10,9 @@ Only a *bulked segment* of the root traversal carries traversers with a bulk
 above one, so that no step that ignores bulk ever sees one: a run of steps
 that keep a traverser's bulk when they map, expand or filter it (vertex
 navigation, has() filters, identity, and repeat() over such steps with
-times()/until(predicate)/emit(predicate)), ending in a step that consumes the
-bulk: count() (adds the bulks) or dedup() (passes one traverser of bulk 1).
+times()/until()/emit() given a predicate or a traversal that only tests), ending in a step that consumes the
+bulk: count() (adds the bulks), dedup() (passes one traverser of bulk 1), groupCount()
+or group().by(key).by(count()) (add the bulks per key).
 In the segment a merging step follows every navigation step, and a repeat()
 merges each loop's frontier and runs many starts through its body together.
 Anything else (paths, sacks, labels, a by()/where() child, steps after the
@@ -26,6 +27,7 @@ from stylegraph.graph.steps.base import Step, Traversal
 from stylegraph.graph.steps.branch import RepeatStep
 from stylegraph.graph.steps.filter import HasStep, IdentityStep
 from stylegraph.graph.steps.flatmap import EdgeVertexStep, VertexStep
+from stylegraph.graph.steps.group import GroupStep
 from stylegraph.graph.steps.range import DedupStep
 from stylegraph.graph.steps.start import GraphStep
 from stylegraph.graph.strategies import path_mode
@@ -94,16 +96,40 @@ def _keeps_bulk(step: Step) -> bool:
     if _navigation(step) or type(step) in (HasStep, IdentityStep):
         return True
     if type(step) is RepeatStep and step.body is not None:
-        # only the body as child: until/emit are times(n) or predicates, not traversals
-        return len(step.children()) == 1 and all(_keeps_bulk(s) for s in step.body.steps)
+        # until/emit: times(n), predicates, or traversals that only test the traverser
+        conditions = [c for c in step.children() if c is not step.body]
+        return all(_pure(c) for c in conditions) and all(_keeps_bulk(s) for s in step.body.steps)
     return False
 
 
-def _consumes_bulk(step: Step) -> bool:
+#: steps with an effect beyond their output (a condition holding one cannot test a merged traverser)
+_EFFECTS = frozenset({"aggregate", "store", "sideEffect", "group", "groupCount", "tree", "subgraph", "sack",
+                      "addV", "addE", "property", "drop", "mergeV", "mergeE", "inject", "fail", "coin",
+                      "sample", "path", "simplePath", "cyclicPath", "select", "as", "withSack"})
+
+
+def _pure(tr: Traversal) -> bool:
+    """Whether an until()/emit() traversal only tests its traverser: its answer is the same for one
+    traverser as for the many a merged one stands for."""
+    return not any(s.name in _EFFECTS or s.labels for s in tr.walk())
+
+
+def _consumes_bulk(step: Step, nxt: Step | None) -> bool:
     if type(step) is ReduceStep:
         return step.name == "count" and not step.local
     if type(step) is DedupStep:
         return not step.local and not step.keys and step.by is None
+    if type(step) is GroupStep:
+        # groupCount() adds the bulks; group().by(key).by(count()) counts them; the side-effect
+        # form passes its traversers on, so only straight into cap()
+        grouping = step.grouping
+        key = grouping.key_by.traversal if grouping.key_by is not None else None
+        value = grouping.value_traversal
+        counts = grouping.counting or (value is not None and len(value.steps) == 1 and
+                                       type(value.steps[0]) is ReduceStep and value.steps[0].name == "count"
+                                       and not value.steps[0].local)
+        return counts and (key is None or _pure(key)) and (
+            step.side_effect_key is None or (nxt is not None and nxt.name == "cap"))
     return False
 
 
@@ -122,7 +148,7 @@ def apply_bulking(traversal: Traversal, sack: bool = False, merger: Merger | Non
         j = i
         while j < len(steps) and _keeps_bulk(steps[j]):
             j += 1
-        if j > i and j < len(steps) and _consumes_bulk(steps[j]):
+        if j > i and j < len(steps) and _consumes_bulk(steps[j], steps[j + 1] if j + 1 < len(steps) else None):
             for step in steps[i:j]:
                 out.append(step)
                 if type(step) is RepeatStep:

@@ -27,7 +27,7 @@ from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
 from stylegraph.graph.traverser import SEED, Traverser
 
-_MUTATING_STEPS = frozenset({"addV", "addE", "property", "drop", "mergeV", "mergeE"})
+_MUTATING_STEPS = frozenset({"addV", "addE", "property", "drop", "mergeV", "mergeE", "read"})
 
 
 class SourceOptions:

@@ -11,6 +11,7 @@ import os
 import threading
 import uuid
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from stylegraph.graph.elements import Edge, Vertex
@@ -61,6 +62,8 @@ class Graph:
         shuffle_seed: int | None = None,
     ) -> None:
         self.path = path
+        #: the directory g.io(file).read() may read from (stylegraph.graph.graph_io); None: no files
+        self.io_dir: Path | None = None
         # shuffled-iteration test mode (stylegraph.graph.shuffle): None keeps insertion order
         seed = shuffle_seed if shuffle_seed is not None else seed_from_env()
         self._shuffle: Shuffler | None = Shuffler(seed) if seed is not None else None

@@ -16,6 +16,7 @@ from gremlin_python.structure.io.util import HashableDict
 
 from stylegraph.graph.elements import Edge, Vertex
 from stylegraph.graph.steps.access import EdgeProp, GSet, MapEntry, VertexProp
+from stylegraph.graph.tree import Tree
 
 _SCALARS = (str, int, float, bool, type(None))
 
@@ -52,6 +53,11 @@ def to_result(x: Any) -> Any:
         return gp.VertexProperty(x.id, x.key, to_result(x.value), vertex_ref(x.element))
     if t is EdgeProp:
         return gp.Property(x.key, to_result(x.value), edge_ref(x.element))
+    if t is Tree:
+        out = Tree()
+        for k, v in x.items():
+            out[_key(k)] = to_result(v)
+        return out
     if t is gp.Path:
         return gp.Path([set(s) for s in x.labels], [to_result(o) for o in x.objects])
     if isinstance(x, dict):

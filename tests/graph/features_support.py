@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections import Counter
 from contextlib import contextmanager
@@ -26,9 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from gremlin_python.structure.io.graphsonV3d0 import GraphSONReader
-
 from stylegraph.graph.graph import Graph
+from stylegraph.graph.graph_io import load_graphson_lines
 from stylegraph.graph.server import ServerHandle, start_server
 from stylegraph.settings import Settings
 
@@ -97,10 +97,6 @@ def gremlin_test_jar(suite: str) -> Path:
 
 # -- toy graphs ------------------------------------------------------------------
 
-def _value(reader: GraphSONReader, raw: Any) -> Any:
-    return reader.to_object(raw)
-
-
 def load_toy_graph(graph: Graph, jar: Path, name: str) -> tuple[int, int]:
     """Load toy graph ``name`` from the jar's GraphSON v3 (adjacency list) into ``graph``.
 
@@ -108,27 +104,29 @@ def load_toy_graph(graph: Graph, jar: Path, name: str) -> tuple[int, int]:
     loaded: our engine refuses them, and the scenarios that read them are skipped
     (``@MetaProperties``). Returns (vertices, edges) loaded.
     """
-    reader = GraphSONReader()
     with zipfile.ZipFile(jar) as z:
         lines = z.read(_DATA_PREFIX + TOY_GRAPHS[name]).decode("utf-8").splitlines()
-    rows = [json.loads(line) for line in lines if line.strip()]
-    edges = 0
     with graph.transaction():
-        for row in rows:
-            v = graph.add_vertex(row["label"], str(_value(reader, row["id"])))
-            for key, items in row.get("properties", {}).items():
-                cardinality = "list" if len(items) > 1 else "single"
-                for item in items:
-                    graph.set_property(v, key, _value(reader, item["value"]), cardinality)
-        for row in rows:
-            out_v = graph.vertex(str(_value(reader, row["id"])))
-            for label, out_edges in row.get("outE", {}).items():
-                for e in out_edges:
-                    in_v = graph.vertex(str(_value(reader, e["inV"])))
-                    props = {k: _value(reader, val) for k, val in e.get("properties", {}).items()}
-                    graph.add_edge(label, out_v, in_v, str(_value(reader, e["id"])), props)
-                    edges += 1
-    return len(rows), edges
+        return load_graphson_lines(graph, lines)
+
+
+#: Read.feature's files (``g.io("data/tinkerpop-modern.json").read()``...) -> their place in the jar
+IO_FILES = {
+    "data/tinkerpop-modern.json": _DATA_PREFIX + "tinkerpop-modern-v3.json",
+    "data/tinkerpop-modern.xml": "org/apache/tinkerpop/gremlin/structure/io/graphml/tinkerpop-modern.xml",
+    "data/tinkerpop-modern.kryo": "org/apache/tinkerpop/gremlin/structure/io/gryo/tinkerpop-modern-v3.kryo",
+}
+
+
+def io_dir(jar: Path, out: Path) -> Path:
+    """A directory holding Read.feature's data files, extracted from the jar (the empty graph's
+    ``io_dir``, as TinkerPop's test server has them under ``data/``)."""
+    with zipfile.ZipFile(jar) as z:
+        for name, member in IO_FILES.items():
+            target = out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(z.read(member))
+    return out
 
 
 @dataclass
@@ -155,15 +153,18 @@ def toy_servers(suite: str) -> Iterator[Servers]:
     jar = gremlin_test_jar(suite)
     settings = Settings.from_env({}, gremlin_request_timeout_ms=REQUEST_TIMEOUT_MS)
     servers = Servers()
-    try:
-        for name in ("empty", *TOY_GRAPHS):
-            graph = Graph(None)
-            if name != "empty":
-                load_toy_graph(graph, jar, name)
-            servers.handles[name] = start_server(graph, "127.0.0.1", 0, settings)
-        yield servers
-    finally:
-        servers.stop()
+    with tempfile.TemporaryDirectory(prefix="tinkerpop-io-") as tmp:
+        try:
+            for name in ("empty", *TOY_GRAPHS):
+                graph = Graph(None)
+                if name != "empty":
+                    load_toy_graph(graph, jar, name)
+                else:
+                    graph.io_dir = io_dir(jar, Path(tmp))
+                servers.handles[name] = start_server(graph, "127.0.0.1", 0, settings)
+            yield servers
+        finally:
+            servers.stop()
 
 
 # -- running and reading the report ------------------------------------------------

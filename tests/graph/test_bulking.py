@@ -48,10 +48,24 @@ def _plan(t) -> list:
 def test_merging_steps_go_only_where_a_consumer_takes_the_bulk() -> None:
     assert any(isinstance(s, MergeStep) for s in _plan(g.V().out().out().count()))
     assert any(isinstance(s, MergeStep) for s in _plan(g.V().out().dedup()))
-    # no consumer, a by() child, a label: nothing is merged
-    for t in (g.V().out().out(), g.V().out().out().fold(), g.V().out().group_count(),
+    assert any(isinstance(s, MergeStep) for s in _plan(g.V().out().out().group_count()))
+    assert any(isinstance(s, MergeStep) for s in _plan(g.V().out().out().group("a").by("name")
+                                                        .by(__.count()).cap("a")))
+    # no consumer, a by() child, a label, a side-effect group passing traversers on: nothing is merged
+    for t in (g.V().out().out(), g.V().out().out().fold(), g.V().out().out().group().by("name"),
+              g.V().out().out().group("a").by("name").by(__.count()).out(),
               g.V().out().as_("a").out().count(), g.V().out().where(__.out()).count()):
         assert not any(isinstance(s, MergeStep) for s in _plan(t)), t
+
+
+def test_bulked_group_counts_equal_the_unbulked_ones(grateful: Graph) -> None:
+    """SideEffectCap.feature's walk (group by a key, count), bulked, against the same counts made
+    with a step label (never bulked)."""
+    got = run(grateful, g.V().repeat(__.both("followedBy")).times(2).group("a").by(__.id_())
+              .by(__.count()).cap("a"))
+    want = run(grateful, g.V().repeat(__.both("followedBy")).times(2).as_("x").group_count().by(__.id_()))
+    assert got == want and sum(want[0].values()) > len(want[0]) > 0
+    assert run(grateful, g.V().repeat(__.both("followedBy")).times(2).group_count().by(__.id_())) == want
 
 
 def test_results_of_a_bulked_dedup_are_the_distinct_elements(grateful: Graph) -> None:

@@ -26,9 +26,11 @@ from gremlin_python.statics import bigint
 from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, TP38, Dialect
 from stylegraph.graph.jnumbers import Float32
 from stylegraph.graph.server.protocol import Request, Response
+from stylegraph.graph.tree import Tree
 from stylegraph.graph.server.wire_types import (
     GRAPHBINARY_REQUEST_TYPES, GRAPHSON_REQUEST_TYPES, GBDecimalIO, GBOffsetDateTimeIO, GSBigIntIO,
-    GSOffsetDateTimeWriter, GSPathWriter, PromotingIntIO, RequestGraphBinaryReader, StrictGraphBinaryWriter,
+    GSOffsetDateTimeWriter, GSPathWriter, GSTreeWriter, PromotingIntIO, RequestGraphBinaryReader,
+    StrictGraphBinaryWriter, TreeIO,
 )
 
 GRAPHBINARY_MIME = "application/vnd.graphbinary-v1.0"
@@ -64,7 +66,8 @@ class GraphBinarySerializer:
         # tuples and frozensets are the engine's hashable lists and sets (map keys): written as lists/sets;
         # a 3.8 driver gets dates as OffsetDateTime, a 3.7 one as Date
         writers: dict[type, object] = {int: PromotingIntIO, tuple: gb.ListIO, frozenset: gb.SetDeserializer,
-                                       Float32: gb.FloatIO, decimal.Decimal: GBDecimalIO}
+                                       Float32: gb.FloatIO, decimal.Decimal: GBDecimalIO,
+                                       Tree: TreeIO}
         if dialect >= TP38:
             writers[datetime.datetime] = GBOffsetDateTimeIO
         self._writer = StrictGraphBinaryWriter(writers)
@@ -129,7 +132,7 @@ class GraphSONSerializer:
         self.dialect = dialect
         self._reader = gs.GraphSONReader(GRAPHSON_REQUEST_TYPES)
         writers: dict[type, object] = {Path: GSPathWriter, tuple: gs.ListIO, frozenset: gs.SetIO,
-                                       Float32: gs.FloatIO, bigint: GSBigIntIO}
+                                       Float32: gs.FloatIO, bigint: GSBigIntIO, Tree: GSTreeWriter}
         if dialect >= TP38:
             writers[datetime.datetime] = GSOffsetDateTimeWriter
         self._writer = gs.GraphSONWriter(writers)

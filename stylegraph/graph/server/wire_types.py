@@ -32,6 +32,8 @@ from gremlin_python.structure.io.util import SymbolUtil
 from stylegraph.graph.decoration.catalog import ENGINE_STRATEGIES
 from stylegraph.graph.gtype import gtype_of_wire
 from stylegraph.graph.jnumbers import Float32
+from stylegraph.graph.pick import UNPRODUCTIVE
+from stylegraph.graph.tree import Tree
 
 _ENUMS: dict[str, type[Enum]] = {
     "Barrier": Barrier, "Cardinality": Cardinality, "Column": Column, "Direction": Direction,
@@ -47,6 +49,8 @@ def enum_member(enum_cls: type[Enum], wire_name: str) -> Enum:
     underscore (``Scope.global_``, ``Pop.all_``, ``Operator.sum_``) but writes them
     without it, and its own reader does not map them back; this does.
     """
+    if enum_cls is Pick and wire_name == "unproductive":
+        return UNPRODUCTIVE  # TinkerPop 3.8's, absent from gremlinpython 3.7's Pick
     members = enum_cls.__members__
     snake = SymbolUtil.to_snake_case(wire_name)
     for candidate in (wire_name, wire_name + "_", snake, snake + "_"):
@@ -90,6 +94,13 @@ def make_predicate(cls: type[P], operator: str, args: list, paired: bool) -> P:
     """Rebuild a ``P``/``TextP`` from its operator and argument list as gremlinpython would."""
     if operator in ("within", "without"):
         return cls(operator, list(args))
+    if operator in ("and", "or") and len(args) > 2 and all(isinstance(a, P) for a in args):
+        # Java's AndP/OrP flatten a chain (gt(18).and(lt(30)).and(lt(35))) into one list;
+        # gremlinpython's P nests pairs
+        nested = args[0]
+        for other in args[1:]:
+            nested = cls(operator, nested, other)
+        return nested
     if paired and len(args) == 2:
         return cls(operator, args[0], args[1])
     if len(args) == 1:
@@ -497,3 +508,30 @@ class GSPathWriter:
             "labels": gs.GraphSONUtil.typed_value("List", labels),
             "objects": writer.to_dict(list(path.objects)),
         })
+
+
+class TreeIO:
+    """GraphBinary ``Tree`` (0x2b): ``{length}`` then per root ``{key, fully qualified}{Tree as a
+    value}`` (gremlinpython has no Tree type; TinkerPop's TreeSerializer's layout)."""
+
+    @classmethod
+    def dictify(cls, tree: Tree, writer: gb.GraphBinaryWriter, to_extend: bytearray,
+                as_value: bool = False, nullable: bool = True) -> bytearray:
+        """Write one value (gremlinpython's codec interface)."""
+        gb._GraphBinaryTypeIO.prefix_bytes(gb.DataType.tree, as_value, nullable, to_extend)
+        to_extend.extend(gb.int32_pack(len(tree)))
+        for key, child in tree.items():
+            writer.to_dict(key, to_extend)
+            cls.dictify(child, writer, to_extend, True, False)
+        return to_extend
+
+
+class GSTreeWriter:
+    """GraphSON ``g:Tree``: a list of ``{"key": k, "value": <g:Tree>}`` (TinkerPop's
+    TreeJacksonSerializer)."""
+
+    @classmethod
+    def dictify(cls, tree: Tree, writer: gs.GraphSONWriter) -> dict:
+        """Write one value (gremlinpython's codec interface)."""
+        items = [{"key": writer.to_dict(k), "value": cls.dictify(v, writer)} for k, v in tree.items()]
+        return gs.GraphSONUtil.typed_value("Tree", items)

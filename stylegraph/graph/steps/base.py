@@ -14,7 +14,7 @@ import random
 import time
 from typing import Any, Callable, ClassVar, Iterable, Iterator, Optional
 
-from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, Dialect
+from stylegraph.graph.dialect import DEFAULT as DEFAULT_DIALECT, TP38, Dialect
 from stylegraph.graph.errors import GremlinError, InvalidRequestError
 from stylegraph.graph.java_random import JavaRandom
 from stylegraph.graph.limits import Limits
@@ -69,6 +69,12 @@ class Context:
         self.traversers = 0
         #: the TinkerPop version whose semantics apply (``stylegraph.graph.dialect``)
         self.dialect: Dialect = DEFAULT_DIALECT
+
+    @property
+    def tp38(self) -> bool:
+        """True when the client expects TinkerPop 3.8's semantics where 3.7's differ
+        (``dialect``: the server reads it from the driver's User-Agent, ``graph/dialect.py``)."""
+        return self.dialect >= TP38
 
     @property
     def deadline(self) -> Optional[float]:

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterator
 
-from gremlin_python.process.traversal import P, Pick
+from gremlin_python.process.traversal import Column, P, Pick, T
 
+from stylegraph.graph.pick import is_unproductive
 from stylegraph.graph.predicates import compile_p, values_equal
+from stylegraph.graph.steps.access import by_function
 from stylegraph.graph.steps.base import (
     NO_VALUE, Step, Traversal, expect_int, register,
 )
@@ -145,7 +147,11 @@ class ChooseStep(Step):
 
     A traverser no option() matches, without a Pick.none option, is dropped, as in
     TinkerPop 3.7 (TinkerGraph); choose(cond, true) without a false branch lets the
-    traversers that fail ``cond`` pass through unchanged.
+    traversers that fail ``cond`` pass through unchanged. For a TinkerPop 3.8 client
+    (``Context.tp38``) choose() follows 3.8's ChooseStep: an unmatched traverser takes the
+    first Pick.none option, else passes through; one whose choice traversal produces nothing
+    takes the first Pick.unproductive option, else passes through; choose(T.label) (a token,
+    not a traversal) picks by the token's value.
     """
 
     accepts = frozenset({"option"})
@@ -155,6 +161,8 @@ class ChooseStep(Step):
         """Validate and store this step's arguments."""
         self.condition: Callable[[Traverser], bool] | None = None
         self.selector: Traversal | None = None
+        #: the choice of choose(x).option(...): the selector's first result, or a token's value
+        self.choice: Callable[[Traverser], Any] | None = None
         self.true_branch: Traversal | None = None
         self.false_branch: Traversal | None = None
         self.options: list[tuple[Any, Traversal]] = []
@@ -163,10 +171,14 @@ class ChooseStep(Step):
             raise self.error(f"takes 1 to 3 arguments, got {args!r}")
         first = args[0]
         if len(args) == 1:
-            if not isinstance(first, Traversal):
+            if isinstance(first, Traversal):
+                self.selector = first
+                self._kids.append(first)
+                self.choice = first.first
+            elif isinstance(first, (T, Column)):
+                self.choice = by_function(first, self.name)
+            else:
                 raise self.error(f"choose(x) requires a traversal, got {first!r}")
-            self.selector = first
-            self._kids.append(first)
             return
         if self.name == "branch":
             raise self.error("takes one traversal; add branches with option()")
@@ -187,7 +199,7 @@ class ChooseStep(Step):
 
     def mod_option(self, args: list[Any]) -> None:
         """Record an option() modulator."""
-        if self.selector is None:
+        if self.choice is None:
             raise self.error("option() needs choose(traversal) / branch(traversal)")
         if len(args) != 2 or not isinstance(args[1], Traversal):
             raise self.error(f"option(key, traversal) expected, got {args!r}")
@@ -212,9 +224,36 @@ class ChooseStep(Step):
         for tr in self.branches():
             tr.reset()
 
+    def _picked38(self, t: Traverser) -> list[Traversal] | None:
+        """TinkerPop 3.8's BranchStep/ChooseStep routing (None: pass through unchanged)."""
+        assert self.choice is not None
+        choice = self.choice(t)
+        picked: list[Traversal] = []
+        if choice is NO_VALUE:
+            picked = [tr for key, tr in self.options if is_unproductive(key)]
+            if not picked and self.name == "choose":
+                return None  # choose()'s default unproductive option is identity()
+        else:
+            for key, tr in self.options:
+                if key is Pick.none or key is Pick.any_ or is_unproductive(key):
+                    continue
+                if isinstance(key, Traversal):
+                    matched = key.test(t.replace(choice))
+                elif isinstance(key, P):
+                    matched = compile_p(key)(choice)
+                else:
+                    matched = values_equal(key, choice)
+                if matched:
+                    picked.append(tr)
+        if not picked:
+            picked = [tr for key, tr in self.options if key is Pick.none]
+        if self.name == "choose":
+            return picked[:1] if picked else None
+        return picked + [tr for key, tr in self.options if key is Pick.any_]
+
     def _picked(self, t: Traverser) -> list[Traversal]:
-        assert self.selector is not None
-        choice = self.selector.first(t)
+        assert self.choice is not None
+        choice = self.choice(t)
         picked: list[Traversal] = []
         none_branches: list[Traversal] = []
         for key, tr in self.options:
@@ -241,10 +280,10 @@ class ChooseStep(Step):
 
     def _route(self, t: Traverser) -> list[Traversal] | None:
         """The branches ``t`` goes to; None means it passes through unchanged."""
-        if self.selector is not None:
+        if self.choice is not None:
             # unmatched and no Pick.none: dropped, for choose() as for branch() (TinkerPop 3.7;
-            # 3.8's Choose.feature lets it pass through instead)
-            return self._picked(t)
+            # 3.8 lets it pass through choose() instead)
+            return self._picked38(t) if self.ctx.tp38 else self._picked(t)
         assert self.condition is not None and self.true_branch is not None
         if self.condition(t):
             return [self.true_branch]
@@ -319,6 +358,8 @@ class RepeatStep(Step):
             raise self.error(f"requires one traversal, got {args!r}")
         if self.body is not None:
             raise self.error("has two bodies")
+        if any(step.name == "inject" for step in args[0].steps):
+            raise self.error("The parent of inject()-step can not be repeat()-step")
         self.body = args[0]
         self._kids.append(args[0])
         for step in self.body.walk():
@@ -376,7 +417,11 @@ class RepeatStep(Step):
         if self.body is None:
             raise self.error("The repeat()-traversal was not defined: until()/emit()/times() without a repeat() body")
         merge = self.merge
-        if merge is None:
+        if merge is None and (self.ctx.tp38 or self.body.has_barrier):
+            # breadth first: every start enters the body together, loop by loop (TinkerPop 3.8;
+            # in 3.7 a barrier in the body gathers them all too)
+            yield from self._loop_together(it)
+        elif merge is None:
             for t in it:
                 yield from self._loop([t])
         else:  # bulked (stylegraph.graph.bulking): many starts share one frontier
@@ -385,6 +430,14 @@ class RepeatStep(Step):
 
     #: set by the bulking pass: merges equal traversers of each loop's frontier
     merge: Any = None
+
+    def _loop_together(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
+        """Loop all of ``it`` as one frontier per enclosing loop count (nested repeats)."""
+        by_outer: dict[Any, list[Traverser]] = {}
+        for t in it:
+            by_outer.setdefault(t.loops, []).append(t)
+        for starts in by_outer.values():
+            yield from self._loop(starts)
 
     def _loop(self, starts: list[Traverser]) -> Iterator[Traverser]:
         outer = starts[0].loops

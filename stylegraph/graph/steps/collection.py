@@ -68,6 +68,10 @@ class _ListStep(MapStep):
     def _lists(self, t: Traverser) -> tuple[list[Any], list[Any]]:
         left = _incoming_list(self, t.obj)
         right = self._argument(t)
+        if isinstance(right, dict) and isinstance(self.arg, Traversal):
+            # a Java Map is not Iterable: ListFunction.convertTraversalToIterable's message
+            raise self.error(f"traversal argument for {self.name} step must yield an iterable type, "
+                             f"encountered: {java_type_name(right)}", code=597)
         if isinstance(right, dict):
             raise self.error(f"step type mismatch: expected argument to be Iterable but got Map "
                              f"(the incoming list is {java_str(left)})", code=597)

@@ -12,7 +12,7 @@ from stylegraph.graph.dialect import TP38
 from stylegraph.graph.predicates import compare, compile_p, map_p_values, normalize
 from stylegraph.graph.steps.access import ByModulator, EdgeProp, VertexProp, hkey, property_values
 from stylegraph.graph.steps.base import (
-    Context, FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
+    NO_VALUE, Context, FilterStep, Step, Traversal, TraversalArgStep, expect_str, register,
 )
 from stylegraph.graph.traverser import Traverser, sub_path
 
@@ -285,6 +285,8 @@ class PathFilterStep(FilterStep):
             obj = node.obj
             if bys:
                 obj = bys[i % len(bys)].fn(t.replace(obj))
+                if obj is NO_VALUE:
+                    return False  # an unproductive by() filters the traverser out
             k = hkey(obj)
             if k in seen:
                 repeated = True

@@ -51,7 +51,7 @@ class Grouping:
         if slot is None:
             slot = state[h] = [key, 0 if self.counting else []]
         if self.counting:
-            slot[1] += 1
+            slot[1] += t.bulk  # a merged traverser (stylegraph.graph.bulking) counts for its bulk
         else:
             slot[1].append(t)
 
@@ -75,11 +75,12 @@ class Grouping:
         barrier: when that is a collecting one (order, dedup, limit, tail...) rather than
         a reducer (fold, count, sum...), a key whose part up to it yields nothing is left
         out of the map (``group().by().by(out().order().fold())`` has no key for a vertex
-        without out-edges, where ``by(out().fold())`` maps it to ``[]``)."""
+        without out-edges, where ``by(out().fold())`` maps it to ``[]``). TinkerPop 3.8 runs
+        the whole value traversal for every key (``by(out().order().count())`` gives 0)."""
         tr = self.value_traversal
         if tr is not None:
             tr.reset()
-            split = _collecting_barrier_index(tr)
+            split = None if self.step.ctx.tp38 else _collecting_barrier_index(tr)
             if split is None:
                 it = tr.run(iter(traversers))
             else:
@@ -210,7 +211,8 @@ class LazyGroup:
                 if k not in out:
                     out[k] = v
                 elif is_number(out[k]) and is_number(v):
-                    out[k] = out[k] + v
+                    total = out[k] + v
+                    out[k] = long(total) if isinstance(out[k], long) and isinstance(v, long) else total
                 elif isinstance(out[k], list) and isinstance(v, list):
                     out[k] = out[k] + v
                 else:

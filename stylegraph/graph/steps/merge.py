@@ -217,11 +217,13 @@ class _MergeStep(Step):
         if value is None:
             return
         # a traversal given for onMatch starts from the matched element when the merge starts the
-        # traversal, else from the incoming traverser (TinkerPop 3.7's MergeVertexStep/MergeEdgeStep)
-        if isinstance(value, Traversal) and t.obj is not SEED and type(t.obj) in (Vertex, Edge):
+        # traversal, else from the incoming traverser (TinkerPop 3.7's MergeVertexStep/MergeEdgeStep,
+        # which refuse an incoming element); 3.8 always starts it from the matched element
+        tp38 = self.ctx.tp38
+        if isinstance(value, Traversal) and not tp38 and t.obj is not SEED and type(t.obj) in (Vertex, Edge):
             kind = "MergeVertexStep" if self.name == "mergeV" else "MergeEdgeStep"
             raise self.error(f"The incoming traverser for {kind} cannot be an Element", code=597)
-        start = t.replace(element) if isinstance(value, Traversal) and t.obj is SEED else t
+        start = t.replace(element) if isinstance(value, Traversal) and (tp38 or t.obj is SEED) else t
         on_match = self.option_map("onMatch", start)
         if not on_match:
             return

@@ -80,6 +80,8 @@ def parse_property_args(step: Step, args: list[Any]) -> list[PropertySpec]:
             if key not in (T.id, T.label, T.id_):
                 raise step.error(f"cannot set {key!r}")
             key = T.id if key is T.id_ else key
+        elif isinstance(key, Traversal):
+            pass  # property(values("name"), ...): the key is the traversal's first result
         else:
             expect_str(step, key, "property key")
             if key.startswith("~"):
@@ -91,9 +93,21 @@ def parse_property_args(step: Step, args: list[Any]) -> list[PropertySpec]:
     return specs
 
 
-def apply_property(graph: Any, step: Step, element: Any, spec: PropertySpec, value: Any) -> None:
-    """Set one property on an existing element (None removes it)."""
-    key = spec.key
+def resolve_key(step: Step, key: Any, t: Traverser) -> Any:
+    """A property key: as given, or the string a key traversal produces for ``t``."""
+    if not isinstance(key, Traversal):
+        return key
+    value = key.first(t)
+    if isinstance(value, str) and not value.startswith("~"):
+        return value
+    raise step.error(f"property key must be a non-hidden string, the key traversal gave {value!r}", code=597)
+
+
+def apply_property(graph: Any, step: Step, element: Any, spec: PropertySpec, value: Any,
+                   key: Any = None) -> None:
+    """Set one property on an existing element (None removes it); ``key``: the resolved key
+    of a traversal key (else ``spec.key``)."""
+    key = spec.key if key is None else key
     if isinstance(key, T):
         raise step.error(f"cannot change {key.name} of an existing element", code=597)
     if type(element) is Vertex:
@@ -118,13 +132,21 @@ def apply_property(graph: Any, step: Step, element: Any, spec: PropertySpec, val
 class PropertyStep(Step):
     """property([cardinality,] key, value, ...): set properties, pass the element on."""
 
+    #: with(key, value) after property(): configuration for providers, ignored (TinkerPop 3.8)
+    accepts = frozenset({"with"})
+
     def setup(self, args: list[Any]) -> None:
         """Validate and store this step's arguments."""
         self.specs = parse_property_args(self, list(args))
 
+    def mod_with(self, args: list[Any]) -> None:
+        """with(key, value): accepted and ignored, as TinkerGraph ignores it."""
+        if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+            raise self.error(f"with() takes a key and an optional value, got {args!r}")
+
     def children(self) -> list[Traversal]:
         """The nested traversals of this step."""
-        return child_list(*[s.value for s in self.specs])
+        return child_list(*[s.value for s in self.specs], *[s.key for s in self.specs])
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:
         """Process the input traversers as described in the class docstring."""
@@ -134,7 +156,7 @@ class PropertyStep(Step):
                 value = resolve(spec.value, t)
                 if value is NO_VALUE:
                     continue
-                apply_property(graph, self, t.obj, spec, value)
+                apply_property(graph, self, t.obj, spec, value, resolve_key(self, spec.key, t))
             yield t
 
 
@@ -162,8 +184,7 @@ class _AddStep(Step):
         """The nested traversals of this step (a traversal label, folded property values)."""
         kids = [self.label] if isinstance(self.label, Traversal) else []
         for spec in self.folded:
-            if isinstance(spec.value, Traversal):
-                kids.append(spec.value)
+            kids.extend(x for x in (spec.value, spec.key) if isinstance(x, Traversal))
         return kids
 
     def _label_id_props(self, t: Traverser) -> tuple[str, Any, dict[str, Any], list[tuple[PropertySpec, Any]]]:
@@ -179,6 +200,9 @@ class _AddStep(Step):
             value = resolve(spec.value, t)
             if value is NO_VALUE or value is None:
                 continue
+            if isinstance(spec.key, Traversal):
+                key = resolve_key(self, spec.key, t)
+                spec = PropertySpec(spec.cardinality, key, spec.value)
             if spec.key is T.id:
                 ident = value
             elif spec.key is T.label:
@@ -265,7 +289,8 @@ class AddEdgeStep(_AddStep):
             value = value.id
         v = graph.vertex(value) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
         if v is None:
-            raise self.error(f"{which}(): {value!r} is not an existing vertex", code=597)
+            raise self.error(f"The value given to addE({self.label}).{which}() must resolve to a Vertex or the ID "
+                             f"of a Vertex present in the graph. The provided value does not: {value!r}", code=597)
         return v
 
     def apply(self, it: Iterator[Traverser]) -> Iterator[Traverser]:

@@ -106,7 +106,9 @@ def _range_args(step: Step, args: list[Any], name: str) -> tuple[bool, int, int]
 
 
 def local_range(obj: Any, lo: int, hi: int, single: bool) -> Any:
-    """range(local)/limit(local)/skip(local) of a list or map."""
+    """range(local)/limit(local)/skip(local) of a list or map; ``single``: a one-element
+    range gives the element itself, nothing when the list is too short (TinkerPop 3.7;
+    3.8 always gives a list)."""
     if isinstance(obj, dict):
         items = list(obj.items())
         items = items[lo:] if hi == -1 else items[lo:hi]
@@ -119,14 +121,14 @@ def local_range(obj: Any, lo: int, hi: int, single: bool) -> Any:
     return obj  # a scalar is not a collection: range(local) leaves it as it is
 
 
-def local_tail(obj: Any, n: int) -> Any:
-    """tail(local, n) of a list or map."""
+def local_tail(obj: Any, n: int, single: bool = True) -> Any:
+    """tail(local, n) of a list or map; ``single`` as for :func:`local_range`."""
     if isinstance(obj, dict):
         items = list(obj.items())
         return dict(items[len(items) - n:] if n else [])
     if isinstance(obj, (list, tuple)):
         part = list(obj[len(obj) - n:]) if n else []
-        if n == 1:
+        if single and n == 1:
             return part[0] if part else NO_VALUE
         return part
     return obj
@@ -165,8 +167,9 @@ class RangeStep(Step):
         """Process the input traversers as described in the class docstring."""
         lo, hi = self.lo, self.hi
         if self.local:
+            single = not self.ctx.tp38
             for t in it:
-                obj = local_tail(t.obj, lo) if hi == -2 else local_range(t.obj, lo, hi, True)
+                obj = local_tail(t.obj, lo, single) if hi == -2 else local_range(t.obj, lo, hi, single)
                 if obj is not NO_VALUE:
                     yield t.replace(obj)
             return

@@ -6,6 +6,7 @@ from typing import Any, Iterator
 
 from gremlin_python.process.traversal import Operator, Scope
 
+from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.steps.access import ByModulator, GSet, distinct, hkey
 from stylegraph.graph.steps.base import (
     NO_VALUE, SideEffectStep, Step, Traversal, TraversalArgStep, expect_str, register,
@@ -112,3 +113,23 @@ class AggregateStep(Step):
             self._add(values)
         yield from held
 
+
+
+#: Gremlin Server's status for a fail() step (ResponseStatusCode.SERVER_FAIL_STEP)
+FAIL_STEP_CODE = 595
+
+
+@register("fail")
+class FailStep(SideEffectStep):
+    """fail() / fail(message): the first traverser to reach it ends the traversal with an
+    error (status 595, the message or "fail() step triggered")."""
+
+    def setup(self, args: list[Any]) -> None:
+        """An optional message."""
+        if len(args) > 1:
+            raise self.error(f"takes at most one message, got {args!r}")
+        self.message = expect_str(self, args[0], "message") if args else "fail() step triggered"
+
+    def side_effect(self, t: Traverser) -> None:
+        """Raise the step's error."""
+        raise GremlinError(self.message, code=FAIL_STEP_CODE)
