@@ -22,7 +22,6 @@ from stylegraph.graph.errors import GraphError, GremlinError, InvalidRequestErro
 from stylegraph.graph.bulking import apply_bulking
 from stylegraph.graph.limits import Limits, SliceExpired
 from stylegraph.graph.results import to_result
-from stylegraph.graph.rwlock import ReadWriteLock
 from stylegraph.graph.steps.base import Context, Traversal
 from stylegraph.graph.strategies import apply_all, path_mode
 from stylegraph.graph.traverser import SEED, Traverser
@@ -211,8 +210,9 @@ def execute(graph: Any, bytecode: Bytecode, *, deadline: Optional[float] = None,
             limits: Optional[Limits] = None, dialect: Dialect = DEFAULT_DIALECT) -> list:
     """Evaluate ``bytecode`` against ``graph`` atomically and return its results.
 
-    A traversal that writes runs in one ``graph.transaction()`` (the write
-    lock); a read-only one under ``graph.read()``, alongside other readers.
+    A traversal that writes runs in one ``graph.transaction()`` (one write at a
+    time, readers unaffected); a read-only one under ``graph.read()``, on the
+    graph as of the last commit, alongside other readers and a write.
     ``deadline`` is a ``time.monotonic()`` value (or pass ``limits``, which
     also carry a traverser budget and a cancel flag); an ``evaluationTimeout``
     given through ``with_()``/OptionsStrategy can only shorten it. Past the
@@ -252,8 +252,7 @@ def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
               max_results: int, dialect: Dialect = DEFAULT_DIALECT) -> Optional[list]:
     """The results of a read-only traversal evaluated now, on the calling thread, if that is quick.
 
-    None, with nothing left behind, when the traversal writes, a write holds or
-    awaits the graph's lock (nothing here waits for it), it needs an index not
+    None, with nothing left behind, when the traversal writes, it needs an index not
     built yet, the evaluation runs longer than ``slice_s`` seconds or makes more
     than ``max_results`` results:
     the caller then evaluates it with :func:`stream` (``limits`` can be reused).
@@ -264,26 +263,23 @@ def try_quick(graph: Any, bytecode: Bytecode, limits: Limits, *, slice_s: float,
         traversal, ctx = _bind(graph, bytecode, limits, dialect)
         if is_mutating(traversal):
             return None
-    lock = getattr(graph, "lock", None)
-    if not isinstance(lock, ReadWriteLock) or not hasattr(graph, "no_index_builds") \
-            or not lock.try_acquire_read():
+    if not hasattr(graph, "no_index_builds"):
         return None
     limits.slice_end = time.monotonic() + slice_s
-    results = _results(traversal, ctx)
-    try:
-        out: list = []
-        with _gremlin_errors(), graph.no_index_builds():
+    with _gremlin_errors(), graph.read(), graph.no_index_builds():
+        results = _results(traversal, ctx)
+        try:
+            out: list = []
             for value in results:
                 if len(out) == max_results:
                     return None
                 out.append(value)
-        return out
-    except SliceExpired:
-        return None
-    finally:
-        results.close()
-        limits.slice_end = None
-        lock.release_read()
+            return out
+        except SliceExpired:
+            return None
+        finally:
+            results.close()
+            limits.slice_end = None
 
 
 def _bind(graph: Any, bytecode: Bytecode, limits: Limits,

@@ -11,6 +11,7 @@ real engine; :func:`modern_graph_fixture` makes a module's ``graph`` fixture
 from __future__ import annotations
 
 import threading
+import uuid
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator, Literal
 
@@ -50,22 +51,41 @@ def same_items(got: list, expected: list) -> bool:
     return Counter(map(repr, got)) == Counter(map(repr, expected))
 
 
+class _RolledBack(Exception):
+    """Raised inside :func:`write_open`'s transaction to undo it."""
+
+
 @contextmanager
-def write_lock_held(graph: Any) -> Iterator[threading.Event]:
-    """Another thread holds ``graph``'s write lock for the block (as a running write would),
-    or until the event the block is given is set."""
+def write_open(graph: Any, *, commit: bool = True) -> Iterator[tuple[threading.Event, str]]:
+    """Another thread holds a write transaction open on ``graph`` for the block (as a long
+    write traversal would), having added a vertex it has not committed. The block gets
+    ``(release, vertex_id)``: setting ``release`` (or leaving the block) ends the
+    transaction, committing the vertex, or undoing it with ``commit=False``."""
     held, release = threading.Event(), threading.Event()
+    vertex_id = f"uncommitted-{uuid.uuid4()}"
+    failed: list[BaseException] = []
 
     def writer() -> None:
-        with graph.lock.write():
+        try:
+            with graph.transaction():
+                graph.add_vertex("pending", vertex_id, {"name": "pending"})
+                held.set()
+                release.wait(10)
+                if not commit:
+                    raise _RolledBack()
+        except _RolledBack:
+            pass
+        except BaseException as exc:  # reported to the test below
+            failed.append(exc)
             held.set()
-            release.wait(10)
 
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
     try:
-        assert held.wait(5), "the writer thread did not get the lock"
-        yield release
+        assert held.wait(5), "the writer thread did not start its transaction"
+        assert not failed, failed
+        yield release, vertex_id
     finally:
         release.set()
         thread.join(5)
+    assert not thread.is_alive() and not failed, failed

@@ -1,7 +1,7 @@
-"""The engine's quick path (``try_quick``), the lock's non-waiting read, and when a traversal backs off."""
+"""The engine's quick path (``try_quick``): it never waits for a write, never builds an index;
+and when a traversal backs off."""
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -12,8 +12,7 @@ from stylegraph.graph.errors import GremlinError
 from stylegraph.graph.fixtures import load_grateful_like
 from stylegraph.graph.graph import Graph
 from stylegraph.graph.limits import Limits
-from stylegraph.graph.rwlock import ReadWriteLock
-from tests.graph.engine_support import write_lock_held
+from tests.graph.engine_support import write_open
 from tests.graph.test_server_protocol import bytecode_of
 
 
@@ -51,37 +50,24 @@ def test_past_its_slice_a_read_is_abandoned_and_its_limits_still_serve(graph: Gr
     started = time.monotonic()
     assert _quick(graph, long, limits, slice_s=0.02) is None
     assert time.monotonic() - started < 1.0  # stopped at the slice, not at the deadline
-    assert limits.slice_end is None and graph.lock.readers == 0
+    assert limits.slice_end is None and graph.readers == 0
     assert engine.execute(graph, bytecode_of(lambda g: g.V("song1").count()), limits=limits) == [1]
 
 
-def test_a_held_write_lock_is_not_waited_for(graph: Graph) -> None:
-    with write_lock_held(graph):
+def test_a_quick_read_answers_during_an_open_write_and_sees_only_what_was_committed() -> None:
+    graph = load_grateful_like(Graph(None))
+    with write_open(graph) as (release, pending):
         started = time.monotonic()
-        assert _quick(graph, lambda g: g.V("song1").id_()) is None
+        assert _quick(graph, lambda g: g.V("song1").id_()) == ["song1"]
+        assert _quick(graph, lambda g: g.V(pending).count()) == [0]
         assert time.monotonic() - started < 0.5
-    assert _quick(graph, lambda g: g.V("song1").id_()) == ["song1"]
+        release.set()
+    assert _quick(graph, lambda g: g.V(pending).values("name")) == ["pending"]
 
 
 def test_gremlin_errors_come_out_of_the_quick_path(graph: Graph) -> None:
     with pytest.raises(GremlinError):
         _quick(graph, lambda g: g.V().math("1 +"))
-
-
-def test_try_acquire_read_never_waits() -> None:
-    lock = ReadWriteLock()
-    assert lock.try_acquire_read() and lock.try_acquire_read()  # shared, and reentrant
-    lock.release_read()
-    lock.release_read()
-    got: list[bool] = []
-    lock.acquire_write()
-    thread = threading.Thread(target=lambda: got.append(lock.try_acquire_read()))
-    thread.start()
-    thread.join(5)
-    assert got == [False]
-    assert lock.try_acquire_read()  # a read inside the same thread's write
-    lock.release_read()
-    lock.release_write()
 
 
 def test_a_traversal_backs_off_only_after_evaluating_long(monkeypatch) -> None:
@@ -111,7 +97,7 @@ def test_the_quick_path_does_not_build_an_index() -> None:
             graph.add_vertex("item", f"i{i}", {"colour": "red" if i % 2 else "blue"})
     build = lambda g: g.V().has("colour", "red").id_()  # noqa: E731
     assert _quick(graph, build) is None
-    assert "colour" not in graph._indexes
+    assert not graph.indexed("colour")
     expected = engine.execute(graph, bytecode_of(build))  # builds the index
-    assert "colour" in graph._indexes and len(expected) == 10
+    assert graph.indexed("colour") and len(expected) == 10
     assert _quick(graph, build) == expected

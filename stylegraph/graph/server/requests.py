@@ -10,12 +10,12 @@ sends each batch as soon as it is full (waiting for the event loop to write
 it), so a request holds one batch of results at a time, not its whole answer.
 
 Short reads take a quicker path: the event loop itself evaluates a read-only
-request for up to :data:`QUICK_SLICE_S` (``engine.try_quick``: it never waits
-for the graph lock) and, if it finished with at most one batch of results,
+request for up to :data:`QUICK_SLICE_S` (``engine.try_quick``: reads never wait
+for a write, see :class:`stylegraph.graph.graph.Graph`) and, if it finished with at most one batch of results,
 sends the answer at once. That saves the four thread hand-overs of the worker
 path (loop -> worker -> loop to write -> worker -> loop), each of which waits
-for the GIL while a long traversal computes. Anything else (a write, a held
-lock, more time or results) is evaluated from the start on a worker.
+for the GIL while a long traversal computes. Anything else (a write, a
+missing index, more time or results) is evaluated from the start on a worker.
 """
 from __future__ import annotations
 
